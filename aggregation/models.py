@@ -1,0 +1,1 @@
+"""Aggregation results; built in the aggregation issue."""

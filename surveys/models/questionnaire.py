@@ -1,0 +1,225 @@
+"""Questionnaires as data: a cycle, its questionnaires, their sections and questions."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from regions.models import Organisation
+
+
+class Cycle(models.Model):
+    """One yearly round of the follow-up (data year)."""
+
+    year = models.PositiveIntegerField(_("year"), unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    opens_on = models.DateField(_("opens on"))
+    closes_on = models.DateField(_("closes on"))
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = _("cycle")
+        verbose_name_plural = _("cycles")
+
+    def __str__(self) -> str:
+        return str(self.year)
+
+
+class Questionnaire(models.Model):
+    """One questionnaire of a cycle for one audience, in one version."""
+
+    class Audience(models.TextChoices):
+        REGION = "region", _("Regions")
+        RSS = "rss", _("RSS")
+        MUNICIPALITY = "municipality", _("Municipalities")
+        EXTRA = "extra", _("Extra question (municipalities)")
+
+    cycle = models.ForeignKey(
+        Cycle, on_delete=models.PROTECT, related_name="questionnaires"
+    )
+    audience = models.CharField(_("audience"), max_length=20, choices=Audience.choices)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    # Only the current version is answered; older versions keep their answers.
+    is_current = models.BooleanField(_("current version"), default=True)
+    title = models.CharField(_("title"), max_length=300)
+    introduction = models.TextField(_("introduction"), blank=True)
+    opens_on = models.DateField(_("opens on"))
+    closes_on = models.DateField(_("closes on"))
+    reconstructed = models.BooleanField(
+        _("reconstructed texts"),
+        default=False,
+        help_text=_("The texts are reconstructed, not the agency's own wording."),
+    )
+    source_file = models.CharField(_("definition file"), max_length=300, blank=True)
+    # SHA-256 of the parsed definition: an unchanged file is a no-op on reload.
+    checksum = models.CharField(max_length=64, blank=True)
+    loaded_at = models.DateTimeField(_("loaded at"), auto_now=True)
+
+    class Meta:
+        ordering = ["cycle", "audience", "version"]
+        verbose_name = _("questionnaire")
+        verbose_name_plural = _("questionnaires")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cycle", "audience", "version"],
+                name="questionnaire_unique_version",
+            ),
+            models.UniqueConstraint(
+                fields=["cycle", "audience"],
+                condition=models.Q(is_current=True),
+                name="questionnaire_one_current_version",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} (v{self.version})"
+
+    @property
+    def organisation_kind(self) -> str:
+        """The kind of organisation that answers this questionnaire."""
+        if self.audience in (self.Audience.MUNICIPALITY, self.Audience.EXTRA):
+            return Organisation.Kind.MUNICIPALITY
+        return self.audience
+
+
+class Section(models.Model):
+    """A page of a questionnaire."""
+
+    questionnaire = models.ForeignKey(
+        Questionnaire, on_delete=models.CASCADE, related_name="sections"
+    )
+    position = models.PositiveIntegerField()
+    title = models.CharField(_("title"), max_length=300)
+    introduction = models.TextField(_("introduction"), blank=True)
+
+    class Meta:
+        ordering = ["questionnaire", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["questionnaire", "position"], name="section_unique_position"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class QuestionType(models.TextChoices):
+    YES_NO = "yes_no", _("Yes/no")
+    YES_PARTLY_NO = "yes_partly_no", _("Yes/partly/no")
+    SINGLE_CHOICE = "single_choice", _("Single choice")
+    MULTIPLE_CHOICE = "multiple_choice", _("Multiple choice")
+    MATRIX = "matrix", _("Matrix")
+    PERCENTAGE = "percentage", _("Percentage")
+    COUNT = "count", _("Count")
+    INTEGER = "integer", _("Integer")
+    FREE_TEXT = "free_text", _("Free text")
+    COUNT_PER_OPTION = "count_per_option", _("Count per option")
+
+
+YES_NO_OPTIONS = ["Ja", "Nej"]
+YES_PARTLY_NO_OPTIONS = ["Ja", "Delvis", "Nej"]
+# The labels of the cannot-estimate option, as printed in the tables.
+CANNOT_ESTIMATE_LABELS = {
+    QuestionType.PERCENTAGE: "Andelen kan inte uppskattas",
+    QuestionType.COUNT: "Antalet kan inte uppskattas",
+}
+# How a ticked alternative of a multiple choice is written (in tables, imports, conditions).
+TICKED = "Ja"
+
+
+class Question(models.Model):
+    """One question; its answer shape is given by type, options and items."""
+
+    questionnaire = models.ForeignKey(
+        Questionnaire, on_delete=models.CASCADE, related_name="questions"
+    )
+    section = models.ForeignKey(
+        Section, on_delete=models.CASCADE, related_name="questions"
+    )
+    position = models.PositiveIntegerField()
+    code = models.CharField(_("code"), max_length=30)
+    text = models.TextField(_("text"))
+    help_text = models.TextField(_("help text"), blank=True)
+    type = models.CharField(_("type"), max_length=30, choices=QuestionType.choices)
+    options = models.JSONField(_("options"), default=list, blank=True)
+    items = models.JSONField(_("items"), default=list, blank=True)
+    # count_per_option: [{"label": ..., "item": ..., "option": ...}] derived from `source`.
+    cells = models.JSONField(default=list, blank=True)
+    required = models.BooleanField(_("required"), default=True)
+    # {"question": "29", "equals": "Ja"} or {"question": "18", "item": "...", "equals": "Ja"}
+    show_if = models.JSONField(_("shown only when"), null=True, blank=True)
+    validation = models.JSONField(_("validation limits"), default=dict, blank=True)
+    previous_code = models.CharField(
+        _("code in the previous cycle"), max_length=30, blank=True, null=True
+    )
+    previous = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="successors",
+        verbose_name=_("same question in the previous cycle"),
+    )
+    # count_per_option: the municipal question this one compiles.
+    source = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="compilations",
+    )
+    reconstructed = models.BooleanField(_("reconstructed text"), default=False)
+    in_appendix = models.BooleanField(_("printed in the appendix"), default=False)
+    footnote = models.TextField(_("footnote"), blank=True)
+    personal_data = models.BooleanField(_("personal data"), default=False)
+
+    class Meta:
+        ordering = ["questionnaire", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["questionnaire", "code"], name="question_unique_code"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code}. {self.text[:60]}"
+
+    @property
+    def choice_options(self) -> list[str]:
+        """The options a single answer chooses among (yes/no types included)."""
+        if self.type == QuestionType.YES_NO:
+            return YES_NO_OPTIONS
+        if self.type == QuestionType.YES_PARTLY_NO:
+            return YES_PARTLY_NO_OPTIONS
+        return list(self.options)
+
+    @property
+    def answer_items(self) -> list[str]:
+        """The item keys answers are stored under ('' for a question without items)."""
+        if self.type == QuestionType.COUNT_PER_OPTION:
+            return [cell["label"] for cell in self.cells]
+        if (
+            self.type
+            in (
+                QuestionType.MATRIX,
+                QuestionType.MULTIPLE_CHOICE,
+                QuestionType.FREE_TEXT,
+            )
+            and self.items
+        ):
+            return list(self.items)
+        return [""]
+
+    @property
+    def cannot_estimate_label(self) -> str | None:
+        return CANNOT_ESTIMATE_LABELS.get(self.type)
+
+    @property
+    def is_numeric(self) -> bool:
+        return self.type in (
+            QuestionType.PERCENTAGE,
+            QuestionType.COUNT,
+            QuestionType.INTEGER,
+            QuestionType.COUNT_PER_OPTION,
+        )

@@ -1,0 +1,659 @@
+"""Loading questionnaire definitions (versioned YAML per cycle) into the database."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from surveys.models import (
+    Answer,
+    Cycle,
+    Question,
+    Questionnaire,
+    QuestionType,
+    Response,
+    Section,
+)
+
+DEFINITIONS_DIR = Path(__file__).resolve().parent.parent / "definitions"
+# Files are loaded in this order: the RSS questionnaire compiles municipal questions.
+AUDIENCE_ORDER = ["region", "municipality", "rss", "extra"]
+CLOSED_TYPES = {
+    QuestionType.YES_NO,
+    QuestionType.YES_PARTLY_NO,
+    QuestionType.SINGLE_CHOICE,
+    QuestionType.MULTIPLE_CHOICE,
+    QuestionType.MATRIX,
+}
+QUESTIONNAIRE_KEYS = {
+    "audience",
+    "version",
+    "title",
+    "introduction",
+    "opens_on",
+    "closes_on",
+    "reconstructed",
+    "sections",
+}
+SECTION_KEYS = {"title", "introduction", "questions"}
+QUESTION_KEYS = {
+    "code",
+    "text",
+    "help_text",
+    "type",
+    "options",
+    "items",
+    "required",
+    "show_if",
+    "validation",
+    "previous",
+    "reconstructed",
+    "in_appendix",
+    "footnote",
+    "source",
+    "personal_data",
+}
+VALIDATION_KEYS = {"min", "max", "max_length"}
+LINE = "__line__"
+
+
+class _LineLoader(yaml.SafeLoader):
+    """A safe loader that remembers the line of every mapping, for error messages."""
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict:
+    mapping = loader.construct_mapping(node, deep=True)
+    mapping[LINE] = node.start_mark.line + 1
+    return mapping
+
+
+_LineLoader.add_constructor(
+    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping
+)
+
+
+def _strip_lines(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _strip_lines(v) for k, v in value.items() if k != LINE}
+    if isinstance(value, list):
+        return [_strip_lines(v) for v in value]
+    return value
+
+
+@dataclass
+class LoadResult:
+    """What happened to each questionnaire file."""
+
+    lines: list[str] = field(default_factory=list)
+
+
+class _Errors:
+    def __init__(self, filename: str) -> None:
+        self.filename = filename
+        self.messages: list[str] = []
+
+    def add(self, line: int | None, reason: str, code: str | None = None) -> None:
+        where = self.filename
+        if line:
+            where += f" line {line}"
+        if code is not None:
+            where += f", question {code!r}"
+        self.messages.append(f"{where}: {reason}")
+
+
+def _read_yaml(path: Path, errors: _Errors) -> dict | None:
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)  # noqa: S506
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        errors.add(mark.line + 1 if mark else None, f"not valid YAML ({exc})")
+        return None
+    except UnicodeDecodeError:
+        errors.add(None, "not UTF-8 text")
+        return None
+    if not isinstance(data, dict):
+        errors.add(None, "the file must be a mapping of keys to values")
+        return None
+    return data
+
+
+def _as_date(value: Any, key: str, line: int, errors: _Errors) -> datetime.date | None:
+    if isinstance(value, datetime.date):
+        return value
+    errors.add(line, f"{key} must be a date written as YYYY-MM-DD, not {value!r}")
+    return None
+
+
+def _string_list(
+    value: Any, key: str, line: int, code: str, errors: _Errors
+) -> list[str]:
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(
+        isinstance(v, str) and v.strip() for v in value
+    ):
+        errors.add(line, f"{key} must be a list of non-empty texts", code)
+        return []
+    if len(set(value)) != len(value):
+        errors.add(line, f"{key} has the same label twice", code)
+    return [v.strip() for v in value]
+
+
+def _parse_cycle(path: Path) -> dict:
+    errors = _Errors(path.name)
+    data = _read_yaml(path, errors)
+    if data is not None:
+        line = data.get(LINE, 1)
+        for key in ("year", "name", "opens_on", "closes_on"):
+            if key not in data:
+                errors.add(line, f"missing key {key!r}")
+        if "year" in data and not isinstance(data["year"], int):
+            errors.add(line, "year must be a number")
+        for key in ("opens_on", "closes_on"):
+            if key in data:
+                _as_date(data[key], key, line, errors)
+    if errors.messages:
+        raise ValidationError(errors.messages)
+    return _strip_lines(data)
+
+
+def _parse_questionnaire(
+    path: Path, year: int, municipal_questions: dict[str, dict] | None
+) -> dict:
+    """Validate one questionnaire file; return its clean definition or raise."""
+    errors = _Errors(path.name)
+    data = _read_yaml(path, errors)
+    if data is None:
+        raise ValidationError(errors.messages)
+    top_line = data.get(LINE, 1)
+    for key in sorted(set(data) - QUESTIONNAIRE_KEYS - {LINE}):
+        errors.add(top_line, f"unknown key {key!r}")
+    for key in ("audience", "title", "opens_on", "closes_on", "sections"):
+        if key not in data:
+            errors.add(top_line, f"missing key {key!r}")
+    audience = data.get("audience")
+    if audience is not None and audience not in Questionnaire.Audience.values:
+        errors.add(
+            top_line,
+            f"audience {audience!r} is not one of {', '.join(Questionnaire.Audience.values)}",
+        )
+    if audience is not None and path.stem != audience:
+        errors.add(top_line, f"audience {audience!r} does not match the file name")
+    version = data.get("version", 1)
+    if not isinstance(version, int) or version < 1:
+        errors.add(top_line, "version must be a whole number from 1")
+    for key in ("opens_on", "closes_on"):
+        if key in data:
+            _as_date(data[key], key, top_line, errors)
+    file_reconstructed = bool(data.get("reconstructed", False))
+
+    sections_out: list[dict] = []
+    seen: dict[str, dict] = {}
+    sections = data.get("sections") or []
+    if not isinstance(sections, list) or not sections:
+        errors.add(top_line, "sections must be a non-empty list")
+        sections = []
+    for section in sections:
+        if not isinstance(section, dict):
+            errors.add(top_line, "every section must be a mapping with a title")
+            continue
+        s_line = section.get(LINE)
+        for key in sorted(set(section) - SECTION_KEYS - {LINE}):
+            errors.add(s_line, f"unknown key {key!r} in a section")
+        if not section.get("title"):
+            errors.add(s_line, "a section needs a title")
+        questions_out = []
+        questions = section.get("questions") or []
+        if not isinstance(questions, list) or not questions:
+            errors.add(s_line, f"section {section.get('title')!r} has no questions")
+            questions = []
+        for raw in questions:
+            if not isinstance(raw, dict):
+                errors.add(s_line, "every question must be a mapping")
+                continue
+            question = _parse_question(
+                raw, seen, file_reconstructed, municipal_questions, errors
+            )
+            if question is not None:
+                seen[question["code"]] = question
+                questions_out.append(question)
+        sections_out.append(
+            {
+                "title": str(section.get("title") or "").strip(),
+                "introduction": str(section.get("introduction") or "").strip(),
+                "questions": questions_out,
+            }
+        )
+    if errors.messages:
+        raise ValidationError(errors.messages)
+    return {
+        "audience": audience,
+        "version": version,
+        "title": str(data["title"]).strip(),
+        "introduction": str(data.get("introduction") or "").strip(),
+        "opens_on": data["opens_on"].isoformat(),
+        "closes_on": data["closes_on"].isoformat(),
+        "reconstructed": file_reconstructed,
+        "sections": sections_out,
+        "source_file": f"{year}/{path.name}",
+    }
+
+
+def _parse_question(
+    raw: dict,
+    seen: dict[str, dict],
+    file_reconstructed: bool,
+    municipal_questions: dict[str, dict] | None,
+    errors: _Errors,
+) -> dict | None:
+    line = raw.get(LINE)
+    code = raw.get("code")
+    if code is None or (not isinstance(code, str | int)) or not str(code).strip():
+        errors.add(line, "a question needs a code")
+        return None
+    if not isinstance(code, str):
+        errors.add(line, 'the code must be quoted text, e.g. code: "4"', str(code))
+    code = str(code).strip()
+    if code in seen:
+        errors.add(line, "the code is used twice in this questionnaire", code)
+    for key in sorted(set(raw) - QUESTION_KEYS - {LINE}):
+        errors.add(line, f"unknown key {key!r}", code)
+    text = raw.get("text")
+    if not isinstance(text, str) or not text.strip():
+        errors.add(line, "the question needs a text", code)
+    qtype = raw.get("type")
+    if qtype not in QuestionType.values:
+        errors.add(
+            line,
+            f"type {qtype!r} is not one of {', '.join(QuestionType.values)}",
+            code,
+        )
+        return None
+    options = _string_list(raw.get("options"), "options", line, code, errors)
+    items = _string_list(raw.get("items"), "items", line, code, errors)
+    if qtype in (QuestionType.SINGLE_CHOICE, QuestionType.MATRIX) and len(options) < 2:
+        errors.add(line, f"a {qtype} question needs at least two options", code)
+    if qtype in (QuestionType.MATRIX, QuestionType.MULTIPLE_CHOICE) and not items:
+        errors.add(line, f"a {qtype} question needs items", code)
+    if qtype not in (QuestionType.SINGLE_CHOICE, QuestionType.MATRIX) and options:
+        errors.add(line, f"a {qtype} question takes no options", code)
+    if (
+        qtype
+        not in (
+            QuestionType.MATRIX,
+            QuestionType.MULTIPLE_CHOICE,
+            QuestionType.FREE_TEXT,
+        )
+        and items
+    ):
+        errors.add(line, f"a {qtype} question takes no items", code)
+
+    validation = raw.get("validation") or {}
+    if not isinstance(validation, dict):
+        errors.add(
+            line, "validation must be a mapping such as {min: 0, max: 100}", code
+        )
+        validation = {}
+    validation = {k: v for k, v in validation.items() if k != LINE}
+    for key, value in validation.items():
+        if key not in VALIDATION_KEYS:
+            errors.add(line, f"unknown validation limit {key!r}", code)
+        elif not isinstance(value, int) or isinstance(value, bool):
+            errors.add(line, f"validation {key} must be a whole number", code)
+    if qtype == QuestionType.PERCENTAGE:
+        validation.setdefault("min", 0)
+        validation.setdefault("max", 100)
+    if qtype in (QuestionType.COUNT, QuestionType.COUNT_PER_OPTION):
+        validation.setdefault("min", 0)
+    if (
+        isinstance(validation.get("min"), int)
+        and isinstance(validation.get("max"), int)
+        and validation["min"] > validation["max"]
+    ):
+        errors.add(line, "validation min is larger than max", code)
+
+    show_if = raw.get("show_if")
+    if show_if is not None:
+        show_if = _parse_show_if(show_if, line, code, seen, errors)
+
+    source_code = raw.get("source")
+    cells: list[dict] = []
+    if qtype == QuestionType.COUNT_PER_OPTION:
+        if municipal_questions is None:
+            errors.add(
+                line, "count_per_option is only allowed in the RSS questionnaire", code
+            )
+        elif not source_code:
+            errors.add(
+                line, "a count_per_option question needs a source question", code
+            )
+        elif str(source_code) not in municipal_questions:
+            errors.add(
+                line,
+                f"source {source_code!r} is not a question of the municipal questionnaire",
+                code,
+            )
+        else:
+            source = municipal_questions[str(source_code)]
+            if source["type"] not in CLOSED_TYPES:
+                errors.add(
+                    line,
+                    f"source {source_code!r} is a {source['type']} question; only "
+                    "questions with options can be counted per option",
+                    code,
+                )
+            else:
+                cells = derive_cells(source)
+    elif source_code is not None:
+        errors.add(line, "only count_per_option questions take a source", code)
+
+    previous = raw.get("previous", code)
+    if previous is not None:
+        previous = str(previous)
+    return {
+        "code": code,
+        "text": str(text or "").strip(),
+        "help_text": str(raw.get("help_text") or "").strip(),
+        "type": qtype,
+        "options": options,
+        "items": items,
+        "cells": cells,
+        "required": bool(raw.get("required", True)),
+        "show_if": show_if,
+        "validation": validation,
+        "previous_code": previous,
+        "reconstructed": bool(raw.get("reconstructed", file_reconstructed)),
+        "in_appendix": bool(raw.get("in_appendix", False)),
+        "footnote": str(raw.get("footnote") or "").strip(),
+        "personal_data": bool(raw.get("personal_data", False)),
+        "source_code": str(source_code) if source_code is not None else None,
+    }
+
+
+def _parse_show_if(
+    show_if: Any, line: int | None, code: str, seen: dict[str, dict], errors: _Errors
+) -> dict | None:
+    if not isinstance(show_if, dict):
+        errors.add(line, "show_if must be a mapping {question: ..., equals: ...}", code)
+        return None
+    show_if = {k: v for k, v in show_if.items() if k != LINE}
+    target_code = str(show_if.get("question", ""))
+    equals = show_if.get("equals")
+    if set(show_if) - {"question", "item", "equals"}:
+        errors.add(line, "show_if takes only question, item and equals", code)
+    target = seen.get(target_code)
+    if target is None:
+        errors.add(
+            line,
+            f"show_if refers to question {target_code!r}, which does not come "
+            "before it in this questionnaire",
+            code,
+        )
+        return None
+    allowed = choice_options_of(target)
+    item = show_if.get("item")
+    if target["type"] == QuestionType.MULTIPLE_CHOICE:
+        if item not in target["items"]:
+            errors.add(
+                line,
+                f"show_if on multiple choice {target_code!r} needs an item among its "
+                "alternatives",
+                code,
+            )
+        allowed = ["Ja"]
+    elif target["type"] == QuestionType.MATRIX:
+        if item not in target["items"]:
+            errors.add(
+                line, f"show_if item {item!r} is not an item of {target_code!r}", code
+            )
+    elif item is not None:
+        errors.add(line, f"question {target_code!r} has no items", code)
+    if not allowed:
+        errors.add(
+            line,
+            f"show_if cannot depend on {target['type']} question {target_code!r}",
+            code,
+        )
+    elif str(equals) not in allowed:
+        errors.add(
+            line,
+            f"show_if value {equals!r} is not an option of {target_code!r} "
+            f"({', '.join(allowed)})",
+            code,
+        )
+    result = {"question": target_code, "equals": str(equals)}
+    if item is not None:
+        result["item"] = item
+    return result
+
+
+def choice_options_of(definition: dict) -> list[str]:
+    """The options of a parsed question definition (yes/no types included)."""
+    if definition["type"] == QuestionType.YES_NO:
+        return ["Ja", "Nej"]
+    if definition["type"] == QuestionType.YES_PARTLY_NO:
+        return ["Ja", "Delvis", "Nej"]
+    return list(definition["options"])
+
+
+def derive_cells(source: dict) -> list[dict]:
+    """The count cells of an RSS count-per-option question compiling `source`."""
+    if source["type"] == QuestionType.MULTIPLE_CHOICE:
+        return [
+            {"label": item, "item": item, "option": "Ja"} for item in source["items"]
+        ]
+    options = choice_options_of(source)
+    if source["type"] == QuestionType.MATRIX:
+        return [
+            {"label": f"{item}: {option}", "item": item, "option": option}
+            for item in source["items"]
+            for option in options
+        ]
+    return [{"label": option, "item": "", "option": option} for option in options]
+
+
+def _checksum(definition: dict) -> str:
+    payload = json.dumps(definition, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+@transaction.atomic
+def questionnaires_load(*, year: int, directory: Path | None = None) -> LoadResult:
+    """Load a cycle's definition files; all files or nothing.
+
+    Unchanged files are a no-op. A changed file replaces its questionnaire in place only
+    while no response of it has been submitted; after that the file must raise `version`,
+    which creates a new version beside the old one (whose answers stay untouched).
+    """
+    folder = (directory or DEFINITIONS_DIR) / str(year)
+    if not folder.is_dir():
+        raise ValidationError(f"No definitions for {year}: folder {folder} not found")
+    cycle_data = _parse_cycle(folder / "cycle.yaml")
+    if cycle_data["year"] != year:
+        raise ValidationError(
+            f"cycle.yaml: year {cycle_data['year']} does not match the folder {year}"
+        )
+    cycle, _created = Cycle.objects.update_or_create(
+        year=year,
+        defaults={
+            "name": cycle_data["name"],
+            "opens_on": cycle_data["opens_on"],
+            "closes_on": cycle_data["closes_on"],
+        },
+    )
+    result = LoadResult()
+    known = {p.stem for p in folder.glob("*.yaml")} - {"cycle"}
+    unknown = known - set(AUDIENCE_ORDER)
+    if unknown:
+        raise ValidationError(
+            [
+                f"{name}.yaml: not a questionnaire file; the names are "
+                f"{', '.join(a + '.yaml' for a in AUDIENCE_ORDER)}"
+                for name in sorted(unknown)
+            ]
+        )
+    municipal: dict[str, dict] | None = None
+    municipal_questionnaire: Questionnaire | None = None
+    all_errors: list[str] = []
+    for audience in AUDIENCE_ORDER:
+        path = folder / f"{audience}.yaml"
+        if not path.exists():
+            continue
+        try:
+            definition = _parse_questionnaire(
+                path, year, municipal if audience == "rss" else None
+            )
+        except ValidationError as exc:
+            all_errors.extend(exc.messages)
+            continue
+        if audience == "rss" and municipal_questionnaire is not None:
+            definition["source_version"] = municipal_questionnaire.version
+        questionnaire, line = _store_questionnaire(
+            cycle, definition, municipal_questionnaire
+        )
+        result.lines.append(line)
+        if audience == "municipality":
+            municipal = {
+                q["code"]: q for s in definition["sections"] for q in s["questions"]
+            }
+            municipal_questionnaire = questionnaire
+    if all_errors:
+        raise ValidationError(all_errors)
+    return result
+
+
+def _store_questionnaire(
+    cycle: Cycle, definition: dict, municipal: Questionnaire | None
+) -> tuple[Questionnaire, str]:
+    audience = definition["audience"]
+    name = definition["source_file"]
+    checksum = _checksum(definition)
+    current = Questionnaire.objects.filter(
+        cycle=cycle, audience=audience, is_current=True
+    ).first()
+    fields = {
+        "title": definition["title"],
+        "introduction": definition["introduction"],
+        "opens_on": definition["opens_on"],
+        "closes_on": definition["closes_on"],
+        "reconstructed": definition["reconstructed"],
+        "source_file": name,
+        "checksum": checksum,
+    }
+    if current is not None and current.checksum == checksum:
+        return current, f"{name}: unchanged (version {current.version})"
+    if current is None or definition["version"] > current.version:
+        if Questionnaire.objects.filter(
+            cycle=cycle, audience=audience, version=definition["version"]
+        ).exists():
+            raise ValidationError(
+                f"{name}: version {definition['version']} already exists; raise the version"
+            )
+        if current is not None:
+            current.is_current = False
+            current.save(update_fields=["is_current"])
+        questionnaire = Questionnaire.objects.create(
+            cycle=cycle, audience=audience, version=definition["version"], **fields
+        )
+        _sync_questions(questionnaire, definition, municipal)
+        verb = "created" if current is None else f"new version (was {current.version})"
+        return questionnaire, f"{name}: {verb}, version {questionnaire.version}"
+    if definition["version"] < current.version:
+        raise ValidationError(
+            f"{name}: version {definition['version']} is older than the loaded version "
+            f"{current.version}"
+        )
+    submitted = current.responses.filter(status=Response.Status.SUBMITTED).count()
+    if submitted:
+        raise ValidationError(
+            f"{name}: questionnaire '{current.title}' version {current.version} has "
+            f"{submitted} submitted response(s) and is not changed under them; to "
+            f"publish the change, set version: {current.version + 1} in the file"
+        )
+    for key, value in fields.items():
+        setattr(current, key, value)
+    current.save()
+    _sync_questions(current, definition, municipal)
+    return current, f"{name}: updated in place, version {current.version}"
+
+
+def _sync_questions(
+    questionnaire: Questionnaire, definition: dict, municipal: Questionnaire | None
+) -> None:
+    """Make the stored sections and questions equal to the definition, by code."""
+    name = definition["source_file"]
+    wanted = {q["code"] for s in definition["sections"] for q in s["questions"]}
+    removed = questionnaire.questions.exclude(code__in=wanted)
+    answered = (
+        Answer.objects.filter(question__in=removed)
+        .values_list("question__code", flat=True)
+        .distinct()
+    )
+    if answered:
+        raise ValidationError(
+            f"{name}: question(s) {', '.join(sorted(answered))} have draft answers and "
+            "cannot be removed; raise the version instead"
+        )
+    removed.delete()
+    existing_sections = {s.position: s for s in questionnaire.sections.all()}
+    existing_questions = {q.code: q for q in questionnaire.questions.all()}
+    previous_questions = _previous_questions(questionnaire)
+    sources = (
+        {q.code: q for q in municipal.questions.all()} if municipal is not None else {}
+    )
+    position = 0
+    for s_index, section_def in enumerate(definition["sections"], start=1):
+        section = existing_sections.pop(s_index, None)
+        if section is None:
+            section = Section(questionnaire=questionnaire, position=s_index)
+        section.title = section_def["title"]
+        section.introduction = section_def["introduction"]
+        section.save()
+        for q_def in section_def["questions"]:
+            position += 1
+            question = existing_questions.get(q_def["code"]) or Question(
+                questionnaire=questionnaire, code=q_def["code"]
+            )
+            question.section = section
+            question.position = position
+            for key in (
+                "text",
+                "help_text",
+                "type",
+                "options",
+                "items",
+                "cells",
+                "required",
+                "show_if",
+                "validation",
+                "previous_code",
+                "reconstructed",
+                "in_appendix",
+                "footnote",
+                "personal_data",
+            ):
+                setattr(question, key, q_def[key])
+            question.previous = previous_questions.get(q_def["previous_code"] or "")
+            question.source = sources.get(q_def["source_code"] or "")
+            question.save()
+    for section in existing_sections.values():
+        section.delete()
+
+
+def _previous_questions(questionnaire: Questionnaire) -> dict[str, Question]:
+    previous = Questionnaire.objects.filter(
+        cycle__year=questionnaire.cycle.year - 1,
+        audience=questionnaire.audience,
+        is_current=True,
+    ).first()
+    if previous is None:
+        return {}
+    return {q.code: q for q in previous.questions.all()}
