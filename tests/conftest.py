@@ -1,8 +1,16 @@
-"""Shared fixtures: settings for tests, loaded reference data and questionnaires, actors."""
+"""Shared fixtures: test settings, the national frame, the 2024 questionnaires, actors."""
 
 from __future__ import annotations
 
 import pytest
+
+from regions.models import Organisation
+from regions.services import reference_data_load
+from surveys.models import Membership, Questionnaire
+from surveys.services import questionnaires_load
+from tests.factories import MembershipFactory, UserFactory
+
+PASSWORD = "test-password-123"
 
 
 @pytest.fixture(autouse=True)
@@ -10,3 +18,75 @@ def _test_settings(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.LANGUAGE_CODE = "sv"
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    settings.CELERY_TASK_EAGER_PROPAGATES = True
+
+
+@pytest.fixture
+def national_frame(db) -> None:
+    """The 21 regions, 24 RSS and 290 municipalities from the shipped CSV files."""
+    reference_data_load()
+
+
+@pytest.fixture
+def cycle_2024(national_frame) -> dict[str, Questionnaire]:
+    """The real 2024 questionnaires, by audience."""
+    questionnaires_load(year=2024)
+    return {q.audience: q for q in Questionnaire.objects.filter(cycle__year=2024)}
+
+
+def _member(
+    code: str, role: str = Membership.Role.RESPONDENT, name: str = ""
+) -> object:
+    organisation = Organisation.objects.get(code=code)
+    user = UserFactory(username=name or f"{code.lower()}@example.se")
+    MembershipFactory(user=user, organisation=organisation, role=role)
+    return user
+
+
+@pytest.fixture
+def region_respondent(national_frame):
+    """A respondent at Region Stockholm (county 01)."""
+    return _member("01", name="anna@regionstockholm.se")
+
+
+@pytest.fixture
+def region_colleague(national_frame):
+    """A second respondent at Region Stockholm."""
+    return _member("01", name="bo@regionstockholm.se")
+
+
+@pytest.fixture
+def other_region_respondent(national_frame):
+    """A respondent at Region Uppsala (county 03)."""
+    return _member("03", name="cilla@regionuppsala.se")
+
+
+@pytest.fixture
+def municipality_respondent(national_frame):
+    """A respondent at Upplands Väsby (0114, RSS-01)."""
+    return _member("0114", name="dan@upplandsvasby.se")
+
+
+@pytest.fixture
+def other_municipality_respondent(national_frame):
+    """A respondent at Enköping (0381, Uppsala county, RSS-03)."""
+    return _member("0381", name="eva@enkoping.se")
+
+
+@pytest.fixture
+def rss_coordinator(national_frame):
+    """The coordinator of RSS Stockholms län (RSS-01)."""
+    return _member("RSS-01", Membership.Role.COORDINATOR, name="frida@rss01.se")
+
+
+@pytest.fixture
+def other_rss_coordinator(national_frame):
+    """The coordinator of RSS Uppsala län (RSS-03)."""
+    return _member("RSS-03", Membership.Role.COORDINATOR, name="gun@rss03.se")
+
+
+@pytest.fixture
+def staff(db):
+    """National staff: sees everything."""
+    return UserFactory(username="staff@socialstyrelsen.se", is_staff=True)
