@@ -1,5 +1,10 @@
 """Writes of the surveys app, re-exported by concern."""
 
+from surveys.services.invitations import (
+    invitation_accept,
+    invitation_create,
+    invitation_from_token,
+)
 from surveys.services.questionnaires import questionnaires_load
 from surveys.services.responses import (
     ResponseLockedError,
@@ -15,6 +20,9 @@ __all__ = [
     "ResponseLockedError",
     "StaleResponseError",
     "answers_map",
+    "invitation_accept",
+    "invitation_create",
+    "invitation_from_token",
     "questionnaires_load",
     "response_check",
     "response_get_or_create",

@@ -1,0 +1,238 @@
+"""Forms built from questionnaire data: one form per section of a questionnaire."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.contrib.auth import password_validation
+from django.utils.translation import gettext_lazy as _
+
+from surveys.answers import AnswerError, Value, parse_written
+from surveys.models import Question, QuestionType
+from surveys.models.questionnaire import TICKED
+
+CHOICE_TYPES = {
+    QuestionType.YES_NO,
+    QuestionType.YES_PARTLY_NO,
+    QuestionType.SINGLE_CHOICE,
+}
+ESTIMABLE_TYPES = {QuestionType.PERCENTAGE, QuestionType.COUNT}
+NUMBER_TYPES = {QuestionType.PERCENTAGE, QuestionType.COUNT, QuestionType.INTEGER}
+
+
+@dataclass
+class Cell:
+    """One input of a question: its form field name and the answer item it stores."""
+
+    name: str
+    item: str
+    label: str = ""
+
+
+@dataclass
+class QuestionFields:
+    """How a question maps onto form fields."""
+
+    question: Question
+    cells: list[Cell] = field(default_factory=list)
+    # percentage/count: the "cannot be estimated" checkbox.
+    cannot_estimate: str | None = None
+
+
+def field_name(question: Question, index: int | None = None) -> str:
+    base = f"q_{question.code}"
+    return base if index is None else f"{base}_{index}"
+
+
+class SectionForm(forms.Form):
+    """The questions of one section; parses input into answer Values.
+
+    Required answers are not checked here (a draft may be incomplete); the submit checks
+    them. Shape and limits are checked: a value that does not fit is an error at its
+    question.
+    """
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(
+        self,
+        *args,
+        questions: list[Question],
+        answers: dict[tuple[str, str], Value],
+        **kwargs,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.questions = questions
+        self.layout: dict[str, QuestionFields] = {}
+        for question in questions:
+            self.layout[question.code] = self._add_fields(question, answers)
+
+    def _add_fields(
+        self, question: Question, answers: dict[tuple[str, str], Value]
+    ) -> QuestionFields:
+        qtype = question.type
+        spec = QuestionFields(question)
+        limits = question.validation or {}
+
+        def stored(item: str) -> Value | None:
+            return answers.get((question.code, item))
+
+        if qtype in CHOICE_TYPES:
+            name = field_name(question)
+            self.fields[name] = forms.ChoiceField(
+                choices=[(o, o) for o in question.choice_options],
+                widget=forms.RadioSelect,
+                required=False,
+                label=question.text,
+            )
+            value = stored("")
+            self.initial[name] = value.text if value else None
+            spec.cells.append(Cell(name, ""))
+        elif qtype == QuestionType.MATRIX:
+            for index, item in enumerate(question.items):
+                name = field_name(question, index)
+                self.fields[name] = forms.ChoiceField(
+                    choices=[(o, o) for o in question.choice_options],
+                    widget=forms.RadioSelect,
+                    required=False,
+                    label=item,
+                )
+                value = stored(item)
+                self.initial[name] = value.text if value else None
+                spec.cells.append(Cell(name, item, item))
+        elif qtype == QuestionType.MULTIPLE_CHOICE:
+            name = field_name(question)
+            self.fields[name] = forms.MultipleChoiceField(
+                choices=[(item, item) for item in question.items],
+                widget=forms.CheckboxSelectMultiple,
+                required=False,
+                label=question.text,
+            )
+            self.initial[name] = [
+                item
+                for item in question.items
+                if (v := stored(item)) is not None and v.text == TICKED
+            ]
+            spec.cells.append(Cell(name, ""))
+        elif qtype in NUMBER_TYPES:
+            name = field_name(question)
+            self.fields[name] = forms.CharField(
+                required=False,
+                label=_("Percent") if qtype == QuestionType.PERCENTAGE else _("Number"),
+                max_length=30,
+                widget=forms.TextInput(
+                    attrs={"inputmode": "numeric", "autocomplete": "off", "size": 12}
+                ),
+            )
+            value = stored("")
+            self.initial[name] = (
+                str(value.number) if value and value.number is not None else ""
+            )
+            spec.cells.append(Cell(name, ""))
+            if qtype in ESTIMABLE_TYPES:
+                ce_name = f"{name}_ce"
+                self.fields[ce_name] = forms.BooleanField(
+                    required=False, label=question.cannot_estimate_label
+                )
+                self.initial[ce_name] = bool(value and value.cannot_estimate)
+                spec.cannot_estimate = ce_name
+        elif qtype == QuestionType.COUNT_PER_OPTION:
+            for index, cell in enumerate(question.cells):
+                name = field_name(question, index)
+                self.fields[name] = forms.CharField(
+                    required=False,
+                    label=cell["label"],
+                    max_length=10,
+                    widget=forms.TextInput(
+                        attrs={"inputmode": "numeric", "autocomplete": "off", "size": 6}
+                    ),
+                )
+                value = stored(cell["label"])
+                self.initial[name] = (
+                    str(value.number) if value and value.number is not None else ""
+                )
+                spec.cells.append(Cell(name, cell["label"], cell["label"]))
+        else:  # free text, one box per item if any
+            items = question.items or [""]
+            for index, item in enumerate(items):
+                name = field_name(question, index if question.items else None)
+                max_length = limits.get("max_length")
+                self.fields[name] = forms.CharField(
+                    required=False,
+                    label=item or _("Your answer"),
+                    widget=forms.Textarea(attrs={"rows": 2 if max_length else 4})
+                    if not max_length or max_length > 300
+                    else forms.TextInput(),
+                )
+                value = stored(item)
+                self.initial[name] = value.text if value else ""
+                spec.cells.append(Cell(name, item, item))
+        return spec
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        self.values: dict[tuple[str, str], Value | None] = {}
+        for code, spec in self.layout.items():
+            question = spec.question
+            if question.type == QuestionType.MULTIPLE_CHOICE:
+                ticked = set(cleaned.get(spec.cells[0].name) or [])
+                for item in question.items:
+                    self.values[(code, item)] = (
+                        Value(text=TICKED if item in ticked else "") if ticked else None
+                    )
+                continue
+            if spec.cannot_estimate and cleaned.get(spec.cannot_estimate):
+                if (cleaned.get(spec.cells[0].name) or "").strip():
+                    self.add_error(
+                        spec.cells[0].name,
+                        _("Give either a figure or “%(label)s”, not both.")
+                        % {"label": question.cannot_estimate_label},
+                    )
+                self.values[(code, "")] = Value(cannot_estimate=True)
+                continue
+            for cell in spec.cells:
+                raw = cleaned.get(cell.name) or ""
+                try:
+                    self.values[(code, cell.item)] = parse_written(
+                        question, cell.item, raw
+                    )
+                except AnswerError as exc:
+                    self.add_error(cell.name, str(exc))
+        return cleaned
+
+
+class InvitationAcceptForm(forms.Form):
+    """A new person sets their name and password."""
+
+    first_name = forms.CharField(label=_("First name"), max_length=150)
+    last_name = forms.CharField(label=_("Last name"), max_length=150)
+    password1 = forms.CharField(
+        label=_("Password"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validation.password_validators_help_text_html(),
+    )
+    password2 = forms.CharField(
+        label=_("Password again"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args, email: str = "", **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.email = email
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", _("Create account")))
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        p1, p2 = cleaned.get("password1"), cleaned.get("password2")
+        if p1 and p2 and p1 != p2:
+            self.add_error("password2", _("The two passwords differ."))
+        if p1:
+            try:
+                password_validation.validate_password(p1)
+            except forms.ValidationError as exc:
+                self.add_error("password1", exc)
+        return cleaned

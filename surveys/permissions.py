@@ -1,0 +1,69 @@
+"""Who may see and change which organisation's responses."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from regions.models import Organisation
+from surveys.models import Membership, Response
+
+
+def membership_of(user: AbstractBaseUser | AnonymousUser) -> Membership | None:
+    if not user.is_authenticated:
+        return None
+    try:
+        return user.membership  # type: ignore[union-attr]
+    except Membership.DoesNotExist:
+        return None
+
+
+def organisations_for_user(user: AbstractBaseUser | AnonymousUser) -> QuerySet:
+    """The organisations whose responses the user may see and change.
+
+    Staff: all. A respondent: their own organisation. An RSS coordinator: the RSS and the
+    municipalities of its area (the paper path of the hjälpenkät).
+    """
+    if user.is_authenticated and user.is_staff:
+        return Organisation.objects.all()
+    membership = membership_of(user)
+    if membership is None:
+        return Organisation.objects.none()
+    if membership.is_coordinator:
+        return Organisation.objects.filter(
+            Q(pk=membership.organisation_id) | Q(rss_id=membership.organisation_id)
+        )
+    return Organisation.objects.filter(pk=membership.organisation_id)
+
+
+def can_access_organisation(
+    user: AbstractBaseUser | AnonymousUser, organisation: Organisation
+) -> bool:
+    return organisations_for_user(user).filter(pk=organisation.pk).exists()
+
+
+def get_response_for_user(user: AbstractBaseUser | AnonymousUser, pk: int) -> Response:
+    """The response if the user may see it; 404 otherwise (no hint that it exists)."""
+    response = (
+        Response.objects.select_related(
+            "questionnaire__cycle", "organisation__rss", "submitted_by", "updated_by"
+        )
+        .filter(pk=pk, organisation__in=organisations_for_user(user))
+        .first()
+    )
+    if response is None:
+        raise Http404("No such response")
+    return response
+
+
+def is_entering_on_behalf(
+    user: AbstractBaseUser | AnonymousUser, organisation: Organisation
+) -> bool:
+    """An RSS coordinator entering a municipality's answers (from paper)."""
+    membership = membership_of(user)
+    return bool(
+        membership
+        and membership.is_coordinator
+        and organisation.rss_id == membership.organisation_id
+    )

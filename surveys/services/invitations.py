@@ -1,0 +1,127 @@
+"""Invitations: signed, expiring, single-use links with which a new person sets a password."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from regions.models import Organisation
+from surveys.models import Invitation, Membership
+
+SALT = "surveys.invitation"
+
+
+def invitation_token(invitation: Invitation) -> str:
+    """The signed token of the link; it carries only the invitation's random nonce."""
+    return signing.TimestampSigner(salt=SALT).sign(invitation.nonce)
+
+
+@transaction.atomic
+def invitation_create(
+    *,
+    organisation: Organisation,
+    email: str,
+    role: str = Membership.Role.RESPONDENT,
+    by: AbstractBaseUser | None = None,
+    base_url: str = "",
+) -> tuple[Invitation, str]:
+    """Create an invitation, e-mail its link and return both."""
+    if (
+        role == Membership.Role.COORDINATOR
+        and organisation.kind != Organisation.Kind.RSS
+    ):
+        raise ValidationError(_("Only an RSS has coordinators."))
+    invitation = Invitation.objects.create(
+        organisation=organisation,
+        email=email.strip().lower(),
+        role=role,
+        nonce=secrets.token_urlsafe(32),
+        created_by=by,
+    )
+    url = base_url + reverse(
+        "surveys:invitation-accept", args=[invitation_token(invitation)]
+    )
+    transaction.on_commit(
+        lambda: send_mail(
+            _("Invitation to the follow-up of good and close care"),
+            _(
+                "You have been invited to answer for %(org)s.\n\nOpen this link to choose "
+                "your password (valid for %(days)s days, once):\n%(url)s\n"
+            )
+            % {
+                "org": organisation.full_name,
+                "days": settings.INVITATION_MAX_AGE_DAYS,
+                "url": url,
+            },
+            None,
+            [invitation.email],
+        )
+    )
+    return invitation, url
+
+
+def invitation_from_token(token: str) -> Invitation:
+    """The open invitation of a link; ValidationError says why a link is no good."""
+    max_age = settings.INVITATION_MAX_AGE_DAYS * 24 * 3600
+    try:
+        nonce = signing.TimestampSigner(salt=SALT).unsign(token, max_age=max_age)
+    except signing.SignatureExpired as exc:
+        raise ValidationError(
+            _("The invitation link has expired. Ask for a new invitation.")
+        ) from exc
+    except signing.BadSignature as exc:
+        raise ValidationError(_("The invitation link is not valid.")) from exc
+    invitation = (
+        Invitation.objects.select_related("organisation").filter(nonce=nonce).first()
+    )
+    if invitation is None:
+        raise ValidationError(_("The invitation link is not valid."))
+    if invitation.accepted_at is not None:
+        raise ValidationError(
+            _("The invitation link has already been used. Log in with your password.")
+        )
+    return invitation
+
+
+@transaction.atomic
+def invitation_accept(
+    *, token: str, first_name: str, last_name: str, password: str
+) -> AbstractBaseUser:
+    """Create the person's account (or attach an existing one) and use up the link."""
+    invitation = invitation_from_token(token)
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.accepted_at is not None:
+        raise ValidationError(_("The invitation link has already been used."))
+    user_model = get_user_model()
+    user = user_model.objects.filter(username=invitation.email).first()
+    if (
+        user is not None
+        and hasattr(user, "membership")
+        and user.membership.organisation_id != invitation.organisation_id
+    ):
+        raise ValidationError(
+            _("This e-mail address already belongs to another organisation.")
+        )
+    if user is None:
+        user = user_model(username=invitation.email, email=invitation.email)
+    user.first_name, user.last_name = first_name, last_name
+    user.set_password(password)
+    user.save()
+    Membership.objects.update_or_create(
+        user=user,
+        defaults={"organisation": invitation.organisation, "role": invitation.role},
+    )
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = user
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    return user

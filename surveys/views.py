@@ -1,0 +1,338 @@
+"""The respondent's pages: start page, questionnaire sections, review, submit, summary."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from surveys import selectors, services
+from surveys.answers import visible_questions
+from surveys.forms import InvitationAcceptForm, SectionForm
+from surveys.models import AnswerChange, Questionnaire, Response
+from surveys.permissions import (
+    get_response_for_user,
+    is_entering_on_behalf,
+    membership_of,
+    organisations_for_user,
+)
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """Start page: the organisation's questionnaires (and the RSS area, staff overview)."""
+    membership = membership_of(request.user)
+    context: dict = {"membership": membership}
+    if membership is not None:
+        context["rows"] = selectors.status_rows_for_organisation(
+            membership.organisation
+        )
+        if membership.is_coordinator:
+            context["area_rows"] = selectors.area_status_rows(membership.organisation)
+    if request.user.is_staff:
+        context["overview"] = selectors.questionnaire_overview()
+    return render(request, "surveys/home.html", context)
+
+
+@login_required
+def staff_questionnaire(request: HttpRequest, pk: int) -> HttpResponse:
+    """Staff: every organisation of a questionnaire's audience and its status."""
+    if not request.user.is_staff:
+        raise Http404
+    questionnaire = get_object_or_404(
+        Questionnaire.objects.select_related("cycle"), pk=pk
+    )
+    rows = selectors.status_rows_for_questionnaire(questionnaire)
+    return render(
+        request,
+        "surveys/staff/questionnaire.html",
+        {"questionnaire": questionnaire, "rows": rows},
+    )
+
+
+@require_POST
+@login_required
+def response_start(
+    request: HttpRequest, questionnaire_pk: int, org_code: str
+) -> HttpResponse:
+    """Open (creating if needed) the organisation's response and go to its first section."""
+    organisation = get_object_or_404(
+        organisations_for_user(request.user), code=org_code
+    )
+    questionnaire = get_object_or_404(
+        Questionnaire.objects.filter(is_current=True), pk=questionnaire_pk
+    )
+    try:
+        response = services.response_get_or_create(
+            questionnaire=questionnaire, organisation=organisation
+        )
+    except ValidationError as exc:
+        raise Http404(str(exc)) from exc
+    if response.is_submitted:
+        return redirect("surveys:response-summary", pk=response.pk)
+    return redirect("surveys:response-section", pk=response.pk, position=1)
+
+
+def _section_context(
+    response: Response,
+    position: int,
+    form: SectionForm | None,
+    answers: dict,
+    check_errors: dict | None = None,
+) -> dict:
+    sections = list(response.questionnaire.sections.all())
+    questions = list(response.questionnaire.questions.order_by("position"))
+    section = next((s for s in sections if s.position == position), None)
+    if section is None:
+        raise Http404("No such section")
+    section_questions = [q for q in questions if q.section_id == section.pk]
+    if form is None:
+        form = SectionForm(
+            questions=section_questions,
+            answers=answers,
+            initial={"version": response.version},
+        )
+    shown = {q.code for q in visible_questions(questions, answers)}
+    progress = selectors.progress(sections, questions, answers)
+    total = sum(p.total for p in progress)
+    done = sum(p.answered for p in progress)
+    return {
+        "response": response,
+        "questionnaire": response.questionnaire,
+        "sections": sections,
+        "section": section,
+        "form": form,
+        "blocks": [
+            {
+                "spec": form.layout[q.code],
+                "shown": q.code in shown,
+                "errors": _block_errors(form, form.layout[q.code], check_errors),
+            }
+            for q in section_questions
+        ],
+        "progress": progress,
+        "progress_done": done,
+        "progress_total": total,
+        "progress_percent": round(100 * done / total) if total else 100,
+        "previous_position": position - 1 if position > 1 else None,
+        "next_position": position + 1 if position < len(sections) else None,
+    }
+
+
+def _block_errors(form: SectionForm, spec, check_errors: dict | None) -> list[str]:
+    """Every error of a question: its fields' errors, then the submit check's."""
+    errors: list[str] = []
+    if form.is_bound:
+        for cell in spec.cells:
+            for error in form.errors.get(cell.name, []):
+                errors.append(f"{cell.label}: {error}" if cell.label else error)
+    errors.extend((check_errors or {}).get(spec.question.code, []))
+    return errors
+
+
+@login_required
+def response_section(request: HttpRequest, pk: int, position: int) -> HttpResponse:
+    """One section of the questionnaire: show it, or save it as a draft."""
+    response = get_response_for_user(request.user, pk)
+    if response.is_submitted:
+        messages.info(
+            request, _("The questionnaire is submitted; this is what was sent.")
+        )
+        return redirect("surveys:response-summary", pk=response.pk)
+    answers = services.answers_map(response)
+    if request.method != "POST":
+        check_errors = None
+        if request.GET.get("check"):
+            # After a refused submit: show the problems at their questions.
+            check_errors = services.response_check(response=response, answers=answers)
+        context = _section_context(response, position, None, answers, check_errors)
+        return render(request, "surveys/section.html", context)
+
+    context = _section_context(response, position, None, answers)
+    section_questions = [b["spec"].question for b in context["blocks"]]
+    form = SectionForm(request.POST, questions=section_questions, answers=answers)
+    if not form.is_valid():
+        context = _section_context(response, position, form, answers)
+        messages.error(request, _("Nothing was saved: correct the marked answers."))
+        return render(request, "surveys/section.html", context, status=400)
+    on_behalf = is_entering_on_behalf(request.user, response.organisation)
+    try:
+        response = services.response_save_answers(
+            response=response,
+            values=form.values,
+            by=request.user,
+            version=form.cleaned_data["version"],
+            source=AnswerChange.Source.PAPER if on_behalf else AnswerChange.Source.WEB,
+        )
+    except services.StaleResponseError as exc:
+        latest = get_response_for_user(request.user, pk)
+        latest_answers = services.answers_map(latest)
+        data = request.POST.copy()
+        data["version"] = str(latest.version)
+        form = SectionForm(data, questions=section_questions, answers=latest_answers)
+        form.is_valid()
+        context = _section_context(latest, position, form, latest_answers)
+        context["stale"] = str(exc)
+        context["latest_answers"] = latest_answers
+        context["stale_diff"] = _differences(form, latest_answers)
+        return render(request, "surveys/section.html", context, status=409)
+    except services.ResponseLockedError as exc:
+        messages.error(request, str(exc))
+        return redirect("surveys:response-summary", pk=response.pk)
+    if on_behalf and response.source != Response.Source.PAPER:
+        Response.objects.filter(pk=response.pk).update(source=Response.Source.PAPER)
+    messages.success(request, _("Your answers are saved."))
+    action = request.POST.get("action", "save")
+    target = position
+    if action == "next" and context["next_position"]:
+        target = context["next_position"]
+    elif action == "previous" and context["previous_position"]:
+        target = context["previous_position"]
+    elif action == "review":
+        return redirect("surveys:response-review", pk=response.pk)
+    return redirect(
+        reverse("surveys:response-section", args=[response.pk, target]) + "#top"
+    )
+
+
+def _differences(form: SectionForm, latest: dict) -> dict[str, str]:
+    """Per question code: the colleague's saved value where it differs from the input."""
+    result = {}
+    for (code, item), value in getattr(form, "values", {}).items():
+        saved = latest.get((code, item))
+        if saved != value:
+            question = form.layout[code].question
+            shown = saved.display(question) if saved else _("(no answer)")
+            label = f"{item}: {shown}" if item else shown
+            result[code] = f"{result[code]}; {label}" if code in result else label
+    return result
+
+
+@login_required
+def response_review(request: HttpRequest, pk: int) -> HttpResponse:
+    """Overview before submitting: progress per section and every remaining problem."""
+    response = get_response_for_user(request.user, pk)
+    if response.is_submitted:
+        return redirect("surveys:response-summary", pk=response.pk)
+    answers = services.answers_map(response)
+    questions = list(response.questionnaire.questions.order_by("position"))
+    sections = list(response.questionnaire.sections.all())
+    errors = services.response_check(response=response, answers=answers)
+    by_section = []
+    for item in selectors.progress(sections, questions, answers):
+        problems = [
+            (q, errors[q.code])
+            for q in questions
+            if q.section_id == item.section.pk and q.code in errors
+        ]
+        by_section.append({"progress": item, "problems": problems})
+    return render(
+        request,
+        "surveys/review.html",
+        {
+            "response": response,
+            "questionnaire": response.questionnaire,
+            "by_section": by_section,
+            "error_count": len(errors),
+        },
+    )
+
+
+@require_POST
+@login_required
+def response_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    response = get_response_for_user(request.user, pk)
+    try:
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        version = None
+    try:
+        services.response_submit(response=response, by=request.user, version=version)
+    except services.StaleResponseError as exc:
+        messages.error(request, str(exc))
+        return redirect("surveys:response-review", pk=response.pk)
+    except ValidationError:
+        messages.error(
+            request,
+            _(
+                "The questionnaire could not be submitted: see the questions marked below."
+            ),
+        )
+        return redirect("surveys:response-review", pk=response.pk)
+    messages.success(request, _("Thank you! The questionnaire is submitted."))
+    return redirect("surveys:response-summary", pk=response.pk)
+
+
+@login_required
+def response_summary(request: HttpRequest, pk: int) -> HttpResponse:
+    """Read-only, printable summary of all answers."""
+    response = get_response_for_user(request.user, pk)
+    answers = services.answers_map(response)
+    questions = list(response.questionnaire.questions.order_by("position"))
+    shown = {q.code for q in visible_questions(questions, answers)}
+    sections = []
+    for section in response.questionnaire.sections.all():
+        rows = []
+        for question in questions:
+            if question.section_id != section.pk or question.code not in shown:
+                continue
+            cells = [
+                (item, answers[(question.code, item)].display(question))
+                if (question.code, item) in answers
+                else (item, None)
+                for item in question.answer_items
+            ]
+            rows.append({"question": question, "cells": cells})
+        sections.append({"section": section, "rows": rows})
+    return render(
+        request,
+        "surveys/summary.html",
+        {
+            "response": response,
+            "questionnaire": response.questionnaire,
+            "sections": sections,
+        },
+    )
+
+
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    """A new person of an organisation chooses a password from an invitation link."""
+    try:
+        invitation = services.invitation_from_token(token)
+    except ValidationError as exc:
+        return render(
+            request,
+            "surveys/invitation_invalid.html",
+            {"reason": exc.messages[0]},
+            status=410,
+        )
+    form = InvitationAcceptForm(request.POST or None, email=invitation.email)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.invitation_accept(
+                token=token,
+                first_name=form.cleaned_data["first_name"],
+                last_name=form.cleaned_data["last_name"],
+                password=form.cleaned_data["password1"],
+            )
+        except ValidationError as exc:
+            return render(
+                request,
+                "surveys/invitation_invalid.html",
+                {"reason": exc.messages[0]},
+                status=410,
+            )
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, _("Welcome! Your account is ready."))
+        return redirect("surveys:home")
+    return render(
+        request,
+        "surveys/invitation_accept.html",
+        {"form": form, "invitation": invitation},
+    )

@@ -1,0 +1,88 @@
+"""Pages for national staff."""
+
+from __future__ import annotations
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
+
+from surveys.models import Questionnaire
+from surveys.services.imports import ImportReport, responses_import
+
+
+def _require_staff(request: HttpRequest) -> None:
+    if not request.user.is_staff:
+        raise PermissionDenied
+
+
+class QuestionnaireChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Questionnaire) -> str:
+        return f"{obj.cycle.year}: {obj.title} (v{obj.version})"
+
+
+class ImportUploadForm(forms.Form):
+    questionnaire = QuestionnaireChoiceField(
+        label=_("Questionnaire"),
+        queryset=Questionnaire.objects.filter(is_current=True)
+        .select_related("cycle")
+        .order_by("-cycle__year", "audience"),
+    )
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_(
+            "One answer per row with the columns organisation, question, item, "
+            "answer; UTF-8, separated by comma or semicolon."
+        ),
+    )
+    draft = forms.BooleanField(label=_("Save as draft"), required=False)
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_method = "post"
+        self.helper.add_input(Submit("submit", _("Import")))
+
+    def clean_file(self) -> UploadedFile:
+        upload: UploadedFile = self.cleaned_data["file"]
+        limit = settings.IMPORT_MAX_UPLOAD_BYTES
+        if upload.size is not None and upload.size > limit:
+            raise ValidationError(
+                _("The file is %(size)s; at most %(limit)s can be imported at once.")
+                % {"size": filesizeformat(upload.size), "limit": filesizeformat(limit)}
+            )
+        return upload
+
+
+@login_required
+def import_upload(request: HttpRequest) -> HttpResponse:
+    """Staff upload a CSV file of answers; show every error, or the import's report."""
+    _require_staff(request)
+    report: ImportReport | None = None
+    errors: list[str] = []
+    if request.method == "POST":
+        form = ImportUploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                report = responses_import(
+                    questionnaire=form.cleaned_data["questionnaire"],
+                    file=form.cleaned_data["file"],
+                    by=request.user,
+                    draft=form.cleaned_data["draft"],
+                )
+            except ValidationError as exc:
+                errors = exc.messages
+    else:
+        form = ImportUploadForm()
+    return render(
+        request,
+        "surveys/staff/import.html",
+        {"form": form, "report": report, "errors": errors},
+    )
