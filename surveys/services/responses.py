@@ -186,15 +186,19 @@ def response_save_answers(
     for key in [k for k in current if k[0] not in shown]:
         apply(key, None)
 
+    # The version check again, as a conditional write: on databases without row locks
+    # (SQLite) two saves that read the same version cannot both pass.
+    claimed = Response.objects.filter(pk=locked.pk, version=locked.version).update(
+        version=F("version") + 1, updated_by=by, updated_at=timezone.now()
+    )
+    if not claimed:
+        raise StaleResponseError(_lock(response, None), locked.version)
     Answer.objects.filter(pk__in=to_delete).delete()
     Answer.objects.bulk_create(to_create)
     Answer.objects.bulk_update(
         to_update, ["text", "number", "cannot_estimate", "updated_at"]
     )
     AnswerChange.objects.bulk_create(changes)
-    Response.objects.filter(pk=locked.pk).update(
-        version=F("version") + 1, updated_by=by, updated_at=timezone.now()
-    )
     locked.refresh_from_db()
     return locked
 
