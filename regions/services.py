@@ -58,23 +58,44 @@ def _read_csv(
         return rows
 
 
-def _upsert(
-    model: type, lookup: dict, values: dict, kind: str, report: LoadReport
-) -> object:
-    obj = model.objects.filter(**lookup).first()
-    if obj is None:
-        obj = model.objects.create(**lookup, **values)
-        report.count("created", kind)
+class _Upserter:
+    """Creates and updates rows of one model by a key, in a fixed number of queries."""
+
+    def __init__(self, model: type, key: str, report: LoadReport) -> None:
+        self.model, self.key, self.report = model, key, report
+        self.existing = {getattr(o, key): o for o in model.objects.all()}
+        self.new: list = []
+        self.changed: dict[str, object] = {}
+        self.fields: set[str] = set()
+
+    def put(self, key_value: str, values: dict, kind: str) -> object:
+        obj = self.existing.get(key_value)
+        if obj is None:
+            obj = self.model(**{self.key: key_value}, **values)
+            self.existing[key_value] = obj
+            self.new.append(obj)
+            self.report.count("created", kind)
+            return obj
+        if obj in self.new:
+            return obj
+        changed = [k for k, v in values.items() if getattr(obj, k) != v]
+        if changed:
+            for k in changed:
+                setattr(obj, k, values[k])
+            self.fields.update(changed)
+            self.changed[key_value] = obj
+            self.report.count("updated", kind)
+        elif key_value not in self.changed:
+            self.report.count("unchanged", kind)
         return obj
-    changed = [k for k, v in values.items() if getattr(obj, k) != v]
-    if changed:
-        for k in changed:
-            setattr(obj, k, values[k])
-        obj.save(update_fields=changed)
-        report.count("updated", kind)
-    else:
-        report.count("unchanged", kind)
-    return obj
+
+    def flush(self) -> None:
+        self.model.objects.bulk_create(self.new)
+        if self.changed:
+            self.model.objects.bulk_update(
+                list(self.changed.values()), sorted(self.fields)
+            )
+        self.new, self.changed, self.fields = [], {}, set()
 
 
 @transaction.atomic
@@ -155,15 +176,16 @@ def reference_data_load(*, directory: Path = DATA_DIR) -> LoadReport:
         raise ValidationError(errors)
 
     report = LoadReport()
-    counties: dict[str, County] = {}
+    county_rows = _Upserter(County, "code", report)
+    for _line, row in regions:
+        county_rows.put(row["county_code"], {"name": row["county"]}, "county")
+    county_rows.flush()
+    counties = county_rows.existing
+    organisations = _Upserter(Organisation, "code", report)
     for _line, row in regions:
         code = row["county_code"]
-        counties[code] = _upsert(
-            County, {"code": code}, {"name": row["county"]}, "county", report
-        )
-        _upsert(
-            Organisation,
-            {"code": code},
+        organisations.put(
+            code,
             {
                 "kind": Organisation.Kind.REGION,
                 "name": row["short_name"],
@@ -175,13 +197,10 @@ def reference_data_load(*, directory: Path = DATA_DIR) -> LoadReport:
                 else None,
             },
             "region",
-            report,
         )
-    rss_by_code: dict[str, Organisation] = {}
     for _line, row in rss_rows:
-        rss_by_code[row["rss_code"]] = _upsert(
-            Organisation,
-            {"code": row["rss_code"]},
+        organisations.put(
+            row["rss_code"],
             {
                 "kind": Organisation.Kind.RSS,
                 "name": row["name"],
@@ -191,21 +210,20 @@ def reference_data_load(*, directory: Path = DATA_DIR) -> LoadReport:
                 "population": None,
             },
             "rss",
-            report,
         )
+    organisations.flush()
     for _line, row in municipalities:
-        _upsert(
-            Organisation,
-            {"code": row["municipality_code"]},
+        organisations.put(
+            row["municipality_code"],
             {
                 "kind": Organisation.Kind.MUNICIPALITY,
                 "name": row["municipality"],
                 "full_name": row["municipality"],
                 "county": counties[row["county_code"]],
-                "rss": rss_by_code[row["rss_code"]],
+                "rss": organisations.existing[row["rss_code"]],
                 "population": None,
             },
             "municipality",
-            report,
         )
+    organisations.flush()
     return report
