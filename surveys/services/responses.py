@@ -93,7 +93,7 @@ def _display(question: Question, value: Value | None) -> str | None:
 
 def _lock(response: Response, version: int | None) -> Response:
     locked = (
-        Response.objects.select_for_update()
+        Response.objects.select_for_update(of=("self",))
         .select_related("updated_by")
         .get(pk=response.pk)
     )
