@@ -133,17 +133,20 @@ def import_rows(text: str) -> list[ImportRow]:
         raise ValidationError(
             [f"Rad {reader.line_num}: filen kan inte läsas som CSV ({exc})."]
         ) from exc
-    header = [name.strip().casefold() for name in records[0]]
-    while header and header[-1] == "":
-        header.pop()
-    if sorted(header) != sorted(COLUMNS) or len(set(header)) != len(header):
+    names = [name.strip() for name in records[0]]
+    while names and names[-1] == "":
+        names.pop()
+    header = [name.casefold() for name in names]
+    if sorted(header) != sorted(COLUMNS):
         missing = [c for c in COLUMNS if c not in header]
-        unknown = [h for h in header if h not in COLUMNS]
+        unknown = [n for n in names if n.casefold() not in COLUMNS]
         details = []
         if missing:
             details.append("saknas: " + ", ".join(missing))
         if unknown:
-            details.append("okända: " + ", ".join(f"”{u}”" for u in unknown))
+            details.append(
+                "okända: " + ", ".join(f"”{u}”" if u else "(tom)" for u in unknown)
+            )
         if not missing and not unknown:
             details.append("en kolumn förekommer två gånger")
         raise ValidationError(
@@ -334,25 +337,48 @@ def responses_import(
     All or nothing: raises ValidationError listing every error and writes nothing.
     Responses are submitted unless draft (a response already submitted stays so); the
     completeness check of the web submit does not apply. An empty answer clears a cell;
-    cells the file does not mention keep what they had.
+    cells the file does not mention keep what they had. Answers to follow-ups whose
+    condition is not met are accepted but not stored, as in the web form.
     """
     parsed = import_check(
         questionnaire=questionnaire, rows=import_rows(import_text(file))
     )
+    questions = list(questionnaire.questions.order_by("position"))
     existing = {
         r.organisation_id: r
         for r in Response.objects.filter(
             questionnaire=questionnaire, organisation__in=list(parsed)
         )
     }
+    before = _answers_by_response([r.pk for r in existing.values()])
     responses: dict[Organisation, Response] = {}
+    dropped: list[tuple[str, str]] = []
+    answers = cleared = 0
     for organisation, cells in parsed.items():
-        response = existing.get(organisation.pk) or response_get_or_create(
-            questionnaire=questionnaire, organisation=organisation
+        response = existing.get(organisation.pk)
+        values = {key: value for key, (_row, value) in cells.items()}
+        merged = dict(before.get(response.pk, {}) if response else {})
+        merged.update({k: v for k, v in values.items() if v is not None})
+        for key in [k for k, v in values.items() if v is None]:
+            merged.pop(key, None)
+        shown = {q.code for q in visible_questions(questions, merged)}
+        hidden = {
+            code
+            for (code, _item), v in values.items()
+            if v is not None and code not in shown
+        }
+        dropped.extend(
+            (organisation.code, q.code) for q in questions if q.code in hidden
         )
+        values = {k: v for k, v in values.items() if k[0] in shown}
+        answers += sum(1 for v in values.values() if v is not None)
+        cleared += sum(1 for v in values.values() if v is None)
         responses[organisation] = response_save_answers(
-            response=response,
-            values={key: value for key, (_row, value) in cells.items()},
+            response=response
+            or response_get_or_create(
+                questionnaire=questionnaire, organisation=organisation
+            ),
+            values=values,
             by=by,
             version=None,
             source=AnswerChange.Source.IMPORT,
@@ -371,48 +397,15 @@ def responses_import(
             updated_at=now,
             version=F("version") + 1,
         )
-    return _report(questionnaire=questionnaire, parsed=parsed, responses=responses)
-
-
-def _report(
-    *,
-    questionnaire: Questionnaire,
-    parsed: dict[Organisation, dict[Key, tuple[int, Value | None]]],
-    responses: dict[Organisation, Response],
-) -> ImportReport:
-    """The report of a finished import, from the answers now stored (one query)."""
-    questions = list(questionnaire.questions.order_by("position"))
-    position = {q.code: q.position for q in questions}
-    stored: dict[int, dict[Key, Value]] = {r.pk: {} for r in responses.values()}
-    for response_id, code, item, text, number, cannot in Answer.objects.filter(
-        response_id__in=stored
-    ).values_list(
-        "response_id", "question__code", "item", "text", "number", "cannot_estimate"
-    ):
-        stored[response_id][(code, item)] = Value(text, number, cannot)
-    answers = cleared = 0
-    unanswered: dict[str, int] = {}
-    dropped: list[tuple[str, str]] = []
+    after = _answers_by_response(ids)
+    unanswered = {}
     for organisation, response in responses.items():
-        current = stored[response.pk]
+        current = after.get(response.pk, {})
         answered = {code for code, _item in current}
         unanswered[organisation.code] = sum(
             1 for q in visible_questions(questions, current) if q.code not in answered
         )
-        lost: set[str] = set()
-        for key, (_row, value) in parsed[organisation].items():
-            if value is None:
-                cleared += 1
-            elif key in current:
-                answers += 1
-            else:
-                lost.add(key[0])
-        dropped.extend(
-            (organisation.code, code) for code in sorted(lost, key=position.__getitem__)
-        )
-    statuses = list(
-        Response.objects.filter(pk__in=stored).values_list("status", flat=True)
-    )
+    statuses = list(imported.values_list("status", flat=True))
     submitted = statuses.count(Response.Status.SUBMITTED)
     return ImportReport(
         questionnaire=questionnaire,
@@ -424,3 +417,15 @@ def _report(
         unanswered=unanswered,
         dropped=dropped,
     )
+
+
+def _answers_by_response(ids: list[int]) -> dict[int, dict[Key, Value]]:
+    """The stored answers of the responses, keyed (question, item), in one query."""
+    result: dict[int, dict[Key, Value]] = {}
+    for response_id, code, item, text, number, cannot in Answer.objects.filter(
+        response_id__in=ids
+    ).values_list(
+        "response_id", "question__code", "item", "text", "number", "cannot_estimate"
+    ):
+        result.setdefault(response_id, {})[(code, item)] = Value(text, number, cannot)
+    return result

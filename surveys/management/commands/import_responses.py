@@ -74,7 +74,7 @@ class Command(BaseCommand):
         self.stdout.write(report.summary())
         self.stdout.write(
             f"Inskickade: {report.submitted}, utkast: {report.drafts}, "
-            f"tömda svar: {report.cleared}."
+            f"rensade svar: {report.cleared}."
         )
         for code, question in report.dropped:
             self.stdout.write(

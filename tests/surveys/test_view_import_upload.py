@@ -1,0 +1,140 @@
+from __future__ import annotations
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from surveys.models import Answer, AnswerChange, Response
+from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+URL = reverse("surveys:staff-import")
+GOOD = (
+    "\ufefforganisation;question;item;answer\r\n"
+    "01;2;;Ja\r\n"
+    "01;4;;Nej, men förslag finns framtaget\r\n"
+    "01;36;;179\r\n"
+).encode()
+BAD = (
+    "organisation;question;item;answer\r\n"
+    "01;2;;Ja\r\n"
+    "Stockholmm;2;;Ja\r\n"
+    "01;36;;många\r\n"
+).encode()
+
+
+def _login(client, user) -> None:
+    assert client.login(username=user.username, password=PASSWORD)
+
+
+def _upload(client, questionnaire, data: bytes, **extra):
+    return client.post(
+        URL,
+        {
+            "questionnaire": questionnaire.pk,
+            "file": SimpleUploadedFile("svar.csv", data, content_type="text/csv"),
+            **extra,
+        },
+    )
+
+
+def test_staff_sees_the_upload_form_with_the_current_questionnaires(
+    client, staff, cycle_2024
+):
+    _login(client, staff)
+
+    response = client.get(URL)
+
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert set(form.fields["questionnaire"].queryset) == set(cycle_2024.values())
+    assert 'enctype="multipart/form-data"' in response.content.decode()
+
+
+def test_staff_upload_imports_the_file_and_shows_the_report(client, staff, cycle_2024):
+    _login(client, staff)
+
+    response = _upload(client, cycle_2024["region"], GOOD)
+
+    assert response.status_code == 200
+    report = response.context["report"]
+    assert (report.organisations, report.answers, report.submitted) == (1, 3, 1)
+    assert report.summary() in response.content.decode()
+    assert {
+        (a.question.code, a.text, a.number)
+        for a in Answer.objects.select_related("question")
+    } == {
+        ("2", "Ja", None),
+        ("4", "Nej, men förslag finns framtaget", None),
+        ("36", "", 179),
+    }
+    imported = Response.objects.get()
+    assert (imported.status, imported.source, imported.submitted_by) == (
+        Response.Status.SUBMITTED,
+        Response.Source.IMPORT,
+        staff,
+    )
+    assert {(c.source, c.changed_by) for c in AnswerChange.objects.all()} == {
+        (AnswerChange.Source.IMPORT, staff)
+    }
+
+
+def test_staff_upload_as_draft_keeps_the_response_a_draft(client, staff, cycle_2024):
+    _login(client, staff)
+
+    _upload(client, cycle_2024["region"], GOOD, draft="on")
+
+    assert Response.objects.get().status == Response.Status.DRAFT
+
+
+def test_a_refused_upload_lists_every_error_and_writes_nothing(
+    client, staff, cycle_2024
+):
+    _login(client, staff)
+
+    response = _upload(client, cycle_2024["region"], BAD)
+
+    assert response.status_code == 200
+    assert response.context["errors"] == [
+        "Rad 3: okänd organisation ”Stockholmm” – menade du ”Stockholm”?",
+        "Rad 4: fråga ”36”: ”många” är inte ett heltal",
+    ]
+    assert response.context["report"] is None
+    page = response.content.decode()
+    assert "<li>Rad 3: okänd organisation ”Stockholmm” – menade du" in page
+    assert "<li>Rad 4: fråga ”36”: ”många” är inte ett heltal</li>" in page
+    assert (Response.objects.count(), Answer.objects.count()) == (0, 0)
+
+
+def test_an_oversize_upload_is_refused_with_a_clear_message(
+    client, staff, cycle_2024, settings
+):
+    settings.IMPORT_MAX_UPLOAD_BYTES = 50
+    _login(client, staff)
+
+    response = _upload(client, cycle_2024["region"], GOOD)
+
+    assert response.status_code == 200
+    [message] = response.context["form"].errors["file"]
+    assert message == (
+        f"Filen är {len(GOOD)}\u00a0byte; högst 50\u00a0byte kan importeras åt gången."
+    )
+    assert message in response.content.decode()
+    assert Answer.objects.count() == 0
+
+
+def test_non_staff_gets_403(client, region_respondent, cycle_2024):
+    _login(client, region_respondent)
+
+    assert client.get(URL).status_code == 403
+    assert _upload(client, cycle_2024["region"], GOOD).status_code == 403
+    assert Answer.objects.count() == 0
+
+
+def test_anonymous_is_sent_to_the_login_page(client, cycle_2024):
+    response = _upload(client, cycle_2024["region"], GOOD)
+
+    assert response.status_code == 302
+    assert response.url == f"{reverse('login')}?next={URL}"
+    assert Answer.objects.count() == 0
