@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from surveys import selectors, services
 from surveys.answers import visible_questions
 from surveys.forms import InvitationAcceptForm, SectionForm
-from surveys.models import AnswerChange, Questionnaire, Response
+from surveys.models import AnswerChange, Questionnaire, QuestionType, Response
 from surveys.permissions import (
     get_response_for_user,
     is_entering_on_behalf,
@@ -99,6 +99,12 @@ def _section_context(
             initial={"version": response.version},
         )
     shown = {q.code for q in visible_questions(questions, answers)}
+    # Counted once per page, not once per count-per-option question.
+    area_size = (
+        response.organisation.municipalities.count()
+        if any(q.type == QuestionType.COUNT_PER_OPTION for q in section_questions)
+        else None
+    )
     progress = selectors.progress(sections, questions, answers)
     total = sum(p.total for p in progress)
     done = sum(p.answered for p in progress)
@@ -116,6 +122,7 @@ def _section_context(
             }
             for q in section_questions
         ],
+        "area_size": area_size,
         "progress": progress,
         "progress_done": done,
         "progress_total": total,

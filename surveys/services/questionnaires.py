@@ -15,6 +15,7 @@ from django.db import transaction
 
 from surveys.models import (
     Answer,
+    AnswerChange,
     Cycle,
     Question,
     Questionnaire,
@@ -596,15 +597,20 @@ def _sync_questions(
     name = definition["source_file"]
     wanted = {q["code"] for s in definition["sections"] for q in s["questions"]}
     removed = questionnaire.questions.exclude(code__in=wanted)
-    answered = (
-        Answer.objects.filter(question__in=removed)
-        .values_list("question__code", flat=True)
-        .distinct()
+    # Audit entries protect a question too, also after its answers were cleared.
+    answered = set(
+        Answer.objects.filter(question__in=removed).values_list(
+            "question__code", flat=True
+        )
+    ) | set(
+        AnswerChange.objects.filter(question__in=removed).values_list(
+            "question__code", flat=True
+        )
     )
     if answered:
         raise ValidationError(
-            f"{name}: question(s) {', '.join(sorted(answered))} have draft answers and "
-            "cannot be removed; raise the version instead"
+            f"{name}: question(s) {', '.join(sorted(answered))} have draft answers "
+            "(or had them) and cannot be removed; raise the version instead"
         )
     removed.delete()
     existing_sections = {s.position: s for s in questionnaire.sections.all()}

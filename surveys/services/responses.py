@@ -179,12 +179,18 @@ def response_save_answers(
             )
         )
 
+    proposed = dict(current)
     for key, new in values.items():
+        if new is None:
+            proposed.pop(key, None)
+        else:
+            proposed[key] = new
+    # Follow-ups whose condition does not hold lose their answers (sent or stored).
+    shown = {q.code for q in visible_questions(list(questions.values()), proposed)}
+    final = {key: new if key[0] in shown else None for key, new in values.items()}
+    final.update({key: None for key in current if key[0] not in shown})
+    for key, new in final.items():
         apply(key, new)
-    # Follow-ups whose condition no longer holds lose their answers.
-    shown = {q.code for q in visible_questions(list(questions.values()), current)}
-    for key in [k for k in current if k[0] not in shown]:
-        apply(key, None)
 
     # The version check again, as a conditional write: on databases without row locks
     # (SQLite) two saves that read the same version cannot both pass.

@@ -23,7 +23,9 @@ def browser():
     path = chromium_path()
     if path is None:
         if os.environ.get("CI") == "true":
-            pytest.fail("CI=true but no Chromium found: install it with apt-get install chromium")
+            pytest.fail(
+                "CI=true but no Chromium found: install it with apt-get install chromium"
+            )
         pytest.skip(
             "Browser tests skipped: no Chromium on this machine "
             "(apt-get install chromium to run them)"
@@ -52,7 +54,9 @@ def browser():
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(locale="sv-SE", viewport={"width": 1280, "height": 900})
+    context = browser.new_context(
+        locale="sv-SE", viewport={"width": 1280, "height": 900}
+    )
     page = context.new_page()
     page.set_default_timeout(15000)
     yield page

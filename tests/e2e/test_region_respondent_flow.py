@@ -45,7 +45,8 @@ def test_respondent_opens_follow_up_saves_reloads_submits_and_sees_summary(
 ):
     questionnaire = cycle_2024["region"]
     response = response_get_or_create(
-        questionnaire=questionnaire, organisation=region_respondent.membership.organisation
+        questionnaire=questionnaire,
+        organisation=region_respondent.membership.organisation,
     )
     _fill_all_but(response, {"29"}, region_respondent)
     section = questionnaire.questions.get(code="29").section
