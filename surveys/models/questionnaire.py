@@ -126,6 +126,37 @@ CANNOT_ESTIMATE_LABELS = {
 }
 # How a ticked alternative of a multiple choice is written (in tables, imports, conditions).
 TICKED = "Ja"
+# The extra cell of a compiled multiple choice: how many municipalities answered it at all
+# (the denominator of its shares; the ticked counts do not give it).
+ANSWERED_OPTION = "_answered"
+ANSWERED_LABEL = "Antal kommuner som besvarat frågan"
+
+
+class Rule(models.TextChoices):
+    """How the national row of a question's appendix table is computed."""
+
+    YES_COUNT = "yes_count", _("Number answering exactly “Ja”, of those answering")
+    MEAN_PERCENT = "mean_percent", _("Unweighted mean of the percentages given")
+    SUM_COUNT = "sum_count", _("Sum of the figures given")
+    NONE = "none", _("No national figure")
+
+
+def default_rule(question_type: str, options: list[str]) -> str:
+    """The rule a question gets when its definition names none."""
+    if question_type in (
+        QuestionType.YES_NO,
+        QuestionType.YES_PARTLY_NO,
+        QuestionType.MATRIX,
+        QuestionType.MULTIPLE_CHOICE,
+    ):
+        return Rule.YES_COUNT
+    if question_type == QuestionType.SINGLE_CHOICE:
+        return Rule.YES_COUNT if "Ja" in options else Rule.NONE
+    if question_type == QuestionType.PERCENTAGE:
+        return Rule.MEAN_PERCENT
+    if question_type in (QuestionType.COUNT, QuestionType.INTEGER):
+        return Rule.SUM_COUNT
+    return Rule.NONE
 
 
 class Question(models.Model):
@@ -173,6 +204,11 @@ class Question(models.Model):
     in_appendix = models.BooleanField(_("printed in the appendix"), default=False)
     footnote = models.TextField(_("footnote"), blank=True)
     personal_data = models.BooleanField(_("personal data"), default=False)
+    rule = models.CharField(
+        _("national rule"), max_length=20, choices=Rule.choices, default=Rule.NONE
+    )
+    # Plausibility checks (warnings, never blocks): [{"check": "all_nines"}, ...]
+    checks = models.JSONField(_("plausibility checks"), default=list, blank=True)
 
     class Meta:
         ordering = ["questionnaire", "position"]

@@ -92,6 +92,8 @@ class Answer(models.Model):
     text = models.TextField(_("text"), blank=True, default="")
     number = models.BigIntegerField(_("number"), null=True, blank=True)
     cannot_estimate = models.BooleanField(_("cannot be estimated"), default=False)
+    # The respondent confirmed this value despite a plausibility warning; reset on change.
+    warning_confirmed = models.BooleanField(_("warning confirmed"), default=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -31,6 +31,7 @@ from surveys.models import (
     Response,
 )
 from surveys.services.responses import response_get_or_create, response_save_answers
+from surveys.signals import announce_responses_changed
 
 COLUMNS = ("organisation", "question", "item", "answer")
 KIND_NOUNS = {
@@ -405,6 +406,7 @@ def responses_import(
         unanswered[organisation.code] = sum(
             1 for q in visible_questions(questions, current) if q.code not in answered
         )
+    announce_responses_changed(questionnaire_id=questionnaire.pk, reason="import")
     statuses = list(imported.values_list("status", flat=True))
     submitted = statuses.count(Response.Status.SUBMITTED)
     return ImportReport(

@@ -23,6 +23,12 @@ from surveys.models import (
     Response,
     Section,
 )
+from surveys.models.questionnaire import (
+    ANSWERED_LABEL,
+    ANSWERED_OPTION,
+    Rule,
+    default_rule,
+)
 
 DEFINITIONS_DIR = Path(__file__).resolve().parent.parent / "definitions"
 # Files are loaded in this order: the RSS questionnaire compiles municipal questions.
@@ -61,6 +67,15 @@ QUESTION_KEYS = {
     "footnote",
     "source",
     "personal_data",
+    "rule",
+    "checks",
+}
+CHECK_KINDS = {
+    # check name: {parameter: required?}
+    "range": {"min": False, "max": False},
+    "all_nines": {},
+    "matches_percentage": {"question": True, "tolerance_pp": True},
+    "far_below_percentage": {"question": True, "factor": True},
 }
 VALIDATION_KEYS = {"min", "max", "max_length"}
 LINE = "__line__"
@@ -331,6 +346,24 @@ def _parse_question(
 
     source_code = raw.get("source")
     cells: list[dict] = []
+    rule = raw.get("rule", default_rule(qtype, options))
+    if rule not in Rule.values:
+        errors.add(line, f"rule {rule!r} is not one of {', '.join(Rule.values)}", code)
+    elif rule == Rule.MEAN_PERCENT and qtype != QuestionType.PERCENTAGE:
+        errors.add(line, "rule mean_percent needs a percentage question", code)
+    elif rule == Rule.SUM_COUNT and qtype not in (
+        QuestionType.COUNT,
+        QuestionType.INTEGER,
+    ):
+        errors.add(line, "rule sum_count needs a count or integer question", code)
+    elif rule == Rule.YES_COUNT and "Ja" not in (
+        ["Ja"]
+        if qtype == QuestionType.MULTIPLE_CHOICE
+        else choice_options_of({"type": qtype, "options": options})
+    ):
+        errors.add(line, "rule yes_count needs a question with the option Ja", code)
+    checks = _parse_checks(raw.get("checks"), line, code, qtype, seen, errors)
+
     if qtype == QuestionType.COUNT_PER_OPTION:
         if municipal_questions is None:
             errors.add(
@@ -380,7 +413,60 @@ def _parse_question(
         "footnote": str(raw.get("footnote") or "").strip(),
         "personal_data": bool(raw.get("personal_data", False)),
         "source_code": str(source_code) if source_code is not None else None,
+        "rule": rule,
+        "checks": checks,
     }
+
+
+def _parse_checks(
+    raw: Any,
+    line: int | None,
+    code: str,
+    qtype: str,
+    seen: dict[str, dict],
+    errors: _Errors,
+) -> list[dict]:
+    """Plausibility checks: a list of names or mappings {check: name, parameters...}."""
+    if raw is None:
+        return []
+    if not isinstance(raw, list):
+        errors.add(line, "checks must be a list", code)
+        return []
+    result = []
+    for entry in raw:
+        spec = {"check": entry} if isinstance(entry, str) else entry
+        if not isinstance(spec, dict) or spec.get("check") not in CHECK_KINDS:
+            errors.add(
+                line,
+                f"unknown check {entry!r}; the checks are {', '.join(CHECK_KINDS)}",
+                code,
+            )
+            continue
+        spec = {k: v for k, v in spec.items() if k != LINE}
+        parameters = CHECK_KINDS[spec["check"]]
+        for key in set(spec) - {"check"} - set(parameters):
+            errors.add(line, f"check {spec['check']} takes no {key!r}", code)
+        for key, required in parameters.items():
+            if required and key not in spec:
+                errors.add(line, f"check {spec['check']} needs {key!r}", code)
+        if qtype not in (
+            QuestionType.PERCENTAGE,
+            QuestionType.COUNT,
+            QuestionType.INTEGER,
+        ):
+            errors.add(line, f"check {spec['check']} needs a numeric question", code)
+        if "question" in spec:
+            spec["question"] = str(spec["question"])
+            target = seen.get(spec["question"])
+            if target is None or target["type"] != QuestionType.PERCENTAGE:
+                errors.add(
+                    line,
+                    f"check {spec['check']}: {spec['question']!r} is not an earlier "
+                    "percentage question",
+                    code,
+                )
+        result.append(spec)
+    return result
 
 
 def _parse_show_if(
@@ -454,7 +540,7 @@ def derive_cells(source: dict) -> list[dict]:
     if source["type"] == QuestionType.MULTIPLE_CHOICE:
         return [
             {"label": item, "item": item, "option": "Ja"} for item in source["items"]
-        ]
+        ] + [{"label": ANSWERED_LABEL, "item": "", "option": ANSWERED_OPTION}]
     options = choice_options_of(source)
     if source["type"] == QuestionType.MATRIX:
         return [
@@ -649,6 +735,8 @@ def _sync_questions(
                 "in_appendix",
                 "footnote",
                 "personal_data",
+                "rule",
+                "checks",
             ):
                 setattr(question, key, q_def[key])
             question.previous = previous_questions.get(q_def["previous_code"] or "")

@@ -27,6 +27,7 @@ from surveys.models import (
     QuestionType,
     Response,
 )
+from surveys.signals import announce_responses_changed
 
 Key = tuple[str, str]
 
@@ -302,4 +303,7 @@ def response_submit(
         version=F("version") + 1,
     )
     locked.refresh_from_db()
+    announce_responses_changed(
+        questionnaire_id=locked.questionnaire_id, reason="submit"
+    )
     return locked

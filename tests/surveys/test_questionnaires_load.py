@@ -177,6 +177,13 @@ def test_a_count_per_option_question_derives_its_cells_from_its_source():
     ticks = Question.objects.get(questionnaire__audience="rss", code="S03-K01")
     assert ticks.cells == [
         {"label": item, "item": item, "option": TICKED} for item in ticks.source.items
+    ] + [
+        # The denominator of a multiple choice's shares: who answered it at all.
+        {
+            "label": "Antal kommuner som besvarat frågan",
+            "item": "",
+            "option": "_answered",
+        }
     ]
 
 
