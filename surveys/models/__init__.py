@@ -1,3 +1,9 @@
+from surveys.models.fieldwork import (
+    ContactPerson,
+    EmailLog,
+    Participation,
+    ResponseEvent,
+)
 from surveys.models.people import Invitation, Membership
 from surveys.models.questionnaire import (
     Cycle,
@@ -11,12 +17,16 @@ from surveys.models.response import Answer, AnswerChange, Response
 __all__ = [
     "Answer",
     "AnswerChange",
+    "ContactPerson",
     "Cycle",
+    "EmailLog",
     "Invitation",
     "Membership",
+    "Participation",
     "Question",
     "QuestionType",
     "Questionnaire",
     "Response",
+    "ResponseEvent",
     "Section",
 ]

@@ -50,6 +50,10 @@ class Questionnaire(models.Model):
         default=False,
         help_text=_("The texts are reconstructed, not the agency's own wording."),
     )
+    # Reminder e-mails go out on these dates to the organisations that have not submitted.
+    reminder_dates = models.JSONField(_("reminder dates"), default=list, blank=True)
+    # Locked for the final aggregation: nobody changes answers any more, staff included.
+    locked_at = models.DateTimeField(_("locked"), null=True, blank=True)
     source_file = models.CharField(_("definition file"), max_length=300, blank=True)
     # SHA-256 of the parsed definition: an unchanged file is a no-op on reload.
     checksum = models.CharField(max_length=64, blank=True)

@@ -48,6 +48,7 @@ QUESTIONNAIRE_KEYS = {
     "opens_on",
     "closes_on",
     "reconstructed",
+    "reminders",
     "sections",
 }
 SECTION_KEYS = {"title", "introduction", "questions"}
@@ -214,6 +215,7 @@ def _parse_questionnaire(
         if key in data:
             _as_date(data[key], key, top_line, errors)
     file_reconstructed = bool(data.get("reconstructed", False))
+    reminders = _parse_reminders(data, top_line, errors)
 
     sections_out: list[dict] = []
     seen: dict[str, dict] = {}
@@ -262,9 +264,27 @@ def _parse_questionnaire(
         "opens_on": data["opens_on"].isoformat(),
         "closes_on": data["closes_on"].isoformat(),
         "reconstructed": file_reconstructed,
+        "reminders": reminders,
         "sections": sections_out,
         "source_file": f"{year}/{path.name}",
     }
+
+
+def _parse_reminders(data: dict, line: int, errors: _Errors) -> list[str]:
+    """Reminder dates; by default two: three weeks and one week before closing."""
+    raw = data.get("reminders")
+    closes_on = data.get("closes_on")
+    if raw is None:
+        if not isinstance(closes_on, datetime.date):
+            return []
+        return [
+            (closes_on - datetime.timedelta(days=days)).isoformat() for days in (21, 7)
+        ]
+    if not isinstance(raw, list):
+        errors.add(line, "reminders must be a list of dates")
+        return []
+    dates = [_as_date(value, "reminders", line, errors) for value in raw]
+    return sorted(d.isoformat() for d in dates if d is not None)
 
 
 def _parse_question(
@@ -636,6 +656,7 @@ def _store_questionnaire(
         "opens_on": definition["opens_on"],
         "closes_on": definition["closes_on"],
         "reconstructed": definition["reconstructed"],
+        "reminder_dates": definition["reminders"],
         "source_file": name,
         "checksum": checksum,
     }

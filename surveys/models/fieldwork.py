@@ -1,0 +1,151 @@
+"""Running a cycle: who is invited, contact persons, e-mails sent, deadlines, transitions."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from regions.models import Organisation
+from surveys.models.questionnaire import Questionnaire
+from surveys.models.response import Response
+
+
+class ContactPerson(models.Model):
+    """A named contact of an organisation (personal data: staff and the organisation only)."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="contacts"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    email = models.EmailField(_("e-mail"))
+    phone = models.CharField(_("phone"), max_length=50, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["organisation", "name"]
+        verbose_name = _("contact person")
+        verbose_name_plural = _("contact persons")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "email"], name="contact_unique_email"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} <{self.email}>"
+
+
+class Participation(models.Model):
+    """An organisation invited to a questionnaire (the frame of its response rate)."""
+
+    questionnaire = models.ForeignKey(
+        Questionnaire, on_delete=models.CASCADE, related_name="participations"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="participations"
+    )
+    invited_at = models.DateTimeField(_("invited"), auto_now_add=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # Staff may give one organisation more time than the questionnaire's closing date.
+    closes_on = models.DateField(_("extended deadline"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["questionnaire", "organisation__code"]
+        verbose_name = _("participation")
+        verbose_name_plural = _("participations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["questionnaire", "organisation"],
+                name="participation_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} → {self.questionnaire}"
+
+
+class EmailLog(models.Model):
+    """Every e-mail sent; the unique key keeps a job run twice from sending twice."""
+
+    class Kind(models.TextChoices):
+        INVITATION = "invitation", _("Invitation")
+        REMINDER = "reminder", _("Reminder")
+        ACCOUNT = "account", _("Account invitation")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    questionnaire = models.ForeignKey(
+        Questionnaire,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="emails",
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="emails"
+    )
+    recipient = models.EmailField(_("recipient"))
+    # For reminders: the scheduled date it belongs to ("" for other kinds).
+    key = models.CharField(max_length=50, blank=True)
+    subject = models.CharField(_("subject"), max_length=300)
+    sent_at = models.DateTimeField(_("sent"), auto_now_add=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-sent_at", "-id"]
+        verbose_name = _("e-mail sent")
+        verbose_name_plural = _("e-mails sent")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "questionnaire", "organisation", "recipient", "key"],
+                condition=models.Q(kind="reminder"),
+                name="email_reminder_once",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} → {self.recipient}"
+
+
+class ResponseEvent(models.Model):
+    """A transition of a response (submitted, reopened, imported, deadline extended)."""
+
+    class Kind(models.TextChoices):
+        SUBMITTED = "submitted", _("Submitted")
+        REOPENED = "reopened", _("Reopened")
+        IMPORTED = "imported", _("Imported")
+        EXTENDED = "extended", _("Deadline extended")
+
+    response = models.ForeignKey(
+        Response, on_delete=models.CASCADE, related_name="events"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    reason = models.TextField(_("reason"), blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["response", "-at", "-id"]
+        verbose_name = _("response event")
+        verbose_name_plural = _("response events")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.at:%Y-%m-%d}"
