@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
@@ -124,6 +125,8 @@ EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="enkat@example.se")
+# The site's address, for links in e-mails sent outside a web request (reminders).
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 
 # CELERY
 # https://docs.celeryq.dev/en/stable/userguide/configuration.html
@@ -138,6 +141,14 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 CELERY_TIMEZONE = TIME_ZONE
+# Periodic tasks (run `celery -A config beat` beside the worker); times in CELERY_TIMEZONE.
+CELERY_BEAT_SCHEDULE = {
+    # Every day at 07:00 Europe/Stockholm: the reminder e-mails due that day.
+    "surveys-reminders": {
+        "task": "surveys.tasks.reminders_send_today",
+        "schedule": crontab(hour=7, minute=0),
+    },
+}
 
 # FORMS
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

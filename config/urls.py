@@ -10,5 +10,6 @@ urlpatterns = [
         name="login",
     ),
     path("konto/logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("aggregation.urls")),
     path("", include("surveys.urls")),
 ]

@@ -5,12 +5,17 @@ from django.utils.translation import gettext_lazy as _
 
 from surveys.models import (
     AnswerChange,
+    ContactPerson,
     Cycle,
+    EmailLog,
     Invitation,
     Membership,
+    Participation,
     Question,
     Questionnaire,
+    QuestionnaireEvent,
     Response,
+    ResponseEvent,
 )
 from surveys.services import invitation_create
 
@@ -122,3 +127,63 @@ class InvitationAdmin(admin.ModelAdmin):
             invitation.created_at,
         )
         messages.info(request, _("Invitation sent. Link: %(url)s") % {"url": url})
+
+
+@admin.register(ContactPerson)
+class ContactPersonAdmin(admin.ModelAdmin):
+    list_display = ("name", "email", "phone", "organisation")
+    search_fields = ("name", "email", "organisation__name")
+    autocomplete_fields = ("organisation",)
+
+
+@admin.register(Participation)
+class ParticipationAdmin(admin.ModelAdmin):
+    list_display = ("organisation", "questionnaire", "invited_at", "closes_on")
+    list_filter = ("questionnaire",)
+    search_fields = ("organisation__name", "organisation__code")
+
+
+@admin.register(EmailLog)
+class EmailLogAdmin(admin.ModelAdmin):
+    list_display = (
+        "sent_at",
+        "kind",
+        "recipient",
+        "organisation",
+        "questionnaire",
+        "key",
+    )
+    list_filter = ("kind", "questionnaire")
+    search_fields = ("recipient", "organisation__name")
+    readonly_fields = [f.name for f in EmailLog._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(ResponseEvent)
+class ResponseEventAdmin(admin.ModelAdmin):
+    list_display = ("at", "kind", "response", "by", "reason")
+    list_filter = ("kind",)
+    readonly_fields = [f.name for f in ResponseEvent._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(QuestionnaireEvent)
+class QuestionnaireEventAdmin(admin.ModelAdmin):
+    list_display = ("at", "kind", "questionnaire", "by", "detail")
+    readonly_fields = [f.name for f in QuestionnaireEvent._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from crispy_forms.helper import FormHelper
@@ -30,6 +31,8 @@ class Cell:
     name: str
     item: str
     label: str = ""
+    # Questions with plausibility checks: the "I confirm the value" checkbox.
+    confirm: str | None = None
 
 
 @dataclass
@@ -52,7 +55,8 @@ class SectionForm(forms.Form):
 
     Required answers are not checked here (a draft may be incomplete); the submit checks
     them. Shape and limits are checked: a value that does not fit is an error at its
-    question.
+    question. A question with plausibility checks gets a confirmation checkbox per
+    cell, ticked where the stored answer is confirmed (keys in `confirmed`).
     """
 
     version = forms.IntegerField(widget=forms.HiddenInput)
@@ -62,13 +66,27 @@ class SectionForm(forms.Form):
         *args,
         questions: list[Question],
         answers: dict[tuple[str, str], Value],
+        confirmed: Collection[tuple[str, str]] = (),
         **kwargs,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.questions = questions
         self.layout: dict[str, QuestionFields] = {}
         for question in questions:
-            self.layout[question.code] = self._add_fields(question, answers)
+            spec = self._add_fields(question, answers)
+            if question.checks:
+                self._add_confirmations(spec, confirmed)
+            self.layout[question.code] = spec
+
+    def _add_confirmations(
+        self, spec: QuestionFields, confirmed: Collection[tuple[str, str]]
+    ) -> None:
+        for cell in spec.cells:
+            cell.confirm = f"{cell.name}_ok"
+            self.fields[cell.confirm] = forms.BooleanField(
+                required=False, label=_("I confirm that the value is correct")
+            )
+            self.initial[cell.confirm] = (spec.question.code, cell.item) in confirmed
 
     def _add_fields(
         self, question: Question, answers: dict[tuple[str, str], Value]
@@ -175,6 +193,12 @@ class SectionForm(forms.Form):
     def clean(self) -> dict:
         cleaned = super().clean()
         self.values: dict[tuple[str, str], Value | None] = {}
+        self.confirmations: dict[tuple[str, str], bool] = {
+            (code, cell.item): bool(cleaned.get(cell.confirm))
+            for code, spec in self.layout.items()
+            for cell in spec.cells
+            if cell.confirm
+        }
         for code, spec in self.layout.items():
             question = spec.question
             if question.type == QuestionType.MULTIPLE_CHOICE:

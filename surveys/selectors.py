@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 
 from regions.models import Organisation
 from surveys.answers import Value, missing_items, visible_questions
-from surveys.models import Question, Questionnaire, Response, Section
+from surveys.models import Participation, Question, Questionnaire, Response, Section
 
 
 def questionnaires_for_organisation(organisation: Organisation) -> QuerySet:
@@ -21,10 +21,13 @@ def questionnaires_for_organisation(organisation: Organisation) -> QuerySet:
             Questionnaire.Audience.EXTRA,
         ],
     }[organisation.kind]
+    # A questionnaire with invitations (Participation rows) is only for the invited.
+    invited = Participation.objects.filter(questionnaire=OuterRef("pk"))
     return (
         Questionnaire.objects.filter(is_current=True, audience__in=audiences)
+        .filter(~Exists(invited) | Exists(invited.filter(organisation=organisation)))
         .select_related("cycle")
-        .order_by("-cycle__year", "audience")
+        .order_by("-cycle__year", "audience", "opens_on", "pk")
     )
 
 
@@ -173,3 +176,72 @@ def status_rows_for_questionnaire(questionnaire: Questionnaire) -> list[StatusRo
         )
         for o in organisations
     ]
+
+
+@dataclass(frozen=True)
+class CompilationStatus:
+    """An RSS area's municipalities, by whether their municipal questionnaire is submitted."""
+
+    submitted: list[Organisation]
+    missing: list[Organisation]
+
+    @property
+    def total(self) -> int:
+        return len(self.submitted) + len(self.missing)
+
+    @property
+    def missing_names(self) -> list[str]:
+        """The names as printed ("Karlshamn") of the municipalities not submitted."""
+        return [m.name for m in self.missing]
+
+
+def compilation_status(response: Response) -> CompilationStatus | None:
+    """For an RSS's response to the RSS questionnaire: which municipalities of its area
+    have submitted the cycle's current municipal questionnaire (1 query); else None."""
+    if (
+        response.questionnaire.audience != Questionnaire.Audience.RSS
+        or response.organisation.kind != Organisation.Kind.RSS
+    ):
+        return None
+    municipal = (
+        Questionnaire.objects.filter(
+            cycle_id=response.questionnaire.cycle_id,
+            audience=Questionnaire.Audience.MUNICIPALITY,
+            is_current=True,
+        )
+        .order_by("-version")
+        .values("pk")[:1]
+    )
+    submitted = Response.objects.filter(
+        organisation=OuterRef("pk"),
+        questionnaire=Subquery(municipal),
+        status=Response.Status.SUBMITTED,
+    )
+    municipalities = Organisation.objects.filter(
+        rss_id=response.organisation_id, kind=Organisation.Kind.MUNICIPALITY
+    ).annotate(has_submitted=Exists(submitted))
+    status = CompilationStatus(submitted=[], missing=[])
+    for municipality in municipalities.order_by("code"):
+        group = status.submitted if municipality.has_submitted else status.missing
+        group.append(municipality)
+    return status
+
+
+def questionnaire_of_cycle(*, year: int, audience: str) -> Questionnaire:
+    """The current questionnaire of a cycle's audience loaded from its definition file.
+
+    Extra questions made on the web may also be current for the "extra" audience; the
+    one from `<year>/<audience>.yaml` is the questionnaire of that name. Raises
+    Questionnaire.DoesNotExist when there is none.
+    """
+    current = Questionnaire.objects.filter(
+        cycle__year=year, audience=audience, is_current=True
+    ).select_related("cycle")
+    found = current.filter(source_file=f"{year}/{audience}.yaml").first()
+    if found is None:
+        found = current.order_by("pk").first()
+    if found is None:
+        raise Questionnaire.DoesNotExist(
+            f"no current {audience} questionnaire in {year}"
+        )
+    return found

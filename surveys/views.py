@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from surveys import selectors, services
+from surveys import quality, selectors, services
 from surveys.answers import visible_questions
 from surveys.forms import InvitationAcceptForm, SectionForm
 from surveys.models import AnswerChange, Questionnaire, QuestionType, Response
@@ -22,6 +22,7 @@ from surveys.permissions import (
     membership_of,
     organisations_for_user,
 )
+from surveys.services.responses import response_is_open
 
 
 @login_required
@@ -92,13 +93,24 @@ def _section_context(
     if section is None:
         raise Http404("No such section")
     section_questions = [q for q in questions if q.section_id == section.pk]
+    shown = {q.code for q in visible_questions(questions, answers)}
+    warnings: list[quality.Warning] = []
+    confirmed: set[tuple[str, str]] = set()
     if form is None:
+        # The stored answers' warnings; a posted form shows none until it is saved.
+        warnings = quality.answer_warnings(
+            questions=[q for q in section_questions if q.code in shown],
+            answers=answers,
+            organisation=response.organisation,
+        )
+        if warnings:
+            confirmed = _confirmed_cells(response)
         form = SectionForm(
             questions=section_questions,
             answers=answers,
+            confirmed=confirmed,
             initial={"version": response.version},
         )
-    shown = {q.code for q in visible_questions(questions, answers)}
     # Counted once per page, not once per count-per-option question.
     area_size = (
         response.organisation.municipalities.count()
@@ -119,6 +131,7 @@ def _section_context(
                 "spec": form.layout[q.code],
                 "shown": q.code in shown,
                 "errors": _block_errors(form, form.layout[q.code], check_errors),
+                "warnings": _block_warnings(form, form.layout[q.code], warnings),
             }
             for q in section_questions
         ],
@@ -143,6 +156,37 @@ def _block_errors(form: SectionForm, spec, check_errors: dict | None) -> list[st
     return errors
 
 
+def _confirmed_cells(response: Response) -> set[tuple[str, str]]:
+    """The (question code, item) cells whose warning the respondent confirmed."""
+    return set(
+        response.answers.filter(warning_confirmed=True).values_list(
+            "question__code", "item"
+        )
+    )
+
+
+def _block_warnings(
+    form: SectionForm, spec, warnings: list[quality.Warning]
+) -> list[dict]:
+    """Per cell of a question with warnings: the reasons and the confirm checkbox."""
+    result = []
+    for cell in spec.cells:
+        reasons = [
+            w.reason
+            for w in warnings
+            if w.question == spec.question.code and w.item == cell.item
+        ]
+        if reasons and cell.confirm:
+            result.append(
+                {
+                    "label": cell.label,
+                    "reasons": reasons,
+                    "confirm": form[cell.confirm],
+                }
+            )
+    return result
+
+
 @login_required
 def response_section(request: HttpRequest, pk: int, position: int) -> HttpResponse:
     """One section of the questionnaire: show it, or save it as a draft."""
@@ -151,6 +195,10 @@ def response_section(request: HttpRequest, pk: int, position: int) -> HttpRespon
         messages.info(
             request, _("The questionnaire is submitted; this is what was sent.")
         )
+        return redirect("surveys:response-summary", pk=response.pk)
+    is_open, reason = response_is_open(response=response, by=request.user)
+    if not is_open:  # past the deadline or locked: read-only
+        messages.info(request, reason)
         return redirect("surveys:response-summary", pk=response.pk)
     answers = services.answers_map(response)
     if request.method != "POST":
@@ -176,6 +224,7 @@ def response_section(request: HttpRequest, pk: int, position: int) -> HttpRespon
             by=request.user,
             version=form.cleaned_data["version"],
             source=AnswerChange.Source.PAPER if on_behalf else AnswerChange.Source.WEB,
+            confirmations=form.confirmations,
         )
     except services.StaleResponseError as exc:
         latest = get_response_for_user(request.user, pk)
@@ -227,10 +276,22 @@ def response_review(request: HttpRequest, pk: int) -> HttpResponse:
     response = get_response_for_user(request.user, pk)
     if response.is_submitted:
         return redirect("surveys:response-summary", pk=response.pk)
+    is_open, reason = response_is_open(response=response, by=request.user)
+    if not is_open:  # past the deadline or locked: read-only
+        messages.info(request, reason)
+        return redirect("surveys:response-summary", pk=response.pk)
     answers = services.answers_map(response)
     questions = list(response.questionnaire.questions.order_by("position"))
     sections = list(response.questionnaire.sections.all())
     errors = services.response_check(response=response, answers=answers)
+    warnings = quality.answer_warnings(
+        questions=visible_questions(questions, answers),
+        answers=answers,
+        organisation=response.organisation,
+    )
+    if warnings:
+        confirmed = _confirmed_cells(response)
+        warnings = [w for w in warnings if (w.question, w.item) not in confirmed]
     by_section = []
     for item in selectors.progress(sections, questions, answers):
         problems = [
@@ -238,7 +299,14 @@ def response_review(request: HttpRequest, pk: int) -> HttpResponse:
             for q in questions
             if q.section_id == item.section.pk and q.code in errors
         ]
-        by_section.append({"progress": item, "problems": problems})
+        codes = {q.code for q in questions if q.section_id == item.section.pk}
+        by_section.append(
+            {
+                "progress": item,
+                "problems": problems,
+                "warnings": [w for w in warnings if w.question in codes],
+            }
+        )
     return render(
         request,
         "surveys/review.html",
@@ -247,6 +315,7 @@ def response_review(request: HttpRequest, pk: int) -> HttpResponse:
             "questionnaire": response.questionnaire,
             "by_section": by_section,
             "error_count": len(errors),
+            "warning_count": len(warnings),
         },
     )
 
@@ -264,6 +333,9 @@ def response_submit(request: HttpRequest, pk: int) -> HttpResponse:
     except services.StaleResponseError as exc:
         messages.error(request, str(exc))
         return redirect("surveys:response-review", pk=response.pk)
+    except services.ResponseLockedError as exc:
+        messages.error(request, str(exc))
+        return redirect("surveys:response-summary", pk=response.pk)
     except ValidationError:
         messages.error(
             request,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 
 from regions.models import Organisation
@@ -20,6 +22,35 @@ def _test_settings(settings):
     settings.LANGUAGE_CODE = "sv"
     settings.CELERY_TASK_ALWAYS_EAGER = True
     settings.CELERY_TASK_EAGER_PROPAGATES = True
+
+
+# The 2024 questionnaires of the fixtures close on 2025-03-31. The deadline checks see this
+# day of the 2024 fieldwork, so that the tests do not depend on today's date. Tests of the
+# deadlines take the real_clock fixture and set the day with time_machine.
+FIELDWORK_DAY = datetime.date(2025, 1, 15)
+_clock = {"real": False}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fieldwork_day():
+    from surveys.services import responses
+
+    real_today = responses.stockholm_today
+
+    def today() -> datetime.date:
+        return real_today() if _clock["real"] else FIELDWORK_DAY
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(responses, "stockholm_today", today)
+        yield
+
+
+@pytest.fixture
+def real_clock():
+    """The deadline checks read the clock (time_machine sets it) instead of FIELDWORK_DAY."""
+    _clock["real"] = True
+    yield
+    _clock["real"] = False
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@ from surveys.models.fieldwork import (
     ContactPerson,
     EmailLog,
     Participation,
+    QuestionnaireEvent,
     ResponseEvent,
 )
 from surveys.models.people import Invitation, Membership
@@ -26,6 +27,7 @@ __all__ = [
     "Question",
     "QuestionType",
     "Questionnaire",
+    "QuestionnaireEvent",
     "Response",
     "ResponseEvent",
     "Section",

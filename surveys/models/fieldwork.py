@@ -133,6 +133,8 @@ class ResponseEvent(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     reason = models.TextField(_("reason"), blank=True)
+    # Reopened: when the response had been submitted (the response itself forgets it).
+    submitted_at = models.DateTimeField(_("was submitted"), null=True, blank=True)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -146,6 +148,39 @@ class ResponseEvent(models.Model):
         ordering = ["response", "-at", "-id"]
         verbose_name = _("response event")
         verbose_name_plural = _("response events")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.at:%Y-%m-%d}"
+
+
+class QuestionnaireEvent(models.Model):
+    """A transition of a questionnaire: created, copied, edited, locked, unlocked."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", _("Created")
+        COPIED = "copied", _("Copied from the previous cycle")
+        EDITED = "edited", _("Edited")
+        LOCKED = "locked", _("Locked")
+        UNLOCKED = "unlocked", _("Unlocked")
+
+    questionnaire = models.ForeignKey(
+        Questionnaire, on_delete=models.CASCADE, related_name="events"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    detail = models.TextField(_("detail"), blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["questionnaire", "-at", "-id"]
+        verbose_name = _("questionnaire event")
+        verbose_name_plural = _("questionnaire events")
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.at:%Y-%m-%d}"

@@ -7,6 +7,9 @@ from django.utils.translation import gettext_lazy as _
 
 from regions.models import Organisation
 
+# source_file of a questionnaire made on the staff pages: "web:<slug>".
+WEB_SOURCE_PREFIX = "web:"
+
 
 class Cycle(models.Model):
     """One yearly round of the follow-up (data year)."""
@@ -54,6 +57,8 @@ class Questionnaire(models.Model):
     reminder_dates = models.JSONField(_("reminder dates"), default=list, blank=True)
     # Locked for the final aggregation: nobody changes answers any more, staff included.
     locked_at = models.DateTimeField(_("locked"), null=True, blank=True)
+    # "2024/region.yaml" for a definition file; "web:<slug>" for an extra question made
+    # on the staff pages.
     source_file = models.CharField(_("definition file"), max_length=300, blank=True)
     # SHA-256 of the parsed definition: an unchanged file is a no-op on reload.
     checksum = models.CharField(max_length=64, blank=True)
@@ -64,12 +69,14 @@ class Questionnaire(models.Model):
         verbose_name = _("questionnaire")
         verbose_name_plural = _("questionnaires")
         constraints = [
+            # Per definition: several extra questions made on the web ("web:<slug>")
+            # can be current in a cycle beside the questionnaires from files.
             models.UniqueConstraint(
-                fields=["cycle", "audience", "version"],
+                fields=["cycle", "audience", "source_file", "version"],
                 name="questionnaire_unique_version",
             ),
             models.UniqueConstraint(
-                fields=["cycle", "audience"],
+                fields=["cycle", "audience", "source_file"],
                 condition=models.Q(is_current=True),
                 name="questionnaire_one_current_version",
             ),
@@ -77,6 +84,11 @@ class Questionnaire(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} (v{self.version})"
+
+    @property
+    def is_made_on_web(self) -> bool:
+        """An extra question made on the staff pages, not loaded from a file."""
+        return self.source_file.startswith(WEB_SOURCE_PREFIX)
 
     @property
     def organisation_kind(self) -> str:

@@ -35,6 +35,8 @@ from surveys.models import (
     QuestionType,
     Response,
 )
+from surveys.services.compilation import rss_compilation_prefill
+from surveys.services.fieldwork import fieldwork_keep_open
 from surveys.services.questionnaires import questionnaires_load
 from surveys.services.responses import (
     response_get_or_create,
@@ -516,8 +518,6 @@ class _Area:
 
     municipalities: list[Organisation]
     answered: set[str] = field(default_factory=set)
-    # (question code, item, chosen text) -> number of municipalities
-    counts: Counter = field(default_factory=Counter)
 
 
 class _Writer:
@@ -602,7 +602,8 @@ class _Writer:
         if qtype == QuestionType.INTEGER:
             return {(code, ""): self._integer(question)}
         if qtype == QuestionType.COUNT_PER_OPTION:
-            return self._compiled(question)
+            # Filled in afterwards by the RSS compilation (_compile), as in the web form.
+            return {}
         return {
             (code, item): Value(text=self._text(question, item))
             for item in question.answer_items
@@ -665,17 +666,6 @@ class _Writer:
         limits = question.validation or {}
         low = limits.get("min", 0)
         return Value(number=self.rng.randint(low, limits.get("max", low + 50)))
-
-    def _compiled(self, question: Question) -> dict[Key, Value]:
-        """Counts per option from the area's submitted municipal answers (hjälpenkät)."""
-        counts = self.area.counts if self.area is not None else Counter()
-        source = question.source.code if question.source else ""
-        return {
-            (question.code, cell["label"]): Value(
-                number=counts[(source, cell["item"], cell["option"])]
-            )
-            for cell in question.cells
-        }
 
     def _text(self, question: Question, item: str) -> str:
         limit = (question.validation or {}).get("max_length")
@@ -835,7 +825,7 @@ def _apply_trap(
 
 
 def _areas(municipal: Questionnaire) -> dict[int, _Area]:
-    """Per RSS id: its municipalities and their submitted municipal answers."""
+    """Per RSS id: its municipalities and which of them submitted the municipal form."""
     areas: dict[int, _Area] = {}
     for municipality in Organisation.objects.filter(
         kind=Organisation.Kind.MUNICIPALITY
@@ -847,11 +837,33 @@ def _areas(municipal: Questionnaire) -> dict[int, _Area]:
         "organisation__rss_id", "organisation__code"
     ):
         areas[rss_id].answered.add(code)
-    for rss_id, code, item, text in Answer.objects.filter(
-        response__in=submitted
-    ).values_list("response__organisation__rss_id", "question__code", "item", "text"):
-        areas[rss_id].counts[(code, item, text)] += 1
     return areas
+
+
+def _compile(
+    response: Response, questions: list[Question], by: AbstractBaseUser | None
+) -> Response:
+    """An RSS's counts per option from its area's submitted answers (the hjälpenkät).
+
+    An area where no municipality submitted has nothing to compile: its RSS reports
+    zero everywhere, as an RSS typing the counts of an empty paper pile would.
+    """
+    try:
+        return rss_compilation_prefill(response=response, by=by).response
+    except ValidationError:
+        zeros = {
+            (question.code, cell["label"]): Value(number=0)
+            for question in questions
+            if question.type == QuestionType.COUNT_PER_OPTION
+            for cell in question.cells
+        }
+        return response_save_answers(
+            response=response,
+            values=zeros,
+            by=by,
+            version=None,
+            source=AnswerChange.Source.SYSTEM,
+        )
 
 
 # ---------------------------------------------------------------------------------------
@@ -909,6 +921,9 @@ def demo_seed(*, seed: int = 2024, reset: bool = False) -> DemoReport:
         q.audience: q
         for q in Questionnaire.objects.filter(cycle__year=DEMO_YEAR, is_current=True)
     }
+    # A snapshot of the 2024 fieldwork: kept open after its real closing day, so that the
+    # demo answers can be written and visitors can try the forms.
+    fieldwork_keep_open(questionnaires=questionnaires.values())
     organisations = {
         audience: list(
             Organisation.objects.filter(
@@ -984,6 +999,8 @@ def demo_seed(*, seed: int = 2024, reset: bool = False) -> DemoReport:
                 response=response, values=answers, by=user, version=None, source=source
             )
             if status == SUBMITTED:
+                if audience == "rss":
+                    response = _compile(response, questions, user)
                 response_submit(response=response, by=user, version=None)
             created += 1
             report.answers_created += len(answers)

@@ -29,6 +29,7 @@ from surveys.models import (
     Question,
     Questionnaire,
     Response,
+    ResponseEvent,
 )
 from surveys.services.responses import response_get_or_create, response_save_answers
 from surveys.signals import announce_responses_changed
@@ -406,6 +407,10 @@ def responses_import(
         unanswered[organisation.code] = sum(
             1 for q in visible_questions(questions, current) if q.code not in answered
         )
+    ResponseEvent.objects.bulk_create(
+        ResponseEvent(response_id=pk, kind=ResponseEvent.Kind.IMPORTED, by=by)
+        for pk in ids
+    )
     announce_responses_changed(questionnaire_id=questionnaire.pk, reason="import")
     statuses = list(imported.values_list("status", flat=True))
     submitted = statuses.count(Response.Status.SUBMITTED)

@@ -9,14 +9,13 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from regions.models import Organisation
-from surveys.models import Invitation, Membership
+from surveys.models import EmailLog, Invitation, Membership
 
 SALT = "surveys.invitation"
 
@@ -34,8 +33,12 @@ def invitation_create(
     role: str = Membership.Role.RESPONDENT,
     by: AbstractBaseUser | None = None,
     base_url: str = "",
+    send_email: bool = True,
 ) -> tuple[Invitation, str]:
-    """Create an invitation, e-mail its link and return both."""
+    """Create an invitation, e-mail its link (unless send_email is false) and return both.
+
+    The invitation e-mail of a questionnaire carries the link itself (send_email=False).
+    """
     if (
         role == Membership.Role.COORDINATOR
         and organisation.kind != Organisation.Kind.RSS
@@ -51,23 +54,28 @@ def invitation_create(
     url = base_url + reverse(
         "surveys:invitation-accept", args=[invitation_token(invitation)]
     )
-    transaction.on_commit(
-        lambda: send_mail(
-            _("Invitation to the follow-up of good and close care"),
-            _(
-                "You have been invited to answer for %(org)s.\n\nOpen this link to choose "
-                "your password (valid for %(days)s days, once):\n%(url)s\n"
-            )
-            % {
-                "org": organisation.full_name,
-                "days": settings.INVITATION_MAX_AGE_DAYS,
-                "url": url,
-            },
-            None,
-            [invitation.email],
-        )
-    )
+    if send_email:
+        transaction.on_commit(lambda: _email_account_link(invitation, url, by))
     return invitation, url
+
+
+def _email_account_link(
+    invitation: Invitation, url: str, by: AbstractBaseUser | None
+) -> None:
+    from surveys.services.fieldwork import email_send
+
+    email_send(
+        kind=EmailLog.Kind.ACCOUNT,
+        template="account_invitation",
+        context={
+            "organisation": invitation.organisation,
+            "url": url,
+            "days": settings.INVITATION_MAX_AGE_DAYS,
+        },
+        organisation=invitation.organisation,
+        recipient=invitation.email,
+        by=by,
+    )
 
 
 def invitation_from_token(token: str) -> Invitation:

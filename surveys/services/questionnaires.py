@@ -26,6 +26,7 @@ from surveys.models import (
 from surveys.models.questionnaire import (
     ANSWERED_LABEL,
     ANSWERED_OPTION,
+    WEB_SOURCE_PREFIX,
     Rule,
     default_rule,
 )
@@ -647,8 +648,9 @@ def _store_questionnaire(
     audience = definition["audience"]
     name = definition["source_file"]
     checksum = _checksum(definition)
+    # By file too: extra questions made on the web are current beside extra.yaml.
     current = Questionnaire.objects.filter(
-        cycle=cycle, audience=audience, is_current=True
+        cycle=cycle, audience=audience, source_file=name, is_current=True
     ).first()
     fields = {
         "title": definition["title"],
@@ -664,7 +666,10 @@ def _store_questionnaire(
         return current, f"{name}: unchanged (version {current.version})"
     if current is None or definition["version"] > current.version:
         if Questionnaire.objects.filter(
-            cycle=cycle, audience=audience, version=definition["version"]
+            cycle=cycle,
+            audience=audience,
+            source_file=name,
+            version=definition["version"],
         ).exists():
             raise ValidationError(
                 f"{name}: version {definition['version']} already exists; raise the version"
@@ -768,11 +773,15 @@ def _sync_questions(
 
 
 def _previous_questions(questionnaire: Questionnaire) -> dict[str, Question]:
-    previous = Questionnaire.objects.filter(
-        cycle__year=questionnaire.cycle.year - 1,
-        audience=questionnaire.audience,
-        is_current=True,
-    ).first()
+    previous = (
+        Questionnaire.objects.filter(
+            cycle__year=questionnaire.cycle.year - 1,
+            audience=questionnaire.audience,
+            is_current=True,
+        )
+        .exclude(source_file__startswith=WEB_SOURCE_PREFIX)
+        .first()
+    )
     if previous is None:
         return {}
     return {q.code: q for q in previous.questions.all()}

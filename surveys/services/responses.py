@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
+from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,10 +24,12 @@ from surveys.answers import (
 from surveys.models import (
     Answer,
     AnswerChange,
+    Participation,
     Question,
     Questionnaire,
     QuestionType,
     Response,
+    ResponseEvent,
 )
 from surveys.signals import announce_responses_changed
 
@@ -60,7 +64,68 @@ class StaleResponseError(Exception):
 
 
 class ResponseLockedError(Exception):
-    """A change to a response that is submitted (read-only)."""
+    """A change to a response that is submitted, past its deadline or locked (read-only)."""
+
+
+# Deadlines and reminder dates are Swedish calendar days, whatever the server's zone.
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+
+
+def stockholm_today() -> datetime.date:
+    """Today's date in Sweden."""
+    return timezone.localdate(timezone=STOCKHOLM)
+
+
+def effective_deadline(
+    closes_on: datetime.date, extended: datetime.date | None
+) -> datetime.date:
+    """An organisation's last day: its extension counts only when later than closes_on."""
+    return max(closes_on, extended) if extended else closes_on
+
+
+def response_deadline(
+    *, questionnaire: Questionnaire, organisation_id: int
+) -> datetime.date:
+    """The organisation's last day to answer: its extended deadline, else the questionnaire's."""
+    extended = (
+        Participation.objects.filter(
+            questionnaire=questionnaire, organisation_id=organisation_id
+        )
+        .values_list("closes_on", flat=True)
+        .first()
+    )
+    return effective_deadline(questionnaire.closes_on, extended)
+
+
+def response_is_open(
+    *, response: Response, by: AbstractBaseUser | None
+) -> tuple[bool, str]:
+    """Whether `by` may still change the response, and if not why (a message to show).
+
+    A locked questionnaire refuses everybody, staff included. After the deadline (the
+    organisation's extension, else the questionnaire's closing date, as a Swedish calendar
+    day) respondents are refused; staff and system writes (by=None) are exempt.
+    """
+    questionnaire = response.questionnaire
+    if questionnaire.locked_at is not None:
+        return False, _(
+            "The questionnaire was locked for the final compilation on %(date)s. "
+            "The answers can no longer be changed."
+        ) % {"date": timezone.localtime(questionnaire.locked_at, STOCKHOLM).date()}
+    if by is None or getattr(by, "is_staff", False):
+        return True, ""
+    today = stockholm_today()
+    if today <= questionnaire.closes_on:  # an extension only ever moves it later
+        return True, ""
+    deadline = response_deadline(
+        questionnaire=questionnaire, organisation_id=response.organisation_id
+    )
+    if today > deadline:
+        return False, _(
+            "The deadline has passed (%(date)s). The answers can no longer be changed; "
+            "contact Socialstyrelsen if you need more time."
+        ) % {"date": deadline.isoformat()}
+    return True, ""
 
 
 def response_get_or_create(
@@ -112,15 +177,21 @@ def response_save_answers(
     version: int | None,
     source: str = AnswerChange.Source.WEB,
     allow_submitted: bool = False,
+    confirmations: Mapping[Key, bool] | None = None,
 ) -> Response:
     """Save answer cells (None clears a cell) and return the response, version raised.
 
     Refuses a save based on an older version (StaleResponseError) and any change to a
     submitted response (ResponseLockedError), unless allow_submitted (the import).
     Answers of follow-up questions whose condition no longer holds are cleared. Every
-    change is written to the audit log.
+    change is written to the audit log. confirmations sets warning_confirmed of stored
+    cells whose value is unchanged; a changed value is never confirmed.
     """
     locked = _lock(response, version)
+    is_open, reason = response_is_open(response=locked, by=by)
+    # The import (allow_submitted) honours the lock but not the deadline.
+    if not is_open and not (allow_submitted and locked.questionnaire.locked_at is None):
+        raise ResponseLockedError(reason)
     if locked.is_submitted and not allow_submitted:
         raise ResponseLockedError(
             _("The questionnaire is submitted and can no longer be changed.")
@@ -166,6 +237,7 @@ def response_save_answers(
             else:
                 answer.text, answer.number = new.text, new.number
                 answer.cannot_estimate = new.cannot_estimate
+                answer.warning_confirmed = False
                 to_update.append(answer)
             current[key] = new
         changes.append(
@@ -192,6 +264,13 @@ def response_save_answers(
     final.update({key: None for key in current if key[0] not in shown})
     for key, new in final.items():
         apply(key, new)
+    for key, confirmed in (confirmations or {}).items():
+        answer = existing.get(key)
+        if answer is None or answer in to_update or answer.pk in to_delete:
+            continue
+        if answer.warning_confirmed != confirmed:
+            answer.warning_confirmed = confirmed
+            to_update.append(answer)
 
     # The version check again, as a conditional write: on databases without row locks
     # (SQLite) two saves that read the same version cannot both pass.
@@ -203,7 +282,8 @@ def response_save_answers(
     Answer.objects.filter(pk__in=to_delete).delete()
     Answer.objects.bulk_create(to_create)
     Answer.objects.bulk_update(
-        to_update, ["text", "number", "cannot_estimate", "updated_at"]
+        to_update,
+        ["text", "number", "cannot_estimate", "warning_confirmed", "updated_at"],
     )
     AnswerChange.objects.bulk_create(changes)
     locked.refresh_from_db()
@@ -251,14 +331,22 @@ def response_check(
 def count_per_option_problems(
     question: Question, organisation: Organisation, answers: Mapping[Key, Value]
 ) -> list[str]:
-    """An RSS's counts: each at most the area's municipalities, and per item their sum too."""
+    """An RSS's counts: each at most the area's municipalities, and per item their sum too.
+
+    For a compiled multiple choice the ticked counts are not summed (a municipality may
+    tick several), but none may exceed the count of municipalities that answered it.
+    """
+    from surveys.models.questionnaire import ANSWERED_OPTION
+
     area = organisation.municipalities.count()
     problems = []
     sums: dict[str, int] = {}
+    numbers: dict[str, int] = {}
     for cell in question.cells:
         value = answers.get((question.code, cell["label"]))
         if value is None or value.number is None:
             continue
+        numbers[cell["label"]] = value.number
         if value.number > area:
             problems.append(
                 _(
@@ -268,7 +356,32 @@ def count_per_option_problems(
             )
         sums[cell["item"]] = sums.get(cell["item"], 0) + value.number
     source_type = question.source.type if question.source else None
-    if source_type != QuestionType.MULTIPLE_CHOICE:
+    if source_type == QuestionType.MULTIPLE_CHOICE:
+        answered = next(
+            (
+                numbers.get(cell["label"])
+                for cell in question.cells
+                if cell["option"] == ANSWERED_OPTION
+            ),
+            None,
+        )
+        for cell in question.cells:
+            ticked = numbers.get(cell["label"])
+            if (
+                answered is None
+                or ticked is None
+                or cell["option"] == ANSWERED_OPTION
+                or ticked <= answered
+            ):
+                continue
+            problems.append(
+                _(
+                    "%(cell)s: %(n)s municipalities ticked it, more than the "
+                    "%(answered)s that answered the question."
+                )
+                % {"cell": cell["label"], "n": ticked, "answered": answered}
+            )
+    else:
         for item, total in sums.items():
             if total > area:
                 where = f"”{item}”: " if item else ""
@@ -290,6 +403,9 @@ def response_submit(
     locked = _lock(response, version)
     if locked.is_submitted:
         return locked
+    is_open, reason = response_is_open(response=locked, by=by)
+    if not is_open:
+        raise ResponseLockedError(reason)
     errors = response_check(response=locked)
     if errors:
         raise ValidationError(errors)
@@ -303,6 +419,9 @@ def response_submit(
         version=F("version") + 1,
     )
     locked.refresh_from_db()
+    ResponseEvent.objects.create(
+        response=locked, kind=ResponseEvent.Kind.SUBMITTED, by=by
+    )
     announce_responses_changed(
         questionnaire_id=locked.questionnaire_id, reason="submit"
     )

@@ -2,6 +2,10 @@ from __future__ import annotations
 
 from django import template
 from django.forms import BoundField, Form
+from django.template import Context
+
+from surveys.models import Questionnaire, QuestionType, Response, Section
+from surveys.selectors import compilation_status
 
 register = template.Library()
 
@@ -24,3 +28,36 @@ def is_chosen(bound_field: BoundField, option: str) -> bool:
 @register.filter
 def ticked(value: object) -> bool:
     return bool(value) and value not in ("False", "false", "0", "off")
+
+
+@register.inclusion_tag("surveys/_compilation.html", takes_context=True)
+def compilation_card(context: Context, response: Response, section: Section) -> dict:
+    """An RSS's card to fill its counts from the area's answers, on a section with counts.
+
+    Renders nothing elsewhere; on such a section it costs one query (the area's status).
+    """
+    empty: dict = {"status": None}
+    if (
+        response.is_submitted
+        or response.questionnaire.audience != Questionnaire.Audience.RSS
+    ):
+        return empty
+    blocks = context.get("blocks")
+    if blocks is not None:
+        has_counts = any(
+            getattr(getattr(block.get("spec"), "question", None), "type", None)
+            == QuestionType.COUNT_PER_OPTION
+            for block in blocks
+        )
+    else:
+        has_counts = section.questions.filter(
+            type=QuestionType.COUNT_PER_OPTION
+        ).exists()
+    if not has_counts:
+        return empty
+    return {
+        "status": compilation_status(response),
+        "response": response,
+        "section": section,
+        "csrf_token": context.get("csrf_token"),
+    }

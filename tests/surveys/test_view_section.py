@@ -23,8 +23,9 @@ pytestmark = pytest.mark.django_db
 
 # A section page: session, user, membership, response, answers, sections, questions,
 # organisation, the savepoint pair of ATOMIC_REQUESTS, and on an RSS page with
-# count-per-option questions one count of the area's municipalities.
-MAX_QUERIES = 11
+# count-per-option questions one count of the area's municipalities and one read of
+# the area's submissions for the compilation card.
+MAX_QUERIES = 12
 
 
 def section_url(response: Response, position: int) -> str:

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from surveys.models import Cycle, Questionnaire
+from surveys.selectors import questionnaire_of_cycle
 from surveys.services.imports import responses_import
 
 
@@ -42,9 +43,7 @@ class Command(BaseCommand):
         if not Cycle.objects.filter(year=year).exists():
             raise CommandError(f"Cykeln {year} finns inte.")
         try:
-            questionnaire = Questionnaire.objects.get(
-                cycle__year=year, audience=audience, is_current=True
-            )
+            questionnaire = questionnaire_of_cycle(year=year, audience=audience)
         except Questionnaire.DoesNotExist as exc:
             raise CommandError(
                 f"Cykeln {year} har ingen aktuell enkät för ”{audience}”."

@@ -1,0 +1,250 @@
+"""The appendix tables (Bilaga 3): each region's answer and the national row "Riket".
+
+Pure functions over DataFrames; no ORM, no settings.
+
+Inputs:
+- questions: one row per question with columns question (code), type, rule, items (list),
+  in_appendix (bool), position;
+- answers: the submitted answers, columns organisation_code, question_code, item, text,
+  number (nullable int), cannot_estimate (bool), as aggregation.selectors.answers_frame;
+- organisations: the respondents, columns code, name, county_code (organisations_frame).
+
+A table has one column per item (the items of a matrix, the alternatives of a multiple
+choice, or the single column "" for other questions) and the rows "Riket", "Riket <year>"
+when the previous cycle's national row is given, then every organisation in county-code
+order. An organisation without a submitted answer to the question gets an empty cell (""),
+not a dash or a zero: the report prints nothing for it, and the reader can tell a missing
+response from an answer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pandas as pd
+
+from aggregation.rules.formatting import (
+    MATRIX,
+    MEAN_PERCENT,
+    MULTIPLE_CHOICE,
+    NO_RULE,
+    SUM_COUNT,
+    TICKED,
+    UNTICKED,
+    YES,
+    YES_COUNT,
+    format_cell,
+    format_count,
+    format_percent,
+    format_ratio,
+    mean_half_up,
+)
+
+NATIONAL_NAME = "Riket"
+NATIONAL_CODE = "SE"
+APPENDIX_COLUMNS = [
+    "question",
+    "item",
+    "organisation",
+    "organisation_code",
+    "value",
+    "position",
+]
+NATIONAL_COLUMNS = ["question", "item", "value"]
+PREVIOUS_COLUMNS = ["question", "item", "year", "value"]
+
+
+def table_items(question_type: str, items: Iterable[str]) -> list[str]:
+    """The columns of a question's table: its items, or [""] for a question without."""
+    items = list(items or [])
+    if question_type in (MATRIX, MULTIPLE_CHOICE) and items:
+        return items
+    return [""]
+
+
+def national_value(
+    question_type: str, rule: str, answers: pd.DataFrame, item: str
+) -> str:
+    """The national row of one column of a question's table.
+
+    `answers` holds the answers of every organisation to this question (all items).
+    yes_count: "N/M", N the organisations that answered exactly "Ja" for the item, M those
+    that answered it (for a multiple choice: the question; an unticked alternative counts
+    in M). mean_percent: unweighted mean of the figures given, rounded half up, "59 %";
+    "cannot be estimated" is left out of both sides. sum_count: the sum of the figures
+    given, "4 245 026". "" when no organisation answered, or for the rule "none".
+    """
+    # A few dozen rows at most: plain Python over the columns is the fastest here.
+    rows = [
+        (
+            organisation,
+            row_item,
+            "" if pd.isna(text) else str(text),
+            None if pd.isna(number) else int(number),
+            bool(cannot_estimate),
+        )
+        for organisation, row_item, text, number, cannot_estimate in zip(
+            answers["organisation_code"].tolist(),
+            answers["item"].tolist(),
+            answers["text"].tolist(),
+            answers["number"].tolist(),
+            answers["cannot_estimate"].tolist(),
+            strict=True,
+        )
+    ]
+    of_item = [row for row in rows if row[1] == item]
+    if rule == YES_COUNT:
+        if question_type == MULTIPLE_CHOICE:
+            answering = {row[0] for row in rows}
+            yes = {row[0] for row in of_item if row[2] == TICKED}
+        else:
+            answered = [
+                row for row in of_item if row[2] or row[3] is not None or row[4]
+            ]
+            answering = {row[0] for row in answered}
+            yes = {row[0] for row in answered if row[2] == YES}
+        if not answering:
+            return ""
+        return format_ratio(len(yes), len(answering))
+    figures = [row[3] for row in of_item if row[3] is not None and not row[4]]
+    if rule == MEAN_PERCENT:
+        mean = mean_half_up(figures)
+        return "" if mean is None else format_percent(mean)
+    if rule == SUM_COUNT:
+        return format_count(sum(figures)) if figures else ""
+    return ""
+
+
+def national_rows(questions: pd.DataFrame, answers: pd.DataFrame) -> pd.DataFrame:
+    """The national value of every column of every question with a rule other than none."""
+    rows = []
+    for question in questions.itertuples(index=False):
+        if question.rule == NO_RULE:
+            continue
+        of_question = answers[answers["question_code"] == question.question]
+        for item in table_items(question.type, question.items):
+            value = national_value(question.type, question.rule, of_question, item)
+            rows.append((question.question, item, value))
+    return pd.DataFrame(rows, columns=NATIONAL_COLUMNS)
+
+
+def appendix_questions(questions: pd.DataFrame) -> pd.DataFrame:
+    """The questions printed in the appendix: in_appendix with a national rule."""
+    chosen = questions[questions["in_appendix"] & (questions["rule"] != NO_RULE)]
+    return chosen.sort_values("position", kind="stable")
+
+
+def _organisation_values(
+    columns: pd.DataFrame, answers: pd.DataFrame, organisations: pd.DataFrame
+) -> pd.DataFrame:
+    """Every organisation's cell of every column (question, type, item), as printed.
+
+    One merge, not one lookup per cell: an organisation × column grid joined with the
+    answers. An alternative missing from a multiple choice the organisation answered is
+    unticked ("."); a cell of a question it did not answer is "".
+    """
+    grid = columns[["question", "type", "item", "column"]].merge(
+        organisations[["code", "name", "group", "row"]], how="cross"
+    )
+    given = answers.rename(
+        columns={"question_code": "question", "organisation_code": "code"}
+    )[["question", "item", "code", "text", "number", "cannot_estimate"]]
+    # Keys as text on both sides, also when a frame is empty (no dtype to agree on).
+    keys = ["question", "item", "code"]
+    grid[keys] = grid[keys].astype(object)
+    given = given.astype(dict.fromkeys(keys, object))
+    grid = grid.merge(given, on=["question", "item", "code"], how="left")
+    answering = given[["question", "code"]].drop_duplicates().assign(answering=True)
+    grid = grid.merge(answering, on=["question", "code"], how="left")
+    values: list[str] = []
+    for row in grid.itertuples(index=False):
+        if pd.isna(row.answering):
+            values.append("")
+        elif pd.isna(row.cannot_estimate):
+            # The organisation answered the question but not this item.
+            values.append(UNTICKED if row.type == MULTIPLE_CHOICE else "")
+        else:
+            values.append(
+                format_cell(
+                    row.type,
+                    "" if pd.isna(row.text) else str(row.text),
+                    None if pd.isna(row.number) else int(row.number),
+                    bool(row.cannot_estimate),
+                )
+            )
+    grid["value"] = values
+    return grid
+
+
+def appendix_cells(
+    questions: pd.DataFrame,
+    answers: pd.DataFrame,
+    organisations: pd.DataFrame,
+    previous: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Every cell of every appendix table, in table order (position).
+
+    `previous` (columns question, item, year, value) carries the previous cycle's national
+    values by the current question code; a question found there gets the row
+    "Riket <year>" right after "Riket" ("" for a column the previous question lacked).
+    """
+    previous = (
+        previous if previous is not None else pd.DataFrame(columns=PREVIOUS_COLUMNS)
+    )
+    printed = appendix_questions(questions)
+    if printed.empty:
+        return pd.DataFrame({column: [] for column in APPENDIX_COLUMNS})
+    of_question = {
+        code: group for code, group in answers.groupby("question_code", sort=False)
+    }
+    no_answers = answers.iloc[0:0]
+    columns: list[tuple[str, str, str, int]] = []
+    national: list[tuple[str, str, str, str, str, int, int, int]] = []
+    for question in printed.itertuples(index=False):
+        given = of_question.get(question.question, no_answers)
+        earlier = previous[previous["question"] == question.question]
+        years = sorted(set(earlier["year"]), reverse=True)
+        for item in table_items(question.type, question.items):
+            column = len(columns)
+            columns.append((question.question, question.type, item, column))
+            value = national_value(question.type, question.rule, given, item)
+            national.append(
+                (
+                    question.question,
+                    item,
+                    NATIONAL_NAME,
+                    NATIONAL_CODE,
+                    value,
+                    column,
+                    0,
+                    0,
+                )
+            )
+            for offset, year in enumerate(years, start=1):
+                of_year = earlier[(earlier["year"] == year) & (earlier["item"] == item)]
+                national.append(
+                    (
+                        question.question,
+                        item,
+                        f"{NATIONAL_NAME} {year}",
+                        f"{NATIONAL_CODE}-{year}",
+                        str(of_year["value"].iloc[0]) if not of_year.empty else "",
+                        column,
+                        0,
+                        offset,
+                    )
+                )
+    # Per column: Riket and the earlier years (group 0), then the organisations (group 1).
+    order = ["column", "group", "row"]
+    national_frame = pd.DataFrame(national, columns=[*APPENDIX_COLUMNS[:-1], *order])
+    members = organisations.sort_values(["county_code", "code"], kind="stable")
+    members = members.assign(group=1, row=range(len(members)))
+    column_frame = pd.DataFrame(columns, columns=["question", "type", "item", "column"])
+    cells = _organisation_values(column_frame, answers, members).rename(
+        columns={"name": "organisation", "code": "organisation_code"}
+    )
+    frame = pd.concat(
+        [national_frame, cells[[*APPENDIX_COLUMNS[:-1], *order]]], ignore_index=True
+    ).sort_values(order, kind="stable", ignore_index=True)
+    frame["position"] = range(len(frame))
+    return frame[APPENDIX_COLUMNS]

@@ -1,0 +1,276 @@
+"""Shares per option: count, denominator and percent per RSS, per county and for Sweden.
+
+Pure functions over DataFrames; no ORM, no settings.
+
+Two steps. First a *tally*: per base organisation, question, item and option, the count
+and the denominator (how many answered that question or item), from either
+- an RSS questionnaire's count-per-option answers (compiled_tallies): the number of
+  municipalities of the RSS area per option. This is where the hjälpenkät path (counts
+  prefilled from the municipalities' web answers) and the paper path (counts typed by the
+  RSS) meet, so both give the same tables; or
+- organisations' own answers to closed questions (answer_tallies): 1 or 0 per organisation,
+  for shares over RSS (the RSS questionnaire) or over regions.
+Then shares_by_level sums the tallies per level. A unit appears when at least one of its
+organisations has a submitted response; a unit where nobody answered a question gets
+count 0, denominator 0 and percent None, so every table has the same rows.
+
+Inputs: questions (columns question, type, options (the choice options, yes/no included),
+items, cells, source, position), answers as aggregation.selectors.answers_frame, units
+(columns code, county_code and rss_code of the tallied organisations).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from aggregation.rules.appendix import table_items
+from aggregation.rules.formatting import (
+    ANSWERED_OPTION,
+    CLOSED_TYPES,
+    COUNT_PER_OPTION,
+    MULTIPLE_CHOICE,
+    TICKED,
+    percent_of,
+)
+
+NATIONAL_UNIT = "SE"
+RIKET = "riket"
+COUNTY = "county"
+RSS = "rss"
+LEVEL_ORDER = {RIKET: 0, COUNTY: 1, RSS: 2}
+TALLY_COLUMNS = [
+    "organisation_code",
+    "question",
+    "item",
+    "option",
+    "count",
+    "denominator",
+    "order",
+]
+SHARE_COLUMNS = [
+    "question",
+    "item",
+    "option",
+    "level",
+    "unit",
+    "counted",
+    "count",
+    "denominator",
+    "percent",
+    "position",
+]
+
+
+def _empty(columns: list[str]) -> pd.DataFrame:
+    return pd.DataFrame({column: [] for column in columns})
+
+
+def compiled_tallies(questions: pd.DataFrame, answers: pd.DataFrame) -> pd.DataFrame:
+    """Per RSS, the count of municipalities per option of each compiled municipal question.
+
+    `questions` are the RSS questionnaire's; its count_per_option questions name their
+    municipal `source` question and list `cells` ({label, item, option}). The answers are
+    the RSS's counts, keyed by cell label. The tally's question is the source code.
+    Denominator: for a multiple choice its "_answered" cell (municipalities that answered
+    the question); otherwise the sum of the item's counts over the options (each
+    municipality answering chooses one). A missing count is taken as 0.
+    """
+    catalogue = []
+    compiled = questions[
+        (questions["type"] == COUNT_PER_OPTION) & questions["source"].notna()
+    ].sort_values("position", kind="stable")
+    for question in compiled.itertuples(index=False):
+        for cell in question.cells:
+            catalogue.append(
+                (
+                    question.question,
+                    cell["label"],
+                    str(question.source),
+                    cell["item"],
+                    cell["option"],
+                )
+            )
+    organisations = sorted(set(answers["organisation_code"]))
+    if not catalogue or not organisations:
+        return _empty(TALLY_COLUMNS)
+    cells = pd.DataFrame(
+        catalogue, columns=["question_code", "label", "question", "item", "option"]
+    )
+    cells["order"] = range(len(cells))
+    grid = pd.DataFrame({"organisation_code": organisations}).merge(cells, how="cross")
+    counts = answers[["organisation_code", "question_code", "item", "number"]].rename(
+        columns={"item": "label"}
+    )
+    grid = grid.merge(
+        counts, on=["organisation_code", "question_code", "label"], how="left"
+    )
+    grid["count"] = grid["number"].fillna(0).astype("int64")
+    keys = ["organisation_code", "question_code"]
+    is_answered = grid["option"] == ANSWERED_OPTION
+    answered = (
+        grid.loc[is_answered, [*keys, "count"]]
+        .rename(columns={"count": "answered"})
+        .drop_duplicates(keys)
+    )
+    choices = grid[~is_answered]
+    per_item = (
+        choices.groupby([*keys, "item"], sort=False)["count"]
+        .sum()
+        .rename("item_total")
+        .reset_index()
+    )
+    choices = choices.merge(per_item, on=[*keys, "item"], how="left").merge(
+        answered, on=keys, how="left"
+    )
+    choices["denominator"] = (
+        choices["answered"].fillna(choices["item_total"]).astype("int64")
+    )
+    return choices[TALLY_COLUMNS].sort_values(
+        ["order", "organisation_code"], ignore_index=True
+    )
+
+
+def answer_tallies(questions: pd.DataFrame, answers: pd.DataFrame) -> pd.DataFrame:
+    """Per organisation, 1 or 0 per option of each of its own closed questions.
+
+    Yes/no, single choice and matrix: count 1 for the option chosen (per item), the
+    denominator 1 when the item is answered. Multiple choice: option "Ja" per alternative,
+    count 1 when ticked, the denominator 1 when the question is answered at all.
+    """
+    catalogue = []
+    closed = questions[questions["type"].isin(CLOSED_TYPES)].sort_values(
+        "position", kind="stable"
+    )
+    for question in closed.itertuples(index=False):
+        if question.type == MULTIPLE_CHOICE:
+            for item in question.items:
+                catalogue.append((question.question, question.type, item, TICKED))
+            continue
+        for item in table_items(question.type, question.items):
+            for option in question.options:
+                catalogue.append((question.question, question.type, item, option))
+    organisations = sorted(set(answers["organisation_code"]))
+    if not catalogue or not organisations:
+        return _empty(TALLY_COLUMNS)
+    options = pd.DataFrame(catalogue, columns=["question", "type", "item", "option"])
+    options["order"] = range(len(options))
+    grid = pd.DataFrame({"organisation_code": organisations}).merge(
+        options, how="cross"
+    )
+    given = answers[["organisation_code", "question_code", "item", "text"]].rename(
+        columns={"question_code": "question"}
+    )
+    grid = grid.merge(given, on=["organisation_code", "question", "item"], how="left")
+    text = grid["text"].fillna("").astype(str)
+    grid["count"] = (text == grid["option"]).astype("int64")
+    answering = (
+        given[["organisation_code", "question"]]
+        .drop_duplicates()
+        .assign(answered_question=True)
+    )
+    grid = grid.merge(answering, on=["organisation_code", "question"], how="left")
+    question_answered = grid["answered_question"].fillna(False).astype(bool)
+    is_multiple = grid["type"] == MULTIPLE_CHOICE
+    grid["denominator"] = (
+        (is_multiple & question_answered) | (~is_multiple & (text != ""))
+    ).astype("int64")
+    return grid[TALLY_COLUMNS].sort_values(
+        ["order", "organisation_code"], ignore_index=True
+    )
+
+
+def shares_by_level(
+    tallies: pd.DataFrame,
+    units: pd.DataFrame,
+    *,
+    counted: str,
+    levels: tuple[str, ...] = (RIKET, COUNTY, RSS),
+) -> pd.DataFrame:
+    """Sum the tallies per level and unit; percent = 100 × count / denominator, half up.
+
+    `units` maps each tallied organisation (code) to its county_code and rss_code (an RSS
+    is its own rss_code). Levels: riket (unit "SE"), county (the county code), rss (the
+    RSS code). Rows are ordered by question, item and option as in the questionnaire,
+    then level (riket, county, rss) and unit code; position numbers that order.
+    """
+    if tallies.empty:
+        return _empty(SHARE_COLUMNS)
+    unit_columns = {COUNTY: "county_code", RSS: "rss_code"}
+    mapped = units.rename(columns={"code": "organisation_code"})[
+        [
+            "organisation_code",
+            *(unit_columns[level] for level in levels if level != RIKET),
+        ]
+    ]
+    located = tallies.merge(mapped, on="organisation_code", how="left")
+    keys = ["order", "question", "item", "option"]
+    parts = []
+    for level in levels:
+        column = unit_columns.get(level)
+        if column is None:
+            grouped = located.assign(unit=NATIONAL_UNIT)
+        else:
+            grouped = located.dropna(subset=[column]).assign(unit=located[column])
+        parts.append(
+            grouped.groupby([*keys, "unit"], sort=False)[["count", "denominator"]]
+            .sum()
+            .reset_index()
+            .assign(level=level)
+        )
+    shares = pd.concat(parts, ignore_index=True)
+    shares["unit"] = shares["unit"].astype(str)
+    shares["level_order"] = shares["level"].map(LEVEL_ORDER)
+    shares = shares.sort_values(["order", "level_order", "unit"], ignore_index=True)
+    shares["count"] = shares["count"].astype("int64")
+    shares["denominator"] = shares["denominator"].astype("int64")
+    shares["percent"] = pd.array(
+        [
+            percent_of(count, denominator)
+            for count, denominator in zip(
+                shares["count"], shares["denominator"], strict=True
+            )
+        ],
+        dtype="Int64",
+    )
+    shares["counted"] = counted
+    shares["position"] = range(len(shares))
+    return shares[SHARE_COLUMNS]
+
+
+def _as_own_rss(rss_units: pd.DataFrame) -> pd.DataFrame:
+    """RSS as units: each RSS is its own rss_code."""
+    return rss_units.assign(rss_code=rss_units["code"])
+
+
+def municipal_shares(
+    rss_questions: pd.DataFrame, rss_answers: pd.DataFrame, rss_units: pd.DataFrame
+) -> pd.DataFrame:
+    """Shares of municipalities per RSS, county and Sweden, from the RSS compilations."""
+    return shares_by_level(
+        compiled_tallies(rss_questions, rss_answers),
+        _as_own_rss(rss_units),
+        counted="municipalities",
+    )
+
+
+def rss_shares(
+    questions: pd.DataFrame, answers: pd.DataFrame, rss_units: pd.DataFrame
+) -> pd.DataFrame:
+    """Shares of RSS per RSS (0 or 1), county and Sweden for the RSS's own questions."""
+    return shares_by_level(
+        answer_tallies(questions, answers),
+        _as_own_rss(rss_units),
+        counted="rss",
+    )
+
+
+def region_shares(
+    questions: pd.DataFrame, answers: pd.DataFrame, regions: pd.DataFrame
+) -> pd.DataFrame:
+    """Shares of regions per county (0 or 1) and for Sweden (n of 21)."""
+    return shares_by_level(
+        answer_tallies(questions, answers),
+        regions,
+        counted="regions",
+        levels=(RIKET, COUNTY),
+    )

@@ -1,0 +1,423 @@
+"""Writes of the aggregation app: requesting, running and publishing aggregation runs.
+
+A run is a job row (`AggregationRun`). `aggregation_request` queues at most one run per
+questionnaire; the task `aggregation.tasks.aggregate` calls `aggregation_run_execute`, which
+is safe to repeat: a retried or duplicated task does nothing once the run has finished, and
+the results of a run replace the previous ones in one transaction, so the tables shown are
+always one run's results, whole.
+
+Results kept: the job rows of every run stay (when, why, by whom, from which answers); the
+result rows (appendix cells and share rows) of all but the current run and the
+`KEEP_RESULTS` newest other complete runs are deleted, so that a cycle with a run after
+every submit does not pile up millions of rows.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import time
+from dataclasses import dataclass
+
+import pandas as pd
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from aggregation.compute import (
+    Results,
+    compiling_questionnaire,
+    compute_results,
+    results_fingerprint,
+)
+from aggregation.models import AggregationRun, AppendixCell, ShareRow
+from surveys.models import Questionnaire
+
+logger = logging.getLogger(__name__)
+
+# Hard time limit of one run (the task's time_limit). A run still "processing" after this
+# long is taken to be dead (its worker was killed) and no longer blocks the next one.
+RUN_TIME_LIMIT = 15 * 60
+RUN_SOFT_TIME_LIMIT = RUN_TIME_LIMIT - 60
+# A queued run that has not started after this long is sent to the broker again (the
+# message may have been lost); a duplicate message is harmless.
+QUEUED_RESEND_AFTER = datetime.timedelta(minutes=5)
+# Complete runs besides the current one whose result rows are kept.
+KEEP_RESULTS = 3
+STAFF = "staff"
+
+Status = AggregationRun.Status
+
+
+class AggregationBusy(Exception):
+    """Another run of the same questionnaire is processing; try again later."""
+
+
+@dataclass(frozen=True)
+class AggregationStatus:
+    """What the staff page shows about one questionnaire's results."""
+
+    questionnaire: Questionnaire
+    current: AggregationRun | None
+    # The answers changed since the current results were computed.
+    is_stale: bool
+    # The run queued or processing, if any (processing first).
+    in_flight: AggregationRun | None
+    # The newest run, if it failed after the current one.
+    failed: AggregationRun | None
+    submitted: int
+
+
+def _compute(questionnaire: Questionnaire) -> Results:
+    return compute_results(questionnaire=questionnaire)
+
+
+def _live_fingerprint(questionnaire: Questionnaire) -> tuple[str, int]:
+    """The fingerprint (and submitted responses) a run started now would record."""
+    return results_fingerprint(questionnaire=questionnaire)
+
+
+def _dependants(questionnaire: Questionnaire) -> list[Questionnaire]:
+    """Questionnaires whose results are computed from this one's answers too.
+
+    The municipal questionnaire's shares come from the RSS questionnaire's compilations.
+    """
+    if questionnaire.audience != Questionnaire.Audience.RSS:
+        return []
+    candidates = Questionnaire.objects.filter(
+        cycle_id=questionnaire.cycle_id,
+        audience=Questionnaire.Audience.MUNICIPALITY,
+        is_current=True,
+    )
+    return [
+        candidate
+        for candidate in candidates
+        if getattr(compiling_questionnaire(questionnaire=candidate), "pk", None)
+        == questionnaire.pk
+    ]
+
+
+def aggregation_answers_changed(
+    *, questionnaire: Questionnaire, reason: str
+) -> list[AggregationRun]:
+    """Queue runs for the questionnaire and for those computed from its answers."""
+    runs = []
+    for affected in [questionnaire, *_dependants(questionnaire)]:
+        run = aggregation_request(questionnaire=affected, reason=reason)
+        if run is not None:
+            runs.append(run)
+    return runs
+
+
+def _enqueue(run: AggregationRun) -> None:
+    """Send the run to the workers once the current transaction has committed."""
+    from aggregation.tasks import aggregate as aggregate_task
+
+    pk = run.pk
+    # robust: a broker that is down must not fail the submit that asked for the run;
+    # the run stays queued and the next request (or staff) sends it again.
+    transaction.on_commit(lambda: aggregate_task.delay(pk), robust=True)
+
+
+def _alive_since() -> datetime.datetime:
+    return timezone.now() - datetime.timedelta(seconds=RUN_TIME_LIMIT)
+
+
+def _processing(questionnaire_id: int):
+    """Runs of the questionnaire that are processing and not yet past the time limit."""
+    return AggregationRun.objects.filter(
+        questionnaire_id=questionnaire_id,
+        status=Status.PROCESSING,
+        started_at__gte=_alive_since(),
+    )
+
+
+def aggregation_request(
+    *,
+    questionnaire: Questionnaire,
+    reason: str,
+    by: AbstractBaseUser | None = None,
+) -> AggregationRun | None:
+    """Ask for the questionnaire's tables to be computed again; None if they are current.
+
+    At most one run waits per questionnaire: while one is queued, it is returned (it reads
+    the answers when it starts). A change while a run is processing queues one more. Staff
+    (reason "staff") always get a run, even when the answers have not changed.
+    """
+    with transaction.atomic():
+        # Serialises concurrent requests for the same questionnaire (PostgreSQL).
+        Questionnaire.objects.select_for_update().filter(pk=questionnaire.pk).first()
+        queued = (
+            AggregationRun.objects.filter(
+                questionnaire=questionnaire, status=Status.CREATED
+            )
+            .order_by("requested_at", "pk")
+            .first()
+        )
+        if queued is not None:
+            if reason == STAFF or queued.requested_at < (
+                timezone.now() - QUEUED_RESEND_AFTER
+            ):
+                _enqueue(queued)
+            return queued
+        if reason != STAFF:
+            current = AggregationRun.objects.filter(
+                questionnaire=questionnaire, is_current=True
+            ).first()
+            live, _count = _live_fingerprint(questionnaire)
+            if current is not None and current.fingerprint == live:
+                return None
+        run = AggregationRun.objects.create(
+            questionnaire=questionnaire,
+            reason=reason[:50],
+            requested_by=by if by is not None and by.is_authenticated else None,
+        )
+        _enqueue(run)
+        return run
+
+
+def aggregation_run_execute(*, run: AggregationRun) -> AggregationRun:
+    """Compute the run's results and publish them; safe to call again for the same run.
+
+    Returns at once when the run has finished (complete or error). Raises AggregationBusy
+    while a run of the same questionnaire is processing. A failure marks the run as an
+    error and leaves the previous results in place.
+    """
+    questionnaire_id = (
+        AggregationRun.objects.filter(pk=run.pk)
+        .values_list("questionnaire_id", flat=True)
+        .get()
+    )
+    with transaction.atomic():
+        Questionnaire.objects.select_for_update().filter(pk=questionnaire_id).first()
+        locked = AggregationRun.objects.select_for_update().get(pk=run.pk)
+        if locked.status in (Status.COMPLETE, Status.ERROR):
+            return locked
+        if _processing(questionnaire_id).exists():
+            raise AggregationBusy(
+                f"A run of questionnaire {questionnaire_id} is processing."
+            )
+        locked.status = Status.PROCESSING
+        locked.started_at = timezone.now()
+        locked.save(update_fields=["status", "started_at"])
+
+    # Outside any transaction: reading and computing may take a while.
+    try:
+        results = _compute(locked.questionnaire)
+        published = _publish(locked, results)
+    except Exception as exc:
+        logger.exception("Aggregation run %s failed", locked.pk)
+        AggregationRun.objects.filter(pk=locked.pk, status=Status.PROCESSING).update(
+            status=Status.ERROR,
+            finished_at=timezone.now(),
+            messages=[f"{type(exc).__name__}: {exc}"],
+        )
+        locked.refresh_from_db()
+        return locked
+    try:
+        _prune(questionnaire_id)
+    except Exception:
+        # The new results are published; old rows are pruned again after the next run.
+        logger.exception(
+            "Pruning old results of questionnaire %s failed", questionnaire_id
+        )
+    return published
+
+
+def _publish(run: AggregationRun, results: Results) -> AggregationRun:
+    """Store the results and make them the current ones, in one transaction."""
+    with transaction.atomic():
+        Questionnaire.objects.select_for_update().filter(
+            pk=run.questionnaire_id
+        ).first()
+        locked = AggregationRun.objects.select_for_update().get(pk=run.pk)
+        if locked.status != Status.PROCESSING:
+            # Finished meanwhile by a duplicate of the task: keep what it stored.
+            return locked
+        current = (
+            AggregationRun.objects.select_for_update()
+            .filter(questionnaire_id=run.questionnaire_id, is_current=True)
+            .first()
+        )
+        newer_published = (
+            current is not None
+            and current.started_at is not None
+            and current.started_at > locked.started_at
+        )
+        locked.status = Status.COMPLETE
+        locked.finished_at = timezone.now()
+        locked.fingerprint = results.fingerprint
+        locked.responses = results.responses
+        if newer_published:
+            # A run that started later has already published newer answers.
+            locked.messages = [*locked.messages, "superseded"]
+            locked.save()
+            return locked
+        AppendixCell.objects.bulk_create(_appendix_rows(locked, results.appendix))
+        ShareRow.objects.bulk_create(_share_rows(locked, results.shares))
+        if current is not None:
+            AggregationRun.objects.filter(pk=current.pk).update(is_current=False)
+        locked.is_current = True
+        locked.save()
+        # Start the run that waited for this one now rather than at its next retry.
+        for queued in AggregationRun.objects.filter(
+            questionnaire_id=run.questionnaire_id, status=Status.CREATED
+        ):
+            _enqueue(queued)
+        return locked
+
+
+def _text(value: object) -> str:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    return str(value)
+
+
+def _int_or_none(value: object) -> int | None:
+    if value is None or pd.isna(value):
+        return None
+    return int(value)
+
+
+def _appendix_rows(run: AggregationRun, frame: pd.DataFrame) -> list[AppendixCell]:
+    return [
+        AppendixCell(
+            run=run,
+            question_code=_text(row.question),
+            item=_text(row.item),
+            organisation=_text(row.organisation),
+            organisation_code=_text(row.organisation_code),
+            value=_text(row.value),
+            position=int(row.position),
+        )
+        for row in frame.itertuples(index=False)
+    ]
+
+
+def _share_rows(run: AggregationRun, frame: pd.DataFrame) -> list[ShareRow]:
+    return [
+        ShareRow(
+            run=run,
+            question_code=_text(row.question),
+            item=_text(row.item),
+            option=_text(row.option),
+            level=_text(row.level),
+            unit=_text(row.unit),
+            counted=_text(row.counted),
+            count=int(row.count),
+            denominator=int(row.denominator),
+            percent=_int_or_none(row.percent),
+            position=int(row.position),
+        )
+        for row in frame.itertuples(index=False)
+    ]
+
+
+def _prune(questionnaire_id: int) -> None:
+    """Delete the result rows of all but the current and the KEEP_RESULTS newest runs."""
+    runs = AggregationRun.objects.filter(questionnaire_id=questionnaire_id)
+    keep = list(runs.filter(is_current=True).values_list("pk", flat=True)) + list(
+        runs.filter(status=Status.COMPLETE, is_current=False)
+        .order_by("-finished_at", "-pk")
+        .values_list("pk", flat=True)[:KEEP_RESULTS]
+    )
+    with transaction.atomic():
+        for model in (AppendixCell, ShareRow):
+            model.objects.filter(run__questionnaire_id=questionnaire_id).exclude(
+                run_id__in=keep
+            ).delete()
+
+
+def aggregation_fresh_run(
+    *, questionnaire: Questionnaire, by: AbstractBaseUser | None = None
+) -> AggregationRun:
+    """The questionnaire's current run; computed here and now first if stale or missing.
+
+    For exports, whose figures must match the answers at the time of the export. While a
+    worker computes the same questionnaire, waits for it. If the computation fails, returns
+    the failed run (status error, no results).
+    """
+    deadline = time.monotonic() + RUN_TIME_LIMIT
+    while True:
+        current = AggregationRun.objects.filter(
+            questionnaire=questionnaire, is_current=True
+        ).first()
+        live, _count = _live_fingerprint(questionnaire)
+        if current is not None and current.fingerprint == live:
+            return current
+        if time.monotonic() > deadline:
+            raise AggregationBusy(f"{questionnaire} is still being computed.")
+        if _processing(questionnaire.pk).exists():
+            time.sleep(1)
+            continue
+        # Run the queued run here (its task then finds it done), or a new one.
+        run = AggregationRun.objects.filter(
+            questionnaire=questionnaire, status=Status.CREATED
+        ).first() or AggregationRun.objects.create(
+            questionnaire=questionnaire,
+            reason="export",
+            requested_by=by if by is not None and by.is_authenticated else None,
+        )
+        try:
+            run = aggregation_run_execute(run=run)
+        except AggregationBusy:
+            continue
+        if run.status == Status.ERROR or run.is_current:
+            return run
+
+
+def aggregation_statuses(
+    *, questionnaires: list[Questionnaire]
+) -> list[AggregationStatus]:
+    """For each questionnaire: its current results, whether stale, and any run due.
+
+    Three queries for the runs of all the questionnaires, and one fingerprint each.
+    """
+    ids = [q.pk for q in questionnaires]
+    runs = AggregationRun.objects.filter(questionnaire_id__in=ids).select_related(
+        "requested_by"
+    )
+    current = {r.questionnaire_id: r for r in runs.filter(is_current=True)}
+    in_flight: dict[int, AggregationRun] = {}
+    alive_since = _alive_since()
+    for run in runs.filter(
+        Q(status=Status.CREATED)
+        | Q(status=Status.PROCESSING, started_at__gte=alive_since)
+    ).order_by("requested_at", "pk"):
+        # A processing run first, else the oldest queued one.
+        held = in_flight.get(run.questionnaire_id)
+        if held is None or (
+            run.status == Status.PROCESSING and held.status != Status.PROCESSING
+        ):
+            in_flight[run.questionnaire_id] = run
+    failed: dict[int, AggregationRun] = {}
+    for run in runs.filter(status=Status.ERROR).order_by("-requested_at", "-pk"):
+        failed.setdefault(run.questionnaire_id, run)
+    statuses = []
+    for questionnaire in questionnaires:
+        run = current.get(questionnaire.pk)
+        error = failed.get(questionnaire.pk)
+        if (
+            error is not None
+            and run is not None
+            and error.requested_at < (run.requested_at)
+        ):
+            error = None
+        live, submitted = _live_fingerprint(questionnaire)
+        statuses.append(
+            AggregationStatus(
+                questionnaire=questionnaire,
+                current=run,
+                is_stale=run is not None and run.fingerprint != live,
+                in_flight=in_flight.get(questionnaire.pk),
+                failed=error,
+                submitted=submitted,
+            )
+        )
+    return statuses
+
+
+def aggregation_status(*, questionnaire: Questionnaire) -> AggregationStatus:
+    """The questionnaire's current results, whether they are stale, and any run due."""
+    return aggregation_statuses(questionnaires=[questionnaire])[0]

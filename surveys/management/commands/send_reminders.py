@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+import datetime
+from argparse import ArgumentParser
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from surveys.services.fieldwork import reminders_send, site_url
+from surveys.services.responses import stockholm_today
+
+
+class Command(BaseCommand):
+    help = (
+        "Send the reminder e-mails due on a day (default: today in Sweden) to the invited "
+        "organisations that have not submitted. Running it twice sends nothing twice."
+    )
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument(
+            "--date",
+            help="the reminder date to send, YYYY-MM-DD (default: today)",
+        )
+        parser.add_argument(
+            "--base-url",
+            help="address the links in the e-mails start with (default: SITE_URL)",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        today = stockholm_today()
+        if options["date"]:
+            try:
+                today = datetime.date.fromisoformat(options["date"])
+            except ValueError as exc:
+                raise CommandError(
+                    f"Datumet ”{options['date']}” ska skrivas ÅÅÅÅ-MM-DD."
+                ) from exc
+        report = reminders_send(today=today, base_url=options["base_url"] or site_url())
+        if not report.questionnaires:
+            self.stdout.write(f"{today}: inga påminnelser är planerade i dag.")
+            return
+        titles = ", ".join(q.title for q in report.questionnaires)
+        self.stdout.write(
+            f"{today}: {titles}. Skickade: {report.sent}, redan skickade: "
+            f"{report.already_sent}, har skickat in: {report.submitted}, "
+            f"sista svarsdag passerad: {report.past_deadline}."
+        )
+        if report.without_recipients:
+            self.stdout.write(
+                "Utan kontaktperson: " + ", ".join(report.without_recipients)
+            )
+        if report.failed:
+            raise CommandError(
+                "Kunde inte skickas (körs igen senare): " + ", ".join(report.failed)
+            )

@@ -1,0 +1,288 @@
+"""Response rates: invited, started, submitted and the rate per questionnaire, county, RSS.
+
+The computation is pure: a frame with one row per invited organisation and questionnaire
+goes in, tables come out, so the staff pages, the coordinator's page and the reports show
+the same figures. `rates_frame` reads that frame from the database in a fixed number of
+queries.
+
+The frame of a questionnaire is its Participation rows (the organisations invited). A
+questionnaire without any Participation row has every organisation of its audience as
+its frame (all 21 regions, 24 RSS or 290 municipalities), as before invitations existed.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+from collections.abc import Iterable, Sequence
+from decimal import ROUND_HALF_UP, Decimal
+
+import pandas as pd
+from django.db.models import Exists, Max, OuterRef, QuerySet, Subquery
+from django.utils import timezone
+
+from regions.models import Organisation
+from surveys.models import Answer, AnswerChange, Participation, Questionnaire, Response
+
+NOT_STARTED = "not_started"
+DRAFT = "draft"
+SUBMITTED = "submitted"
+STATUSES = (NOT_STARTED, DRAFT, SUBMITTED)
+
+FRAME_COLUMNS = [
+    "questionnaire_id",
+    "organisation_id",
+    "organisation_code",
+    "organisation",
+    "kind",
+    "county_code",
+    "county",
+    "rss_code",
+    "rss",
+    "status",
+    "response_id",
+    "last_activity",
+    "submitted_at",
+]
+RATE_COLUMNS = ["invited", "started", "submitted", "rate"]
+CSV_HEADER = [
+    "organisation_code",
+    "organisation",
+    "county",
+    "rss",
+    "status",
+    "last_activity",
+    "submitted_at",
+]
+
+
+# The computation (pure)
+
+
+def rate_percent(submitted: int, invited: int) -> int | None:
+    """submitted / invited as a whole percent, rounded half up; None when none invited."""
+    if not invited:
+        return None
+    # Half up, as official statistics round (2.5 → 3); round() rounds half to even.
+    exact = Decimal(100 * submitted) / Decimal(invited)
+    return int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def response_status(*, has_response: bool, answered: bool, submitted: bool) -> str:
+    """not_started, draft (at least one answer) or submitted."""
+    if submitted:
+        return SUBMITTED
+    if has_response and answered:
+        return DRAFT
+    return NOT_STARTED
+
+
+def response_rates(frame: pd.DataFrame, *, by: Sequence[str]) -> pd.DataFrame:
+    """Invited, started, submitted and rate per group of `by` columns, sorted by them.
+
+    Rows whose grouping values are missing (a region has no RSS) are left out. Started
+    counts drafts with answers and submitted responses; rate is rate_percent.
+    """
+    columns = list(by)
+    rows = frame.dropna(subset=columns)
+    if rows.empty:
+        return pd.DataFrame(columns=[*columns, *RATE_COLUMNS])
+    flags = pd.DataFrame(
+        {
+            **{column: rows[column] for column in columns},
+            "invited": 1,
+            "started": rows["status"].isin([DRAFT, SUBMITTED]).astype(int),
+            "submitted": (rows["status"] == SUBMITTED).astype(int),
+        }
+    )
+    result = flags.groupby(columns, sort=True, as_index=False)[
+        ["invited", "started", "submitted"]
+    ].sum()
+    for column in ("invited", "started", "submitted"):
+        result[column] = result[column].astype(int)
+    result["rate"] = [
+        rate_percent(int(s), int(i))
+        for s, i in zip(result["submitted"], result["invited"], strict=True)
+    ]
+    return result.reset_index(drop=True)
+
+
+def rates_per_questionnaire(frame: pd.DataFrame) -> pd.DataFrame:
+    """One row per questionnaire."""
+    return response_rates(frame, by=["questionnaire_id"])
+
+
+def rates_per_county(frame: pd.DataFrame) -> pd.DataFrame:
+    """One row per questionnaire and county (every kind of organisation has a county)."""
+    return response_rates(frame, by=["questionnaire_id", "county_code", "county"])
+
+
+def rates_per_rss(frame: pd.DataFrame) -> pd.DataFrame:
+    """One row per questionnaire and RSS area: municipalities only (they have an RSS)."""
+    return response_rates(frame, by=["questionnaire_id", "rss_code", "rss"])
+
+
+def filter_rows(
+    frame: pd.DataFrame,
+    *,
+    status: str | None = None,
+    county_code: str | None = None,
+    rss_code: str | None = None,
+) -> pd.DataFrame:
+    """The organisation rows with the given status, county and RSS (None: any)."""
+    keep = pd.Series(True, index=frame.index)
+    if status:
+        keep &= frame["status"] == status
+    if county_code:
+        keep &= frame["county_code"] == county_code
+    if rss_code:
+        keep &= frame["rss_code"] == rss_code
+    return frame[keep]
+
+
+def _timestamp(value: object) -> str:
+    if (
+        value is None
+        or value is pd.NaT
+        or (isinstance(value, float) and pd.isna(value))
+    ):
+        return ""
+    if isinstance(value, pd.Timestamp):
+        value = value.to_pydatetime()
+    if isinstance(value, datetime.datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    return str(value)
+
+
+def organisations_csv(frame: pd.DataFrame, *, excel: bool = False) -> str:
+    """The organisation list as CSV text (the header is CSV_HEADER).
+
+    Plain comma-separated UTF-8 by default; excel=True gives what Swedish Excel opens
+    directly: semicolons and a byte order mark (the caller encodes as UTF-8).
+    """
+    buffer = io.StringIO()
+    if excel:
+        buffer.write("\ufeff")
+    writer = csv.writer(buffer, delimiter=";" if excel else ",", lineterminator="\r\n")
+    writer.writerow(CSV_HEADER)
+    for row in frame.itertuples(index=False):
+        writer.writerow(
+            [
+                row.organisation_code,
+                row.organisation,
+                row.county or "",
+                row.rss if isinstance(row.rss, str) else "",
+                row.status,
+                _timestamp(row.last_activity),
+                _timestamp(row.submitted_at),
+            ]
+        )
+    return buffer.getvalue()
+
+
+# Reading the frame
+
+
+def _local(value: datetime.datetime | None) -> datetime.datetime | None:
+    return timezone.localtime(value) if value is not None else None
+
+
+def rates_frame(
+    *,
+    questionnaires: Iterable[Questionnaire],
+    organisations: QuerySet[Organisation] | None = None,
+) -> pd.DataFrame:
+    """One row per questionnaire and organisation of its frame (FRAME_COLUMNS), 3 queries.
+
+    organisations narrows the frame (an RSS coordinator's area). Times are local.
+    """
+    questionnaires = list(questionnaires)
+    ids = [q.pk for q in questionnaires]
+    invited: dict[int, set[int]] = {}
+    for questionnaire_id, organisation_id in Participation.objects.filter(
+        questionnaire_id__in=ids
+    ).values_list("questionnaire_id", "organisation_id"):
+        invited.setdefault(questionnaire_id, set()).add(organisation_id)
+    candidates = Organisation.objects.filter(
+        kind__in={q.organisation_kind for q in questionnaires}
+    )
+    if organisations is not None:
+        candidates = candidates.filter(pk__in=organisations.values("pk"))
+    people = list(
+        candidates.order_by("code").values(
+            "pk",
+            "code",
+            "full_name",
+            "kind",
+            "county__code",
+            "county__name",
+            "rss__code",
+            "rss__name",
+        )
+    )
+    last_change = (
+        AnswerChange.objects.filter(response=OuterRef("pk"))
+        .order_by()
+        .values("response")
+        .annotate(latest=Max("changed_at"))
+        .values("latest")
+    )
+    responses = {
+        (r["questionnaire_id"], r["organisation_id"]): r
+        for r in Response.objects.filter(questionnaire_id__in=ids)
+        .annotate(
+            answered=Exists(Answer.objects.filter(response=OuterRef("pk"))),
+            last_change=Subquery(last_change),
+        )
+        .values(
+            "pk",
+            "questionnaire_id",
+            "organisation_id",
+            "status",
+            "updated_at",
+            "submitted_at",
+            "answered",
+            "last_change",
+        )
+    }
+    rows = []
+    for questionnaire in questionnaires:
+        frame_ids = invited.get(questionnaire.pk)
+        for organisation in people:
+            if organisation["kind"] != questionnaire.organisation_kind:
+                continue
+            if frame_ids is not None and organisation["pk"] not in frame_ids:
+                continue
+            response = responses.get((questionnaire.pk, organisation["pk"]))
+            activity = None
+            if response is not None:
+                activity = max(
+                    t
+                    for t in (response["updated_at"], response["last_change"])
+                    if t is not None
+                )
+            rows.append(
+                [
+                    questionnaire.pk,
+                    organisation["pk"],
+                    organisation["code"],
+                    organisation["full_name"],
+                    organisation["kind"],
+                    organisation["county__code"],
+                    organisation["county__name"],
+                    organisation["rss__code"],
+                    organisation["rss__name"],
+                    response_status(
+                        has_response=response is not None,
+                        answered=bool(response and response["answered"]),
+                        submitted=bool(
+                            response and response["status"] == Response.Status.SUBMITTED
+                        ),
+                    ),
+                    response["pk"] if response else None,
+                    _local(activity),
+                    _local(response["submitted_at"]) if response else None,
+                ]
+            )
+    return pd.DataFrame(rows, columns=FRAME_COLUMNS, dtype=object)

@@ -1,0 +1,705 @@
+"""Running the fieldwork: contact persons, invitation and reminder e-mails, extensions.
+
+Every e-mail goes through email_send, which writes its EmailLog row in the same transaction
+as it hands the message to the mail backend:
+
+- a send that fails rolls its log row back, so the next run tries that e-mail again;
+- a reminder already logged under the same key (questionnaire, organisation, recipient and
+  date) is never sent again: the unique constraint refuses the second row, also when two
+  runs overlap (on PostgreSQL the second insert waits for the first transaction);
+- the one window left is a crash after the SMTP server accepted the message and before the
+  commit: then the e-mail was sent but not logged, and a later run sends it once more. We
+  prefer that rare duplicate to the opposite order (commit the log, then send), where a
+  failed send would leave a log of an e-mail that nobody got and that is never retried.
+
+So the functions that send many e-mails (invitations_send, reminders_send) are not one
+transaction: each e-mail commits on its own, and a crash in the middle keeps what was sent.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from regions.models import Organisation
+from surveys.models import (
+    ContactPerson,
+    EmailLog,
+    Membership,
+    Participation,
+    Questionnaire,
+    Response,
+    ResponseEvent,
+)
+from surveys.services import responses as responses_service
+from surveys.services.invitations import invitation_create
+from surveys.services.responses import effective_deadline
+
+logger = logging.getLogger(__name__)
+
+# Without SITE_URL in the settings, links in e-mails sent by background jobs point here.
+DEFAULT_SITE_URL = "http://localhost:8000"
+
+
+def site_url() -> str:
+    """The address links in e-mails start with when no request gives it (jobs, commands)."""
+    return (getattr(settings, "SITE_URL", "") or DEFAULT_SITE_URL).rstrip("/")
+
+
+def _is_staff(user: AbstractBaseUser | None) -> bool:
+    return bool(user is not None and getattr(user, "is_staff", False))
+
+
+def _codes(organisations: Iterable[Organisation]) -> str:
+    return ", ".join(sorted(o.code for o in organisations))
+
+
+# --- Contact persons -------------------------------------------------------------------
+
+
+@transaction.atomic
+def contact_add(
+    *,
+    organisation: Organisation,
+    name: str,
+    email: str,
+    phone: str = "",
+    by: AbstractBaseUser | None = None,
+) -> ContactPerson:
+    """Add a contact person to an organisation (personal data: staff and the organisation)."""
+    email = email.strip().lower()
+    if ContactPerson.objects.filter(organisation=organisation, email=email).exists():
+        raise ValidationError(
+            {
+                "email": _("%(email)s is already a contact person of %(org)s.")
+                % {"email": email, "org": organisation.full_name}
+            }
+        )
+    contact = ContactPerson(
+        organisation=organisation,
+        name=name.strip(),
+        email=email,
+        phone=phone.strip(),
+    )
+    contact.full_clean()
+    contact.save()
+    return contact
+
+
+@transaction.atomic
+def contact_remove(*, contact: ContactPerson, by: AbstractBaseUser | None) -> None:
+    """Delete a contact person (on request, GDPR).
+
+    The EmailLog rows keep the address the agency's e-mails went to: they are the record of
+    what was sent and when (visible to staff only) and they keep a reminder from going out
+    twice. The contact's name and phone number are gone with the row.
+    """
+    logger.info(
+        "contact person %s of %s removed by %s", contact.pk, contact.organisation, by
+    )
+    contact.delete()
+
+
+# --- E-mail --------------------------------------------------------------------------
+
+
+def email_send(
+    *,
+    kind: str,
+    template: str,
+    context: dict,
+    organisation: Organisation,
+    recipient: str,
+    questionnaire: Questionnaire | None = None,
+    key: str = "",
+    by: AbstractBaseUser | None = None,
+    reply_to: list[str] | None = None,
+    connection=None,
+) -> EmailLog | None:
+    """Render templates/emails/<template>_{subject.txt,body.txt,body.html}, log it, send it.
+
+    Returns the log row; None when a reminder with the same key was logged before (then
+    nothing is sent). An error of the mail backend is raised after the log row is rolled
+    back. See the module's docstring for the order of logging and sending.
+    """
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = " ".join(
+            render_to_string(f"emails/{template}_subject.txt", context).split()
+        )
+        body = render_to_string(f"emails/{template}_body.txt", context)
+        html = render_to_string(f"emails/{template}_body.html", context)
+    try:
+        with transaction.atomic():
+            log = EmailLog.objects.create(
+                kind=kind,
+                questionnaire=questionnaire,
+                organisation=organisation,
+                recipient=recipient,
+                key=key,
+                subject=subject[:300],
+                sent_by=by,
+            )
+            message = EmailMultiAlternatives(
+                subject,
+                body,
+                to=[recipient],
+                reply_to=reply_to or None,
+                connection=connection,
+            )
+            message.attach_alternative(html, "text/html")
+            message.send()
+    except IntegrityError:
+        if kind != EmailLog.Kind.REMINDER:
+            raise
+        return None
+    return log
+
+
+@dataclass
+class Recipient:
+    """Who an organisation's e-mails go to, and whether that address has an account there."""
+
+    email: str
+    name: str
+    has_account: bool
+
+
+def recipients_by_organisation(
+    organisations: Iterable[Organisation],
+) -> dict[int, list[Recipient]]:
+    """The contact persons of each organisation; where it has none, its members' accounts.
+
+    Two queries, whatever the number of organisations.
+    """
+    ids = [o.pk for o in organisations]
+    accounts: dict[int, dict[str, str]] = defaultdict(dict)
+    for membership in Membership.objects.filter(organisation_id__in=ids).select_related(
+        "user"
+    ):
+        user = membership.user
+        if not user.is_active:
+            continue
+        name = user.get_full_name()
+        for address in (user.email, user.username):
+            if address and "@" in address:
+                accounts[membership.organisation_id].setdefault(
+                    address.strip().lower(), name
+                )
+    result: dict[int, list[Recipient]] = defaultdict(list)
+    for contact in ContactPerson.objects.filter(organisation_id__in=ids).order_by(
+        "email"
+    ):
+        result[contact.organisation_id].append(
+            Recipient(
+                email=contact.email,
+                name=contact.name,
+                has_account=contact.email.lower() in accounts[contact.organisation_id],
+            )
+        )
+    for organisation_id in ids:
+        if organisation_id not in result and accounts[organisation_id]:
+            result[organisation_id] = [
+                Recipient(email=address, name=name, has_account=True)
+                for address, name in sorted(accounts[organisation_id].items())
+            ]
+    return result
+
+
+def _account_url(
+    organisation: Organisation,
+    recipient: Recipient,
+    by: AbstractBaseUser | None,
+    base_url: str,
+) -> str | None:
+    """A single-use link to create an account, for a contact person without one."""
+    if recipient.has_account:
+        return None
+    role = (
+        Membership.Role.COORDINATOR
+        if organisation.kind == Organisation.Kind.RSS
+        else Membership.Role.RESPONDENT
+    )
+    _invitation, url = invitation_create(
+        organisation=organisation,
+        email=recipient.email,
+        role=role,
+        by=by,
+        base_url=base_url,
+        send_email=False,
+    )
+    return url
+
+
+def _sender(by: AbstractBaseUser | None) -> tuple[str, list[str] | None]:
+    """Who the e-mail says it is from, and where replies go (an RSS coordinator's address)."""
+    membership = getattr(by, "membership", None) if by is not None else None
+    if membership is not None and membership.is_coordinator and not _is_staff(by):
+        email = getattr(by, "email", "") or ""
+        return membership.organisation.full_name, [email] if email else None
+    return "Socialstyrelsen", None
+
+
+# --- Invitations ---------------------------------------------------------------------
+
+
+@dataclass
+class InvitationReport:
+    """What participations_invite did: new invitations, and which organisations get e-mail."""
+
+    questionnaire: Questionnaire
+    invited: list[Organisation] = field(default_factory=list)
+    already_invited: list[Organisation] = field(default_factory=list)
+    to_email: list[Organisation] = field(default_factory=list)
+    already_emailed: list[Organisation] = field(default_factory=list)
+    without_recipients: list[Organisation] = field(default_factory=list)
+
+
+def _check_may_invite(
+    questionnaire: Questionnaire,
+    organisations: list[Organisation],
+    by: AbstractBaseUser | None,
+) -> None:
+    if questionnaire.locked_at is not None:
+        raise ValidationError(
+            _("%(title)s is locked; nobody can be invited to it.")
+            % {"title": questionnaire.title}
+        )
+    if not organisations:
+        raise ValidationError(_("Choose at least one organisation."))
+    wrong = [o for o in organisations if o.kind != questionnaire.organisation_kind]
+    if wrong:
+        raise ValidationError(
+            _("%(codes)s do not answer %(title)s.")
+            % {"codes": _codes(wrong), "title": questionnaire.title}
+        )
+    if by is None or _is_staff(by):
+        return
+    membership = getattr(by, "membership", None)
+    if membership is None or not membership.is_coordinator:
+        raise PermissionDenied("only staff and RSS coordinators invite organisations")
+    if questionnaire.audience != Questionnaire.Audience.MUNICIPALITY:
+        raise PermissionDenied("an RSS coordinator invites only to the municipal one")
+    outside = [o for o in organisations if o.rss_id != membership.organisation_id]
+    if outside:
+        raise ValidationError(
+            _("%(codes)s are not municipalities of the area of %(rss)s.")
+            % {"codes": _codes(outside), "rss": membership.organisation.full_name}
+        )
+
+
+@transaction.atomic
+def participations_invite(
+    *,
+    questionnaire: Questionnaire,
+    organisations: Iterable[Organisation],
+    by: AbstractBaseUser | None,
+    base_url: str = "",
+    resend: bool = False,
+) -> InvitationReport:
+    """Invite organisations to a questionnaire and have the invitation e-mailed to them.
+
+    Creates the Participation rows (the frame of the response rate). The e-mails go out
+    once the transaction commits, in a Celery task: to the organisations that have not
+    had an invitation to this questionnaire yet, or to all of them with resend. Staff
+    invite any organisation of the audience; an RSS coordinator only the municipalities
+    of the area, to the municipal questionnaire (the hjälpenkät).
+    """
+    from surveys.tasks import invitations_send as invitations_send_task
+
+    chosen = sorted({o.pk: o for o in organisations}.values(), key=lambda o: o.code)
+    _check_may_invite(questionnaire, chosen, by)
+    report = InvitationReport(questionnaire=questionnaire)
+    existing = set(
+        Participation.objects.filter(
+            questionnaire=questionnaire, organisation__in=chosen
+        ).values_list("organisation_id", flat=True)
+    )
+    Participation.objects.bulk_create(
+        [
+            Participation(questionnaire=questionnaire, organisation=o, invited_by=by)
+            for o in chosen
+            if o.pk not in existing
+        ],
+        ignore_conflicts=True,
+    )
+    emailed = set(
+        EmailLog.objects.filter(
+            kind=EmailLog.Kind.INVITATION,
+            questionnaire=questionnaire,
+            organisation__in=chosen,
+        ).values_list("organisation_id", flat=True)
+    )
+    recipients = recipients_by_organisation(chosen)
+    for organisation in chosen:
+        if organisation.pk in existing:
+            report.already_invited.append(organisation)
+        else:
+            report.invited.append(organisation)
+        if organisation.pk in emailed and not resend:
+            report.already_emailed.append(organisation)
+        elif not recipients.get(organisation.pk):
+            report.without_recipients.append(organisation)
+        else:
+            report.to_email.append(organisation)
+    if report.to_email:
+        ids = [o.pk for o in report.to_email]
+        by_id = by.pk if by is not None else None
+        since = timezone.now().isoformat()
+        transaction.on_commit(
+            lambda: invitations_send_task.delay(
+                questionnaire.pk, ids, by_id, base_url or site_url(), since
+            )
+        )
+    return report
+
+
+@dataclass
+class SendReport:
+    """E-mails sent by one run, and the addresses that failed."""
+
+    sent: int = 0
+    skipped: int = 0
+    failed: list[str] = field(default_factory=list)
+
+
+def _context(
+    questionnaire: Questionnaire,
+    organisation: Organisation,
+    recipient: Recipient,
+    deadline: datetime.date,
+    base_url: str,
+    by: AbstractBaseUser | None,
+) -> dict:
+    sender, _reply_to = _sender(by)
+    return {
+        "questionnaire": questionnaire,
+        "organisation": organisation,
+        "recipient": recipient,
+        "deadline": deadline,
+        "start_url": base_url + reverse("surveys:home"),
+        "account_url": _account_url(organisation, recipient, by, base_url),
+        "days": settings.INVITATION_MAX_AGE_DAYS,
+        "sender": sender,
+    }
+
+
+def invitations_send(
+    *,
+    questionnaire: Questionnaire,
+    organisations: Iterable[Organisation],
+    by: AbstractBaseUser | None,
+    base_url: str = "",
+    since: datetime.datetime | None = None,
+) -> SendReport:
+    """E-mail the invitation to every recipient of each organisation (contact persons).
+
+    A recipient without an account also gets a single-use link to create one. Recipients
+    already sent this invitation at or after `since` are skipped, so a task run again
+    (a worker lost mid-way) does not send twice. Each e-mail commits on its own.
+    """
+    base_url = base_url or site_url()
+    organisations = list(organisations)
+    deadlines = dict(
+        Participation.objects.filter(
+            questionnaire=questionnaire, organisation__in=organisations
+        ).values_list("organisation_id", "closes_on")
+    )
+    done: set[tuple[int, str]] = set()
+    if since is not None:
+        done = set(
+            EmailLog.objects.filter(
+                kind=EmailLog.Kind.INVITATION,
+                questionnaire=questionnaire,
+                organisation__in=organisations,
+                sent_at__gte=since,
+            ).values_list("organisation_id", "recipient")
+        )
+    _sender_name, reply_to = _sender(by)
+    recipients = recipients_by_organisation(organisations)
+    report = SendReport()
+    with get_connection() as connection:
+        for organisation in organisations:
+            deadline = effective_deadline(
+                questionnaire.closes_on, deadlines.get(organisation.pk)
+            )
+            for recipient in recipients.get(organisation.pk, []):
+                if (organisation.pk, recipient.email) in done:
+                    report.skipped += 1
+                    continue
+                try:
+                    with transaction.atomic():
+                        email_send(
+                            kind=EmailLog.Kind.INVITATION,
+                            template="invitation",
+                            context=_context(
+                                questionnaire,
+                                organisation,
+                                recipient,
+                                deadline,
+                                base_url,
+                                by,
+                            ),
+                            organisation=organisation,
+                            recipient=recipient.email,
+                            questionnaire=questionnaire,
+                            by=by,
+                            reply_to=reply_to,
+                            connection=connection,
+                        )
+                except OSError:  # smtplib.SMTPException and socket errors
+                    logger.exception("invitation to %s not sent", recipient.email)
+                    report.failed.append(recipient.email)
+                    continue
+                report.sent += 1
+    return report
+
+
+# --- Reminders -----------------------------------------------------------------------
+
+
+@dataclass
+class ReminderReport:
+    """What one reminder run did."""
+
+    today: datetime.date
+    questionnaires: list[Questionnaire] = field(default_factory=list)
+    sent: int = 0
+    already_sent: int = 0
+    submitted: int = 0
+    past_deadline: int = 0
+    without_recipients: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "questionnaires": len(self.questionnaires),
+            "sent": self.sent,
+            "already_sent": self.already_sent,
+            "submitted": self.submitted,
+            "past_deadline": self.past_deadline,
+            "without_recipients": len(self.without_recipients),
+            "failed": len(self.failed),
+        }
+
+
+def reminder_due(questionnaire: Questionnaire, today: datetime.date) -> bool:
+    """Whether the questionnaire's reminder dates include the day."""
+    return today.isoformat() in {str(d)[:10] for d in questionnaire.reminder_dates}
+
+
+def reminders_send(*, today: datetime.date, base_url: str = "") -> ReminderReport:
+    """Send the reminders due today: for every current questionnaire, not locked, whose
+    reminder dates include today, to each recipient of every invited organisation that has
+    not submitted and whose deadline has not passed.
+
+    Running it again on the same day sends nothing twice (EmailLog's key is the date).
+    Organisations that have submitted never get a reminder.
+    """
+    base_url = base_url or site_url()
+    key = today.isoformat()
+    report = ReminderReport(today=today)
+    questionnaires = [
+        q
+        for q in Questionnaire.objects.filter(
+            is_current=True, locked_at__isnull=True
+        ).select_related("cycle")
+        if reminder_due(q, today)
+    ]
+    with get_connection() as connection:
+        for questionnaire in questionnaires:
+            report.questionnaires.append(questionnaire)
+            _remind(questionnaire, today, key, base_url, report, connection)
+    return report
+
+
+def _remind(
+    questionnaire: Questionnaire,
+    today: datetime.date,
+    key: str,
+    base_url: str,
+    report: ReminderReport,
+    connection,
+) -> None:
+    participations = list(
+        Participation.objects.filter(questionnaire=questionnaire)
+        .select_related("organisation")
+        .order_by("organisation__code")
+    )
+    submitted = set(
+        Response.objects.filter(
+            questionnaire=questionnaire, status=Response.Status.SUBMITTED
+        ).values_list("organisation_id", flat=True)
+    )
+    logged = set(
+        EmailLog.objects.filter(
+            kind=EmailLog.Kind.REMINDER, questionnaire=questionnaire, key=key
+        ).values_list("organisation_id", "recipient")
+    )
+    due = []
+    for participation in participations:
+        if participation.organisation_id in submitted:
+            report.submitted += 1
+        elif (
+            effective_deadline(questionnaire.closes_on, participation.closes_on) < today
+        ):
+            report.past_deadline += 1
+        else:
+            due.append(participation)
+    recipients = recipients_by_organisation(p.organisation for p in due)
+    for participation in due:
+        organisation = participation.organisation
+        if not recipients.get(organisation.pk):
+            report.without_recipients.append(organisation.code)
+        deadline = effective_deadline(questionnaire.closes_on, participation.closes_on)
+        for recipient in recipients.get(organisation.pk, []):
+            if (organisation.pk, recipient.email) in logged:
+                report.already_sent += 1
+                continue
+            try:
+                with transaction.atomic():
+                    log = email_send(
+                        kind=EmailLog.Kind.REMINDER,
+                        template="reminder",
+                        context=_context(
+                            questionnaire,
+                            organisation,
+                            recipient,
+                            deadline,
+                            base_url,
+                            None,
+                        ),
+                        organisation=organisation,
+                        recipient=recipient.email,
+                        questionnaire=questionnaire,
+                        key=key,
+                        connection=connection,
+                    )
+            except OSError:  # smtplib.SMTPException and socket errors
+                logger.exception("reminder to %s not sent", recipient.email)
+                report.failed.append(recipient.email)
+                continue
+            if log is None:
+                report.already_sent += 1
+            else:
+                report.sent += 1
+
+
+# --- Deadlines -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def participation_extend(
+    *,
+    questionnaire: Questionnaire,
+    organisation: Organisation,
+    closes_on: datetime.date,
+    reason: str,
+    by: AbstractBaseUser,
+) -> Participation:
+    """Staff give one organisation a later deadline than the questionnaire's closing date.
+
+    Recorded on the organisation's Participation (created when missing) and, when the
+    organisation has a response, as a ResponseEvent "extended" with the reason. When the
+    questionnaire has no participations at all (nobody was invited through the site, so
+    its frame is the whole audience), the whole audience is recorded as invited first, so
+    that the one extension does not shrink the frame to one organisation.
+    """
+    if not _is_staff(by):
+        raise PermissionDenied("only staff extend deadlines")
+    reason = reason.strip()
+    errors = {}
+    if not reason:
+        errors["reason"] = _("Give a reason for the extension.")
+    if closes_on <= questionnaire.closes_on:
+        errors["closes_on"] = _(
+            "The new deadline must be after the questionnaire's closing date (%(date)s)."
+        ) % {"date": questionnaire.closes_on.isoformat()}
+    if errors:
+        raise ValidationError(errors)
+    if questionnaire.locked_at is not None:
+        raise ValidationError(
+            _("%(title)s is locked; its deadlines can no longer be changed.")
+            % {"title": questionnaire.title}
+        )
+    if organisation.kind != questionnaire.organisation_kind:
+        raise ValidationError(
+            _("%(codes)s do not answer %(title)s.")
+            % {"codes": organisation.code, "title": questionnaire.title}
+        )
+    if not Participation.objects.filter(questionnaire=questionnaire).exists():
+        Participation.objects.bulk_create(
+            [
+                Participation(questionnaire=questionnaire, organisation=o)
+                for o in Organisation.objects.filter(
+                    kind=questionnaire.organisation_kind
+                )
+            ],
+            ignore_conflicts=True,
+        )
+    participation, _created = Participation.objects.get_or_create(
+        questionnaire=questionnaire,
+        organisation=organisation,
+        defaults={"invited_by": by},
+    )
+    participation.closes_on = closes_on
+    participation.save(update_fields=["closes_on"])
+    response = Response.objects.filter(
+        questionnaire=questionnaire, organisation=organisation
+    ).first()
+    if response is not None:
+        ResponseEvent.objects.create(
+            response=response,
+            kind=ResponseEvent.Kind.EXTENDED,
+            reason=_("Deadline extended to %(date)s: %(reason)s")
+            % {"date": closes_on.isoformat(), "reason": reason},
+            by=by,
+        )
+    return participation
+
+
+@transaction.atomic
+def fieldwork_keep_open(
+    *, questionnaires: Iterable[Questionnaire], days: int = 60
+) -> int:
+    """Keep questionnaires whose closing day has passed open `days` more days.
+
+    For the demo, a snapshot of a past fieldwork that visitors still try out: every
+    invited organisation (the whole audience when nobody was invited) gets the later
+    deadline as its extension. Locked questionnaires stay as they are. Returns the
+    number of extensions written.
+    """
+    today = responses_service.stockholm_today()
+    until = today + datetime.timedelta(days=days)
+    written = 0
+    for questionnaire in questionnaires:
+        if questionnaire.locked_at is not None or questionnaire.closes_on >= today:
+            continue
+        if not Participation.objects.filter(questionnaire=questionnaire).exists():
+            Participation.objects.bulk_create(
+                [
+                    Participation(questionnaire=questionnaire, organisation=o)
+                    for o in Organisation.objects.filter(
+                        kind=questionnaire.organisation_kind
+                    )
+                ],
+                ignore_conflicts=True,
+            )
+        written += (
+            Participation.objects.filter(questionnaire=questionnaire)
+            .exclude(closes_on__gte=until)
+            .update(closes_on=until)
+        )
+    return written

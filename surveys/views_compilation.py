@@ -1,0 +1,78 @@
+"""The RSS coordinator's "Hämta kommunernas svar": prefill the counts per option."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from regions.models import Organisation
+from surveys.models import Questionnaire, QuestionType, Response
+from surveys.permissions import get_response_for_user
+from surveys.services.compilation import rss_compilation_prefill
+from surveys.services.responses import ResponseLockedError
+
+
+def _get_rss_response_for_user(request: HttpRequest, pk: int) -> Response:
+    """The RSS response if the user may compile it: 404 if unseen, 403 if not an RSS's.
+
+    Whoever sees an RSS's response is one of its own people or staff; a coordinator also
+    sees the area's municipal responses, which compile nothing.
+    """
+    response = get_response_for_user(request.user, pk)
+    if (
+        response.questionnaire.audience != Questionnaire.Audience.RSS
+        or response.organisation.kind != Organisation.Kind.RSS
+    ):
+        raise PermissionDenied("Only an RSS response compiles municipal answers.")
+    return response
+
+
+def _count_section(response: Response, requested: str | None) -> int:
+    """The section to return to: the one posted from if it has counts, else the first."""
+    positions = list(
+        response.questionnaire.questions.filter(type=QuestionType.COUNT_PER_OPTION)
+        .order_by("position")
+        .values_list("section__position", flat=True)
+    )
+    if requested and requested.isdigit() and int(requested) in positions:
+        return int(requested)
+    return positions[0] if positions else 1
+
+
+@require_POST
+@login_required
+def response_prefill(request: HttpRequest, pk: int) -> HttpResponse:
+    """Fill the RSS's counts per option from the area's submitted municipal answers."""
+    response = _get_rss_response_for_user(request, pk)
+    position = _count_section(response, request.POST.get("position"))
+    target = reverse("surveys:response-section", args=[response.pk, position])
+    try:
+        report = rss_compilation_prefill(response=response, by=request.user)
+    except ResponseLockedError as exc:
+        messages.error(request, str(exc))
+        return redirect("surveys:response-summary", pk=response.pk)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(target)
+    if report.missing:
+        message = _(
+            "The counts were filled in from %(n)s submitted municipal responses; "
+            "%(m)s municipalities have not submitted: %(names)s."
+        ) % {
+            "n": report.responses_used,
+            "m": len(report.missing),
+            "names": ", ".join(m.name for m in report.missing),
+        }
+    else:
+        message = _(
+            "The counts were filled in from %(n)s submitted municipal responses; every "
+            "municipality of the area has submitted."
+        ) % {"n": report.responses_used}
+    messages.success(request, message)
+    return redirect(target)

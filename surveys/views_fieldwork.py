@@ -1,0 +1,352 @@
+"""Fieldwork pages: contact persons, invitations, the RSS area, deadline extensions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from regions.models import County, Organisation
+from surveys.models import ContactPerson, Questionnaire
+from surveys.permissions import membership_of
+from surveys.selectors_fieldwork import (
+    contacts_of,
+    fieldwork_filter,
+    fieldwork_overview,
+    fieldwork_rows,
+    municipal_questionnaire,
+)
+from surveys.services.fieldwork import (
+    InvitationReport,
+    contact_add,
+    contact_remove,
+    participation_extend,
+    participations_invite,
+)
+
+# --- Permission helpers ----------------------------------------------------------------
+
+
+def _require_staff(request: HttpRequest) -> None:
+    if not request.user.is_staff:
+        raise PermissionDenied
+
+
+def _get_contacts_organisation_for_user(
+    request: HttpRequest, code: str
+) -> Organisation:
+    """Staff: any organisation; a member: their own. 404 otherwise (contacts are personal)."""
+    organisation = get_object_or_404(Organisation, code=code)
+    if request.user.is_staff:
+        return organisation
+    membership = membership_of(request.user)
+    if membership is None or membership.organisation_id != organisation.pk:
+        raise Http404("No such organisation")
+    return organisation
+
+
+def _get_area_for_user(request: HttpRequest, code: str) -> Organisation:
+    """Staff: any RSS; a coordinator: their own RSS. 404 otherwise."""
+    rss = get_object_or_404(Organisation, code=code, kind=Organisation.Kind.RSS)
+    if request.user.is_staff:
+        return rss
+    membership = membership_of(request.user)
+    if (
+        membership is None
+        or not membership.is_coordinator
+        or membership.organisation_id != rss.pk
+    ):
+        raise Http404("No such area")
+    return rss
+
+
+def _base_url(request: HttpRequest) -> str:
+    return request.build_absolute_uri("/")[:-1]
+
+
+# --- Forms --------------------------------------------------------------------------
+
+
+class ContactForm(forms.Form):
+    name = forms.CharField(label=gettext_lazy("Name"), max_length=200)
+    email = forms.EmailField(label=gettext_lazy("E-mail"))
+    phone = forms.CharField(label=gettext_lazy("Phone"), max_length=50, required=False)
+
+
+class InviteForm(forms.Form):
+    SELECTED, ALL = "selected", "all"
+
+    organisations = forms.ModelMultipleChoiceField(
+        queryset=Organisation.objects.none(), required=False
+    )
+    scope = forms.ChoiceField(
+        choices=[(SELECTED, SELECTED), (ALL, ALL)], initial=SELECTED
+    )
+    resend = forms.BooleanField(required=False)
+
+    def __init__(self, *args: Any, audience: QuerySet, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.audience = audience
+        self.fields["organisations"].queryset = audience
+
+    def chosen(self) -> list[Organisation]:
+        if self.cleaned_data["scope"] == self.ALL:
+            return list(self.audience)
+        return list(self.cleaned_data["organisations"])
+
+
+class ExtendForm(forms.Form):
+    closes_on = forms.DateField(label=gettext_lazy("New deadline"))
+    reason = forms.CharField(label=gettext_lazy("Reason"), max_length=1000)
+
+
+class FilterForm(forms.Form):
+    STATUSES = [
+        ("", gettext_lazy("All")),
+        ("not_invited", gettext_lazy("Not invited")),
+        ("invited", gettext_lazy("Invited")),
+        ("not_emailed", gettext_lazy("No e-mail sent")),
+        ("not_submitted", gettext_lazy("Not submitted")),
+        ("submitted", gettext_lazy("Submitted")),
+        ("extended", gettext_lazy("Extended deadline")),
+        ("unreachable", gettext_lazy("Without contact person")),
+    ]
+
+    county = forms.ModelChoiceField(
+        label=gettext_lazy("County"),
+        queryset=County.objects.order_by("code"),
+        to_field_name="code",
+        required=False,
+        empty_label=gettext_lazy("All"),
+    )
+    rss = forms.ModelChoiceField(
+        label=gettext_lazy("RSS"),
+        queryset=Organisation.objects.filter(kind=Organisation.Kind.RSS).order_by(
+            "code"
+        ),
+        to_field_name="code",
+        required=False,
+        empty_label=gettext_lazy("All"),
+    )
+    status = forms.ChoiceField(
+        label=gettext_lazy("Status"), choices=STATUSES, required=False
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "form-select"
+
+
+def _report_messages(request: HttpRequest, report: InvitationReport) -> None:
+    if report.to_email:
+        messages.success(
+            request,
+            _(
+                "The invitation is being e-mailed to %(n)s organisations "
+                "(%(new)s newly invited)."
+            )
+            % {"n": len(report.to_email), "new": len(report.invited)},
+        )
+    if report.already_emailed:
+        messages.info(
+            request,
+            _(
+                "%(n)s organisations already had the invitation and got no new e-mail "
+                "(tick “Send again” to send it once more)."
+            )
+            % {"n": len(report.already_emailed)},
+        )
+    if report.without_recipients:
+        messages.warning(
+            request,
+            _("No contact person or account, so no e-mail: %(names)s.")
+            % {"names": ", ".join(o.name for o in report.without_recipients)},
+        )
+
+
+def _invite(
+    request: HttpRequest, questionnaire: Questionnaire, audience: QuerySet
+) -> bool:
+    """Handle the invitation form; True when the service ran."""
+    form = InviteForm(request.POST, audience=audience)
+    if not form.is_valid():
+        messages.error(request, _("Choose organisations from the list."))
+        return False
+    try:
+        report = participations_invite(
+            questionnaire=questionnaire,
+            organisations=form.chosen(),
+            by=request.user,
+            base_url=_base_url(request),
+            resend=form.cleaned_data["resend"],
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return False
+    _report_messages(request, report)
+    return True
+
+
+# --- Contact persons ----------------------------------------------------------------
+
+
+@login_required
+def contacts(request: HttpRequest, org_code: str) -> HttpResponse:
+    """An organisation's contact persons: list, add (its own members and staff only)."""
+    organisation = _get_contacts_organisation_for_user(request, org_code)
+    form = ContactForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            contact_add(organisation=organisation, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            for name, errors in exc.message_dict.items():
+                for error in errors:
+                    form.add_error(name if name in form.fields else None, error)
+        else:
+            messages.success(request, _("The contact person is added."))
+            return redirect("surveys:contacts", org_code=organisation.code)
+    return render(
+        request,
+        "surveys/fieldwork/contacts.html",
+        {
+            "organisation": organisation,
+            "contacts": contacts_of(organisation),
+            "form": form,
+        },
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+@require_POST
+@login_required
+def contact_delete(request: HttpRequest, org_code: str, pk: int) -> HttpResponse:
+    organisation = _get_contacts_organisation_for_user(request, org_code)
+    contact = get_object_or_404(ContactPerson, pk=pk, organisation=organisation)
+    contact_remove(contact=contact, by=request.user)
+    messages.success(
+        request, _("%(name)s is removed.") % {"name": contact.name or contact.email}
+    )
+    return redirect("surveys:contacts", org_code=organisation.code)
+
+
+# --- Staff --------------------------------------------------------------------------
+
+
+@login_required
+def staff_fieldwork(request: HttpRequest) -> HttpResponse:
+    """Staff: the current questionnaires with invitations and reminder dates."""
+    _require_staff(request)
+    return render(
+        request,
+        "surveys/fieldwork/staff_index.html",
+        {"rows": fieldwork_overview()},
+    )
+
+
+@login_required
+def staff_invitations(request: HttpRequest, pk: int) -> HttpResponse:
+    """Staff: invite organisations of a questionnaire's audience; their e-mails, deadlines."""
+    _require_staff(request)
+    questionnaire = get_object_or_404(
+        Questionnaire.objects.select_related("cycle"), pk=pk
+    )
+    audience = Organisation.objects.filter(kind=questionnaire.organisation_kind)
+    if request.method == "POST":
+        _invite(request, questionnaire, audience)
+        return redirect(request.get_full_path())
+    filters = FilterForm(request.GET or None)
+    chosen = filters.cleaned_data if filters.is_valid() else {}
+    rows = fieldwork_rows(questionnaire=questionnaire, organisations=audience)
+    shown = fieldwork_filter(
+        rows,
+        county=chosen["county"].code if chosen.get("county") else "",
+        rss=chosen["rss"].code if chosen.get("rss") else "",
+        status=chosen.get("status", ""),
+    )
+    return render(
+        request,
+        "surveys/fieldwork/invitations.html",
+        {
+            "questionnaire": questionnaire,
+            "rows": shown,
+            "total": len(rows),
+            "invited": sum(1 for r in rows if r.participation),
+            "emailed": sum(1 for r in rows if r.last_email),
+            "filters": filters,
+            "extend_form": ExtendForm(),
+        },
+    )
+
+
+@require_POST
+@login_required
+def staff_extend(request: HttpRequest, pk: int, org_code: str) -> HttpResponse:
+    """Staff: give one organisation a later deadline (with a reason)."""
+    _require_staff(request)
+    questionnaire = get_object_or_404(Questionnaire, pk=pk)
+    organisation = get_object_or_404(Organisation, code=org_code)
+    form = ExtendForm(request.POST)
+    target = reverse("surveys:staff-invitations", args=[questionnaire.pk])
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, f"{organisation.name}: {error}")
+        return redirect(f"{target}#org-{organisation.code}")
+    try:
+        participation_extend(
+            questionnaire=questionnaire,
+            organisation=organisation,
+            closes_on=form.cleaned_data["closes_on"],
+            reason=form.cleaned_data["reason"],
+            by=request.user,
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, f"{organisation.name}: {message}")
+    else:
+        messages.success(
+            request,
+            _("%(org)s may answer until %(date)s.")
+            % {
+                "org": organisation.name,
+                "date": form.cleaned_data["closes_on"].isoformat(),
+            },
+        )
+    return redirect(f"{target}#org-{organisation.code}")
+
+
+# --- The RSS area ---------------------------------------------------------------------
+
+
+@login_required
+def area_invitations(request: HttpRequest, code: str) -> HttpResponse:
+    """An RSS coordinator invites the area's municipalities to the hjälpenkät."""
+    rss = _get_area_for_user(request, code)
+    questionnaire = municipal_questionnaire()
+    if questionnaire is None:
+        raise Http404("No municipal questionnaire")
+    area = rss.municipalities.all()
+    if request.method == "POST":
+        _invite(request, questionnaire, area)
+        return redirect("surveys:area-invitations", code=rss.code)
+    return render(
+        request,
+        "surveys/fieldwork/area.html",
+        {
+            "rss": rss,
+            "questionnaire": questionnaire,
+            "rows": fieldwork_rows(questionnaire=questionnaire, organisations=area),
+        },
+    )

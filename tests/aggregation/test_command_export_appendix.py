@@ -1,0 +1,162 @@
+import csv
+import io
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from aggregation.management.commands.export_appendix import Command
+from aggregation.models import AggregationRun
+from regions.models import Organisation
+from surveys.answers import Value
+from surveys.services import response_get_or_create, response_submit
+from tests.factories import CycleFactory
+from tests.surveys.helpers import fill_response
+
+pytestmark = pytest.mark.django_db
+
+
+def submit(questionnaire, code, by, overrides=None):
+    response = response_get_or_create(
+        questionnaire=questionnaire, organisation=Organisation.objects.get(code=code)
+    )
+    filled = fill_response(response, by=by, overrides=overrides)
+    return response_submit(response=filled, by=by, version=filled.version)
+
+
+def export(*args, **options):
+    stdout, stderr = io.StringIO(), io.StringIO()
+    call_command("export_appendix", *args, stdout=stdout, stderr=stderr, **options)
+    return stdout.getvalue(), stderr.getvalue()
+
+
+@pytest.fixture
+def answered(cycle_2024, staff):
+    """Three regions submitted; the rest did not answer."""
+    region = cycle_2024["region"]
+    submit(
+        region,
+        "01",
+        staff,
+        {("2", ""): Value(text="Ja"), ("35", ""): Value(number=59)},
+    )
+    submit(
+        region,
+        "03",
+        staff,
+        {("2", ""): Value(text="Ja"), ("35", ""): Value(number=60)},
+    )
+    submit(
+        region,
+        "25",
+        staff,
+        {("2", ""): Value(text="Nej"), ("35", ""): Value(cannot_estimate=True)},
+    )
+    return region
+
+
+def test_writes_the_appendix_as_a_long_csv_with_values_as_published(answered, tmp_path):
+    target = tmp_path / "bilaga.csv"
+
+    _out, err = export(
+        cycle=2024, questionnaire="region", format="csv", output=str(target)
+    )
+
+    lines = target.read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "question,item,organisation,value"
+    assert lines[1:5] == [
+        "2,,Riket,2/3",
+        "2,,Stockholm,Ja",
+        "2,,Uppsala,Ja",
+        "2,,Sörmland,",
+    ]
+    assert "2,,Norrbotten,Nej" in lines
+    assert "35,,Riket,60 %" in lines
+    assert "35,,Stockholm,59 %" in lines
+    assert "35,,Norrbotten,Andelen kan inte uppskattas" in lines
+    assert f"Skrev {len(lines) - 1} rader till {target}." in err
+
+
+def test_every_printed_question_has_riket_and_all_21_regions(answered, tmp_path):
+    target = tmp_path / "bilaga.csv"
+    export(cycle=2024, questionnaire="region", output=str(target))
+
+    with target.open(encoding="utf-8", newline="") as stream:
+        rows = list(csv.DictReader(stream))
+
+    item = answered.questions.get(code="8").items[0]
+    of_8 = [row for row in rows if row["question"] == "8" and row["item"] == item]
+    assert [row["organisation"] for row in of_8][:2] == ["Riket", "Stockholm"]
+    assert len(of_8) == 22
+    assert of_8[0]["value"] == "3/3"  # fill_response answers Ja by default
+
+
+def test_items_with_commas_are_quoted(answered, tmp_path):
+    target = tmp_path / "bilaga.csv"
+    export(cycle=2024, questionnaire="region", output=str(target))
+
+    item = answered.questions.get(code="18").items[-1]
+    with target.open(encoding="utf-8", newline="") as stream:
+        rows = list(csv.reader(stream))
+    assert ["18", item, "Stockholm", "."] in rows
+
+
+def test_output_dash_writes_to_standard_output(answered):
+    out, _err = export(cycle=2024, questionnaire="region", output="-")
+
+    assert out.splitlines()[:2] == ["question,item,organisation,value", "2,,Riket,2/3"]
+
+
+def test_the_export_stores_and_uses_a_current_run(answered, tmp_path):
+    export(cycle=2024, questionnaire="region", output=str(tmp_path / "a.csv"))
+
+    run = AggregationRun.objects.get(questionnaire=answered, is_current=True)
+    assert run.status == AggregationRun.Status.COMPLETE
+    assert run.responses == 3
+
+
+def test_a_questionnaire_without_appendix_questions_gives_the_header_only(
+    cycle_2024, tmp_path
+):
+    target = tmp_path / "kommun.csv"
+    export(cycle=2024, questionnaire="municipality", output=str(target))
+
+    assert target.read_text(encoding="utf-8") == "question,item,organisation,value\n"
+
+
+def test_an_unknown_cycle_is_refused(cycle_2024):
+    with pytest.raises(CommandError, match="Cykeln 2019 finns inte"):
+        export(cycle=2019, questionnaire="region")
+
+
+def test_a_cycle_without_that_questionnaire_is_refused(cycle_2024):
+    CycleFactory(year=2025)
+    with pytest.raises(CommandError, match="ingen aktuell enkät för ”region”"):
+        export(cycle=2025, questionnaire="region")
+
+
+def test_an_unknown_questionnaire_is_refused_naming_the_choices(cycle_2024):
+    with pytest.raises(CommandError, match="”regioner” finns inte; välj region, rss"):
+        export(cycle=2024, questionnaire="regioner")
+
+
+def test_a_format_other_than_csv_is_refused_naming_csv(cycle_2024):
+    with pytest.raises(CommandError, match="”pdf” stöds inte än; välj csv"):
+        export(cycle=2024, questionnaire="region", format="pdf")
+
+
+def test_a_refusal_exits_non_zero(cycle_2024, capsys):
+    command = Command()
+    with pytest.raises(SystemExit) as exit_info:
+        command.run_from_argv(
+            [
+                "manage.py",
+                "export_appendix",
+                "--cycle",
+                "2019",
+                "--questionnaire",
+                "region",
+            ]
+        )
+    assert exit_info.value.code != 0
+    assert "Cykeln 2019 finns inte" in capsys.readouterr().err

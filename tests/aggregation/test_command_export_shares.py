@@ -1,0 +1,125 @@
+import io
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from aggregation.management.commands.export_shares import Command
+from regions.models import Organisation
+from surveys.answers import Value
+from surveys.services import response_get_or_create, response_submit
+from tests.surveys.helpers import fill_response
+
+pytestmark = pytest.mark.django_db
+
+HEADER = "question,item,option,level,unit,count,denominator,percent"
+
+
+def submit(questionnaire, code, by, overrides=None):
+    response = response_get_or_create(
+        questionnaire=questionnaire, organisation=Organisation.objects.get(code=code)
+    )
+    filled = fill_response(response, by=by, overrides=overrides)
+    return response_submit(response=filled, by=by, version=filled.version)
+
+
+def export(**options):
+    stdout, stderr = io.StringIO(), io.StringIO()
+    call_command("export_shares", stdout=stdout, stderr=stderr, **options)
+    return stdout.getvalue()
+
+
+@pytest.fixture
+def compiled(cycle_2024, staff):
+    """Gotland (1 municipality) and Uppsala (8) have submitted their compilations."""
+    rss = cycle_2024["rss"]
+    submit(rss, "RSS-09", staff, {("S03-K06", "Ja"): Value(number=1)})
+    submit(
+        rss,
+        "RSS-03",
+        staff,
+        {("S03-K06", "Ja"): Value(number=5), ("S03-K06", "Nej"): Value(number=3)},
+    )
+    return cycle_2024
+
+
+def test_writes_municipal_shares_per_level_with_unit_and_denominator(
+    compiled, tmp_path
+):
+    target = tmp_path / "andelar.csv"
+
+    export(cycle=2024, questionnaire="municipality", format="csv", output=str(target))
+
+    lines = target.read_text(encoding="utf-8").splitlines()
+    assert lines[0] == HEADER
+    k06 = [line for line in lines if line.startswith("K06,")]
+    assert k06 == [
+        "K06,,Ja,riket,SE,6,9,67",
+        "K06,,Ja,county,03,5,8,63",
+        "K06,,Ja,county,09,1,1,100",
+        "K06,,Ja,rss,RSS-03,5,8,63",
+        "K06,,Ja,rss,RSS-09,1,1,100",
+        "K06,,Nej,riket,SE,3,9,33",
+        "K06,,Nej,county,03,3,8,38",
+        "K06,,Nej,county,09,0,1,0",
+        "K06,,Nej,rss,RSS-03,3,8,38",
+        "K06,,Nej,rss,RSS-09,0,1,0",
+    ]
+
+
+def test_percent_is_empty_where_nobody_in_the_unit_answered(compiled, tmp_path):
+    target = tmp_path / "andelar.csv"
+    item = compiled["municipality"].questions.get(code="K01").items[0]
+
+    export(cycle=2024, questionnaire="municipality", output=str(target))
+
+    # fill_response counts 0 municipalities everywhere, "_answered" included.
+    assert f"K01,{item},Ja,riket,SE,0,0," in target.read_text(encoding="utf-8")
+
+
+def test_rss_questionnaire_shares_are_over_rss(compiled):
+    out = export(cycle=2024, questionnaire="rss", output="-")
+
+    lines = out.splitlines()
+    assert lines[0] == HEADER
+    # fill_response chooses S02's first option for both RSS; a comma is quoted.
+    assert 'S02,,"Ja, alla kommuner",riket,SE,2,2,100' in lines
+    assert 'S02,,"Ja, vissa kommuner",county,09,0,1,0' in lines
+
+
+def test_output_dash_writes_to_standard_output(compiled):
+    out = export(cycle=2024, questionnaire="municipality", output="-")
+
+    assert out.splitlines()[0] == HEADER
+    assert "K06,,Ja,riket,SE,6,9,67" in out.splitlines()
+
+
+def test_an_unknown_cycle_is_refused(cycle_2024):
+    with pytest.raises(CommandError, match="Cykeln 2023 finns inte"):
+        export(cycle=2023, questionnaire="municipality")
+
+
+def test_an_unknown_questionnaire_is_refused(cycle_2024):
+    with pytest.raises(CommandError, match="”kommun” finns inte; välj"):
+        export(cycle=2024, questionnaire="kommun")
+
+
+def test_a_format_other_than_csv_is_refused(cycle_2024):
+    with pytest.raises(CommandError, match="”xlsx” stöds inte än; välj csv"):
+        export(cycle=2024, questionnaire="municipality", format="xlsx")
+
+
+def test_a_refusal_exits_non_zero(cycle_2024, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        Command().run_from_argv(
+            [
+                "manage.py",
+                "export_shares",
+                "--cycle",
+                "2024",
+                "--questionnaire",
+                "kommun",
+            ]
+        )
+    assert exit_info.value.code != 0
+    assert "”kommun” finns inte" in capsys.readouterr().err

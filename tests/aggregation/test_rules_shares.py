@@ -1,0 +1,424 @@
+"""Shares on a hand-made area: 9 municipalities in 2 counties and 3 RSS.
+
+County 01: RSS-01 (m1–m4). County 14: RSS-14-A (m5–m7) and RSS-14-B (m8, m9).
+m4 has not submitted; m7 left one matrix item unanswered; m9 did not answer K19.
+"""
+
+import pandas as pd
+import pytest
+from pandas.testing import assert_frame_equal
+
+from aggregation.rules.shares import (
+    SHARE_COLUMNS,
+    answer_tallies,
+    compiled_tallies,
+    municipal_shares,
+    region_shares,
+    rss_shares,
+    shares_by_level,
+)
+
+QUESTION_COLUMNS = [
+    "question",
+    "type",
+    "rule",
+    "options",
+    "items",
+    "cells",
+    "source",
+    "in_appendix",
+    "position",
+]
+ANSWER_COLUMNS = [
+    "organisation_code",
+    "question_code",
+    "item",
+    "text",
+    "number",
+    "cannot_estimate",
+]
+ANSWERED = "Antal kommuner som besvarat frågan"
+HOME, REHAB = "Hemsjukvård", "Rehabilitering"
+ACTIVITY, FOOD = "Fysisk aktivitet", "Kost"
+
+MUNICIPALITIES = pd.DataFrame(
+    [
+        ("m1", "01", "RSS-01"),
+        ("m2", "01", "RSS-01"),
+        ("m3", "01", "RSS-01"),
+        ("m4", "01", "RSS-01"),
+        ("m5", "14", "RSS-14-A"),
+        ("m6", "14", "RSS-14-A"),
+        ("m7", "14", "RSS-14-A"),
+        ("m8", "14", "RSS-14-B"),
+        ("m9", "14", "RSS-14-B"),
+    ],
+    columns=["code", "county_code", "rss_code"],
+)
+RSS_UNITS = pd.DataFrame(
+    [
+        ("RSS-01", "01", None),
+        ("RSS-14-A", "14", None),
+        ("RSS-14-B", "14", None),
+        ("RSS-20", "20", None),  # has not submitted
+    ],
+    columns=["code", "county_code", "rss_code"],
+)
+
+
+def frame(rows, columns):
+    return pd.DataFrame(list(rows), columns=columns)
+
+
+def answers(rows):
+    result = frame(rows, ANSWER_COLUMNS)
+    result["number"] = result["number"].astype("Int64")
+    result["cannot_estimate"] = result["cannot_estimate"].astype(bool)
+    return result
+
+
+MUNICIPAL_QUESTIONS = frame(
+    [
+        (
+            "K04",
+            "matrix",
+            "yes_count",
+            ["Ja", "Nej"],
+            [HOME, REHAB],
+            [],
+            None,
+            False,
+            1,
+        ),
+        ("K06", "yes_no", "yes_count", ["Ja", "Nej"], [], [], None, False, 2),
+        (
+            "K19",
+            "multiple_choice",
+            "yes_count",
+            [],
+            [ACTIVITY, FOOD],
+            [],
+            None,
+            False,
+            3,
+        ),
+    ],
+    QUESTION_COLUMNS,
+)
+# What each municipality answered; m4 is missing (not submitted).
+MUNICIPAL = {
+    "m1": {"K06": "Ja", HOME: "Ja", REHAB: "Nej", "K19": [ACTIVITY]},
+    "m2": {"K06": "Ja", HOME: "Nej", REHAB: "Nej", "K19": []},
+    "m3": {"K06": "Nej", HOME: "Ja", REHAB: "Nej", "K19": [ACTIVITY, FOOD]},
+    "m5": {"K06": "Ja", HOME: "Ja", REHAB: "Ja", "K19": [FOOD]},
+    "m6": {"K06": "Nej", HOME: "Ja", REHAB: "Nej", "K19": []},
+    "m7": {"K06": "Nej", HOME: "Ja", "K19": []},
+    "m8": {"K06": "Ja", HOME: "Nej", REHAB: "Ja", "K19": [ACTIVITY]},
+    "m9": {"K06": "Ja", HOME: "Nej", REHAB: "Ja"},
+}
+
+
+def municipal_answers():
+    rows = []
+    for code, given in MUNICIPAL.items():
+        rows.append((code, "K06", "", given["K06"], None, False))
+        for item in (HOME, REHAB):
+            if item in given:
+                rows.append((code, "K04", item, given[item], None, False))
+        if "K19" in given:
+            for item in (ACTIVITY, FOOD):
+                ticked = "Ja" if item in given["K19"] else ""
+                rows.append((code, "K19", item, ticked, None, False))
+    return answers(rows)
+
+
+def cell(label, item, option):
+    return {"label": label, "item": item, "option": option}
+
+
+RSS_QUESTIONS = frame(
+    [
+        (
+            "S02",
+            "single_choice",
+            "none",
+            ["Ja, alla kommuner", "Ja, vissa kommuner", "Nej"],
+            [],
+            [],
+            None,
+            False,
+            1,
+        ),
+        ("S03a", "integer", "sum_count", [], [], [], None, False, 2),
+        (
+            "S03-K04",
+            "count_per_option",
+            "none",
+            [],
+            [],
+            [
+                cell(f"{item}: {option}", item, option)
+                for item in (HOME, REHAB)
+                for option in ("Ja", "Nej")
+            ],
+            "K04",
+            False,
+            3,
+        ),
+        (
+            "S03-K06",
+            "count_per_option",
+            "none",
+            [],
+            [],
+            [cell("Ja", "", "Ja"), cell("Nej", "", "Nej")],
+            "K06",
+            False,
+            4,
+        ),
+        (
+            "S03-K19",
+            "count_per_option",
+            "none",
+            [],
+            [],
+            [
+                cell(ACTIVITY, ACTIVITY, "Ja"),
+                cell(FOOD, FOOD, "Ja"),
+                cell(ANSWERED, "", "_answered"),
+            ],
+            "K19",
+            False,
+            5,
+        ),
+    ],
+    QUESTION_COLUMNS,
+)
+# The counts each RSS reports, hand-counted from MUNICIPAL.
+COUNTS = {
+    "RSS-01": {
+        "S03-K04": {
+            f"{HOME}: Ja": 2,
+            f"{HOME}: Nej": 1,
+            f"{REHAB}: Ja": 0,
+            f"{REHAB}: Nej": 3,
+        },
+        "S03-K06": {"Ja": 2, "Nej": 1},
+        "S03-K19": {ACTIVITY: 2, FOOD: 1, ANSWERED: 3},
+    },
+    "RSS-14-A": {
+        "S03-K04": {
+            f"{HOME}: Ja": 3,
+            f"{HOME}: Nej": 0,
+            f"{REHAB}: Ja": 1,
+            f"{REHAB}: Nej": 1,
+        },
+        "S03-K06": {"Ja": 1, "Nej": 2},
+        "S03-K19": {ACTIVITY: 0, FOOD: 1, ANSWERED: 3},
+    },
+    "RSS-14-B": {
+        "S03-K04": {
+            f"{HOME}: Ja": 0,
+            f"{HOME}: Nej": 2,
+            f"{REHAB}: Ja": 2,
+            f"{REHAB}: Nej": 0,
+        },
+        "S03-K06": {"Ja": 2, "Nej": 0},
+        "S03-K19": {ACTIVITY: 1, FOOD: 0, ANSWERED: 1},
+    },
+}
+
+
+def rss_answers(counts=COUNTS, own=None):
+    rows = []
+    for rss, questions in counts.items():
+        for code, cells in questions.items():
+            rows.extend((rss, code, label, "", n, False) for label, n in cells.items())
+    for rss, option in (own or {}).items():
+        rows.append((rss, "S02", "", option, None, False))
+    return answers(rows)
+
+
+def share(shares, question, item, option, level, unit):
+    """(count, denominator, percent) of one row."""
+    row = shares[
+        (shares["question"] == question)
+        & (shares["item"] == item)
+        & (shares["option"] == option)
+        & (shares["level"] == level)
+        & (shares["unit"] == unit)
+    ]
+    assert len(row) == 1, (question, item, option, level, unit)
+    percent = row["percent"].iloc[0]
+    return (
+        int(row["count"].iloc[0]),
+        int(row["denominator"].iloc[0]),
+        None if pd.isna(percent) else int(percent),
+    )
+
+
+@pytest.fixture
+def shares():
+    return municipal_shares(RSS_QUESTIONS, rss_answers(), RSS_UNITS)
+
+
+def test_yes_no_shares_per_rss_county_and_riket(shares):
+    expected = {
+        ("riket", "SE"): {"Ja": (5, 8, 63), "Nej": (3, 8, 38)},  # 62.5 → 63, 37.5 → 38
+        ("county", "01"): {"Ja": (2, 3, 67), "Nej": (1, 3, 33)},
+        ("county", "14"): {"Ja": (3, 5, 60), "Nej": (2, 5, 40)},
+        ("rss", "RSS-01"): {"Ja": (2, 3, 67), "Nej": (1, 3, 33)},
+        ("rss", "RSS-14-A"): {"Ja": (1, 3, 33), "Nej": (2, 3, 67)},
+        ("rss", "RSS-14-B"): {"Ja": (2, 2, 100), "Nej": (0, 2, 0)},
+    }
+    for (level, unit), options in expected.items():
+        for option, values in options.items():
+            assert share(shares, "K06", "", option, level, unit) == values
+
+
+def test_matrix_shares_are_per_item_over_those_answering_the_item(shares):
+    assert share(shares, "K04", HOME, "Ja", "riket", "SE") == (5, 8, 63)
+    assert share(shares, "K04", REHAB, "Ja", "riket", "SE") == (3, 7, 43)
+    assert share(shares, "K04", REHAB, "Nej", "county", "14") == (1, 4, 25)
+    assert share(shares, "K04", REHAB, "Ja", "rss", "RSS-14-A") == (1, 2, 50)
+
+
+def test_multiple_choice_shares_are_over_those_answering_the_question(shares):
+    assert share(shares, "K19", ACTIVITY, "Ja", "riket", "SE") == (3, 7, 43)
+    assert share(shares, "K19", FOOD, "Ja", "riket", "SE") == (2, 7, 29)
+    assert share(shares, "K19", ACTIVITY, "Ja", "county", "14") == (1, 4, 25)
+    assert share(shares, "K19", ACTIVITY, "Ja", "rss", "RSS-14-A") == (0, 3, 0)
+    assert "_answered" not in set(shares["option"])
+
+
+def test_shares_carry_unit_level_and_what_is_counted(shares):
+    assert list(shares.columns) == SHARE_COLUMNS
+    assert set(shares["counted"]) == {"municipalities"}
+    assert set(zip(shares["level"], shares["unit"], strict=True)) == {
+        ("riket", "SE"),
+        ("county", "01"),
+        ("county", "14"),
+        ("rss", "RSS-01"),
+        ("rss", "RSS-14-A"),
+        ("rss", "RSS-14-B"),
+    }
+
+
+def test_an_rss_without_a_submitted_response_has_no_rows(shares):
+    assert "RSS-20" not in set(shares["unit"])
+    assert "20" not in set(shares["unit"])
+
+
+def test_rows_follow_question_item_option_then_level_and_unit(shares):
+    of_k06_ja = shares[(shares["question"] == "K06") & (shares["option"] == "Ja")]
+    assert list(of_k06_ja["unit"]) == [
+        "SE",
+        "01",
+        "14",
+        "RSS-01",
+        "RSS-14-A",
+        "RSS-14-B",
+    ]
+    assert list(dict.fromkeys(shares["question"])) == ["K04", "K06", "K19"]
+    assert list(dict.fromkeys(zip(shares["item"], shares["option"], strict=True)))[
+        :4
+    ] == [(HOME, "Ja"), (HOME, "Nej"), (REHAB, "Ja"), (REHAB, "Nej")]
+    assert list(shares["position"]) == list(range(len(shares)))
+
+
+def test_compiled_counts_equal_shares_computed_from_the_municipal_answers(shares):
+    direct = shares_by_level(
+        answer_tallies(MUNICIPAL_QUESTIONS, municipal_answers()),
+        MUNICIPALITIES,
+        counted="municipalities",
+    )
+    assert_frame_equal(direct, shares)
+
+
+def test_a_missing_count_is_taken_as_zero():
+    counts = {"RSS-01": {"S03-K06": {"Ja": 2}}}
+    result = municipal_shares(RSS_QUESTIONS, rss_answers(counts), RSS_UNITS)
+    assert share(result, "K06", "", "Ja", "rss", "RSS-01") == (2, 2, 100)
+    assert share(result, "K06", "", "Nej", "rss", "RSS-01") == (0, 2, 0)
+
+
+def test_a_unit_where_nobody_answered_has_percent_none():
+    counts = {"RSS-01": {"S03-K06": {"Ja": 0, "Nej": 0}}}
+    result = municipal_shares(RSS_QUESTIONS, rss_answers(counts), RSS_UNITS)
+    assert share(result, "K06", "", "Ja", "riket", "SE") == (0, 0, None)
+    assert share(result, "K19", ACTIVITY, "Ja", "rss", "RSS-01") == (0, 0, None)
+
+
+def test_no_submitted_rss_gives_no_shares():
+    result = municipal_shares(RSS_QUESTIONS, answers([]), RSS_UNITS)
+    assert result.empty
+    assert list(result.columns) == SHARE_COLUMNS
+
+
+def test_compiled_tallies_denominator_sums_the_options_or_uses_answered():
+    tallies = compiled_tallies(RSS_QUESTIONS, rss_answers())
+    of_rss = tallies[tallies["organisation_code"] == "RSS-14-A"]
+    by_key = {
+        (q, i, o): (c, d)
+        for q, i, o, c, d in of_rss[
+            ["question", "item", "option", "count", "denominator"]
+        ].itertuples(index=False)
+    }
+    assert by_key[("K06", "", "Nej")] == (2, 3)
+    assert by_key[("K04", REHAB, "Ja")] == (1, 2)
+    assert by_key[("K19", FOOD, "Ja")] == (1, 3)
+
+
+def test_rss_shares_count_each_rss_once_per_county_and_riket():
+    own = {
+        "RSS-01": "Ja, alla kommuner",
+        "RSS-14-A": "Ja, vissa kommuner",
+        "RSS-14-B": "Ja, alla kommuner",
+    }
+    result = rss_shares(RSS_QUESTIONS, rss_answers(own=own), RSS_UNITS)
+    assert set(result["question"]) == {"S02"}
+    assert set(result["counted"]) == {"rss"}
+    assert share(result, "S02", "", "Ja, alla kommuner", "riket", "SE") == (2, 3, 67)
+    assert share(result, "S02", "", "Ja, alla kommuner", "county", "14") == (1, 2, 50)
+    assert share(result, "S02", "", "Ja, vissa kommuner", "rss", "RSS-14-A") == (
+        1,
+        1,
+        100,
+    )
+    assert share(result, "S02", "", "Nej", "rss", "RSS-01") == (0, 1, 0)
+
+
+def test_rss_that_did_not_answer_an_own_question_is_left_out_of_the_denominator():
+    own = {"RSS-01": "Nej"}
+    result = rss_shares(RSS_QUESTIONS, rss_answers(own=own), RSS_UNITS)
+    # RSS-14-A and -B submitted (they have counts) but did not answer S02.
+    assert share(result, "S02", "", "Nej", "riket", "SE") == (1, 1, 100)
+    assert share(result, "S02", "", "Nej", "county", "14") == (0, 0, None)
+
+
+def test_region_shares_have_riket_and_county_levels_only():
+    regions = pd.DataFrame(
+        [("01", "01", None), ("03", "03", None), ("04", "04", None)],
+        columns=["code", "county_code", "rss_code"],
+    )
+    questions = frame(
+        [
+            ("2", "yes_no", "yes_count", ["Ja", "Nej"], [], [], None, True, 1),
+            ("1", "free_text", "none", [], [], [], None, False, 2),
+        ],
+        QUESTION_COLUMNS,
+    )
+    given = answers(
+        [
+            ("01", "2", "", "Ja", None, False),
+            ("03", "2", "", "Ja", None, False),
+            ("04", "2", "", "Nej", None, False),
+            ("04", "1", "", "Text", None, False),
+        ]
+    )
+    result = region_shares(questions, given, regions)
+    assert set(result["level"]) == {"riket", "county"}
+    assert set(result["counted"]) == {"regions"}
+    assert set(result["question"]) == {"2"}
+    assert share(result, "2", "", "Ja", "riket", "SE") == (2, 3, 67)
+    assert share(result, "2", "", "Ja", "county", "04") == (0, 1, 0)
