@@ -69,6 +69,10 @@ def response_start(
     questionnaire = get_object_or_404(
         Questionnaire.objects.filter(is_current=True), pk=questionnaire_pk
     )
+    invited = questionnaire.participations.all()
+    if invited.exists() and not invited.filter(organisation=organisation).exists():
+        # Sent to a chosen set (e.g. an extra question): others may not start it.
+        raise Http404("Not invited")
     try:
         response = services.response_get_or_create(
             questionnaire=questionnaire, organisation=organisation

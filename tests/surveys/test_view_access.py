@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from regions.models import Organisation
 from surveys.answers import Value
-from surveys.models import AnswerChange, QuestionType, Response
+from surveys.models import AnswerChange, Participation, QuestionType, Response
 from surveys.services import answers_map
 from tests.factories import QuestionFactory, QuestionnaireFactory, SectionFactory
 from tests.surveys.helpers import page, text
@@ -323,3 +323,24 @@ def test_anonymous_users_are_sent_to_the_login(client, questionnaires, method, n
     assert result.status_code == 302
     assert result["Location"] == f"{reverse(settings.LOGIN_URL)}?next={path}"
     assert not response.answers.exists()
+
+
+def test_an_organisation_not_invited_to_a_questionnaire_with_invitations_cannot_start_it(
+    client, cycle_2024, municipality_respondent, other_municipality_respondent
+):
+    extra = cycle_2024["extra"]
+    Participation.objects.create(
+        questionnaire=extra,
+        organisation=municipality_respondent.membership.organisation,
+    )
+    client.force_login(other_municipality_respondent)
+    url = reverse("surveys:response-start", args=[extra.pk, "0381"])
+    assert client.post(url).status_code == 404
+    assert not Response.objects.filter(questionnaire=extra).exists()
+
+    client.force_login(municipality_respondent)
+    url = reverse("surveys:response-start", args=[extra.pk, "0114"])
+    assert client.post(url).status_code == 302
+    assert Response.objects.filter(
+        questionnaire=extra, organisation__code="0114"
+    ).exists()
