@@ -122,9 +122,11 @@ def questionnaire_overview() -> list[dict]:
         )
         .order_by("-cycle__year", "audience")
     ):
-        frame = Organisation.objects.filter(
-            kind=questionnaire.organisation_kind
-        ).count()
+        # The invited organisations; while nobody is invited, the whole audience
+        # (the same frame as surveys.rates).
+        frame = questionnaire.participations.count() or (
+            Organisation.objects.filter(kind=questionnaire.organisation_kind).count()
+        )
         rows.append({"questionnaire": questionnaire, "frame": frame})
     return rows
 

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from regions.models import Organisation
-from surveys.models import QuestionType, Response
+from surveys.models import Participation, QuestionType, Response
 from tests.factories import (
     CycleFactory,
     QuestionFactory,
@@ -174,6 +174,24 @@ def test_staff_see_the_overview_counts(client, staff, national_frame):
     assert set(cells) == {"Regionenkät", "Kommunenkät"}
     assert cells["Regionenkät"][-3:] == ["2", "1", "21"]
     assert cells["Kommunenkät"][-3:] == ["0", "1", "290"]
+
+
+def test_staff_overview_counts_only_the_invited_when_some_are_invited(
+    client, staff, national_frame
+):
+    extra = make_questionnaire(2024, "extra", "Extrafråga", datetime.date(2025, 4, 11))
+    for code in ("0114", "0115", "0117"):
+        Participation.objects.create(
+            questionnaire=extra, organisation=Organisation.objects.get(code=code)
+        )
+    client.force_login(staff)
+
+    cells = {
+        title: [text(td) for td in find_all(row, "td")]
+        for title, row in overview_rows(client.get(HOME)).items()
+    }
+
+    assert cells["Extrafråga"][-1] == "3"
 
 
 def overview_rows(result):
