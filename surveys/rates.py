@@ -5,9 +5,9 @@ goes in, tables come out, so the staff pages, the coordinator's page and the rep
 the same figures. `rates_frame` reads that frame from the database in a fixed number of
 queries.
 
-The frame of a questionnaire is its Participation rows (the organisations invited). A
-questionnaire without any Participation row has every organisation of its audience as
-its frame (all 21 regions, 24 RSS or 290 municipalities), as before invitations existed.
+The frame of a questionnaire is every organisation of its audience (all 21 regions, 24
+RSS or 290 municipalities). An extra question sent to a chosen set (invited_only) has
+its Participation rows as its frame, or its whole audience while nobody is invited.
 """
 
 from __future__ import annotations
@@ -248,7 +248,10 @@ def rates_frame(
     }
     rows = []
     for questionnaire in questionnaires:
-        frame_ids = invited.get(questionnaire.pk)
+        # Only an extra question sent to a chosen set has the invited as its frame.
+        frame_ids = (
+            invited.get(questionnaire.pk) if questionnaire.invited_only else None
+        )
         for organisation in people:
             if organisation["kind"] != questionnaire.organisation_kind:
                 continue

@@ -21,11 +21,16 @@ def questionnaires_for_organisation(organisation: Organisation) -> QuerySet:
             Questionnaire.Audience.EXTRA,
         ],
     }[organisation.kind]
-    # A questionnaire with invitations (Participation rows) is only for the invited.
+    # An extra question with invitations (Participation rows) is only for the invited
+    # (Questionnaire.invited_only); the other questionnaires go to the whole audience.
     invited = Participation.objects.filter(questionnaire=OuterRef("pk"))
     return (
         Questionnaire.objects.filter(is_current=True, audience__in=audiences)
-        .filter(~Exists(invited) | Exists(invited.filter(organisation=organisation)))
+        .filter(
+            ~Q(audience=Questionnaire.Audience.EXTRA)
+            | ~Exists(invited)
+            | Exists(invited.filter(organisation=organisation))
+        )
         .select_related("cycle")
         .order_by("-cycle__year", "audience", "opens_on", "pk")
     )
@@ -124,7 +129,8 @@ def questionnaire_overview() -> list[dict]:
     ):
         # The invited organisations; while nobody is invited, the whole audience
         # (the same frame as surveys.rates).
-        frame = questionnaire.participations.count() or (
+        invited = questionnaire.invited_only and questionnaire.participations.count()
+        frame = invited or (
             Organisation.objects.filter(kind=questionnaire.organisation_kind).count()
         )
         rows.append({"questionnaire": questionnaire, "frame": frame})

@@ -70,7 +70,11 @@ def response_start(
         Questionnaire.objects.filter(is_current=True), pk=questionnaire_pk
     )
     invited = questionnaire.participations.all()
-    if invited.exists() and not invited.filter(organisation=organisation).exists():
+    if (
+        questionnaire.invited_only
+        and invited.exists()
+        and not invited.filter(organisation=organisation).exists()
+    ):
         # Sent to a chosen set (e.g. an extra question): others may not start it.
         raise Http404("Not invited")
     try:

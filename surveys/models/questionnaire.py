@@ -91,6 +91,15 @@ class Questionnaire(models.Model):
         return self.source_file.startswith(WEB_SOURCE_PREFIX)
 
     @property
+    def invited_only(self) -> bool:
+        """Sent to a chosen set: with invitations, only the invited see and answer it.
+
+        The other questionnaires go to their whole audience; invitations only say who got
+        the e-mail.
+        """
+        return self.audience == self.Audience.EXTRA
+
+    @property
     def organisation_kind(self) -> str:
         """The kind of organisation that answers this questionnaire."""
         if self.audience in (self.Audience.MUNICIPALITY, self.Audience.EXTRA):

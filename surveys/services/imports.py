@@ -342,6 +342,11 @@ def responses_import(
     cells the file does not mention keep what they had. Answers to follow-ups whose
     condition is not met are accepted but not stored, as in the web form.
     """
+    if questionnaire.locked_at is not None:
+        raise ValidationError(
+            f"Enkäten ”{questionnaire.title}” är låst för den slutliga sammanställningen; "
+            "inga svar kan importeras förrän den låses upp."
+        )
     parsed = import_check(
         questionnaire=questionnaire, rows=import_rows(import_text(file))
     )

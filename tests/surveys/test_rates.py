@@ -207,7 +207,30 @@ def test_without_participations_the_frame_is_every_organisation_of_the_audience(
     assert frame.iloc[0]["rss_code"] == "RSS-01"
 
 
-def test_with_participations_the_frame_is_the_invited_organisations(national_frame):
+def extra_questionnaire(*codes):
+    """An extra question sent to the municipalities with these codes."""
+    questionnaire = QuestionnaireFactory(audience="extra", title="Extrafråga")
+    for code in codes:
+        Participation.objects.create(
+            questionnaire=questionnaire,
+            organisation=Organisation.objects.get(code=code),
+        )
+    return questionnaire
+
+
+def test_an_extra_question_sent_to_a_chosen_set_has_the_invited_as_its_frame(
+    national_frame,
+):
+    questionnaire = extra_questionnaire("0114", "0115", "0381")
+
+    frame = rates.rates_frame(questionnaires=[questionnaire])
+
+    assert list(frame["organisation_code"]) == ["0114", "0115", "0381"]
+
+
+def test_invitations_to_the_municipal_questionnaire_do_not_shrink_its_frame(
+    national_frame,
+):
     questionnaire = municipal_questionnaire()
     for code in ("0114", "0115", "0381"):
         Participation.objects.create(
@@ -217,7 +240,7 @@ def test_with_participations_the_frame_is_the_invited_organisations(national_fra
 
     frame = rates.rates_frame(questionnaires=[questionnaire])
 
-    assert list(frame["organisation_code"]) == ["0114", "0115", "0381"]
+    assert len(frame) == 290
 
 
 def test_an_empty_response_is_not_started_and_an_answer_makes_it_started(
@@ -298,11 +321,7 @@ def test_the_frame_can_be_narrowed_to_an_rss_area(national_frame):
 def test_reading_the_frame_takes_three_queries_whatever_its_size(
     national_frame, django_assert_num_queries
 ):
-    questionnaires = [municipal_questionnaire(), QuestionnaireFactory(audience="rss")]
-    Participation.objects.create(
-        questionnaire=questionnaires[0],
-        organisation=Organisation.objects.get(code="0114"),
-    )
+    questionnaires = [extra_questionnaire("0114"), QuestionnaireFactory(audience="rss")]
 
     with django_assert_num_queries(3):
         frame = rates.rates_frame(questionnaires=questionnaires)

@@ -5,6 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from surveys.models import Answer, AnswerChange, Response
+from surveys.services.transitions import questionnaire_lock
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -138,3 +139,25 @@ def test_anonymous_is_sent_to_the_login_page(client, cycle_2024):
     assert response.status_code == 302
     assert response.url == f"{reverse('login')}?next={URL}"
     assert Answer.objects.count() == 0
+
+
+def test_an_upload_to_a_locked_questionnaire_is_refused_with_a_message_and_writes_nothing(
+    client, cycle_2024, staff
+):
+    region = cycle_2024["region"]
+    questionnaire_lock(questionnaire=region, by=staff)
+    client.force_login(staff)
+
+    result = client.post(
+        reverse("surveys:staff-import"),
+        {
+            "questionnaire": region.pk,
+            "file": SimpleUploadedFile(
+                "svar.csv", b"organisation,question,item,answer\n01,2,,Ja\n"
+            ),
+        },
+    )
+
+    assert result.status_code == 200
+    assert "är låst för den slutliga sammanställningen" in result.content.decode()
+    assert not Response.objects.filter(questionnaire=region).exists()

@@ -138,7 +138,11 @@ def test_the_excel_csv_has_a_bom_and_semicolons(client, staff, municipal):
     ]
 
 
-def test_with_invitations_the_frame_is_the_invited(client, staff, municipal):
+def test_invitations_of_some_municipalities_keep_all_290_in_the_frame(
+    client, staff, municipal
+):
+    """The municipal questionnaire goes to every municipality; invitations only say who
+    got the e-mail (one RSS inviting its area must not shrink the national frame)."""
     for code in ("0114", "0115", "0120"):
         Participation.objects.create(
             questionnaire=municipal, organisation=Organisation.objects.get(code=code)
@@ -147,14 +151,8 @@ def test_with_invitations_the_frame_is_the_invited(client, staff, municipal):
 
     result = client.get(rates_url(municipal))
 
-    assert result.context["totals"]["invited"] == 3
-    assert result.context["totals"]["submitted"] == 1
-    assert result.context["totals"]["rate"] == 33
-    assert [r["organisation_code"] for r in result.context["rows"]] == [
-        "0114",
-        "0115",
-        "0120",
-    ]
+    assert result.context["totals"]["invited"] == 290
+    assert len(result.context["rows"]) == 290
 
 
 def test_the_rates_page_takes_the_same_queries_for_few_or_many_responses(
