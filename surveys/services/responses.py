@@ -238,6 +238,8 @@ def response_save_answers(
                 answer.text, answer.number = new.text, new.number
                 answer.cannot_estimate = new.cannot_estimate
                 answer.warning_confirmed = False
+                # bulk_update does not apply auto_now.
+                answer.updated_at = timezone.now()
                 to_update.append(answer)
             current[key] = new
         changes.append(

@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+import datetime
+
 import pytest
+import time_machine
 from django.core.exceptions import PermissionDenied
 
 from surveys.answers import Value
@@ -118,6 +121,19 @@ def test_saving_updates_an_answer_and_audits_old_and_new_value(response, user):
         "Andelen kan inte uppskattas",
     )
     assert latest.changed_by == colleague
+
+
+def test_updating_an_answer_moves_its_updated_at(response, user):
+    with time_machine.travel(datetime.datetime(2025, 1, 10, 9, 0, tzinfo=datetime.UTC)):
+        save(response, {("35", ""): Value(number=72)}, user)
+    with time_machine.travel(
+        datetime.datetime(2025, 1, 12, 15, 0, tzinfo=datetime.UTC)
+    ):
+        save(response, {("35", ""): Value(number=73)}, user)
+
+    assert Answer.objects.get(response=response).updated_at == datetime.datetime(
+        2025, 1, 12, 15, 0, tzinfo=datetime.UTC
+    )
 
 
 def test_saving_none_deletes_the_answer_and_audits_it(response, user):
