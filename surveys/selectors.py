@@ -54,34 +54,31 @@ class StatusRow:
         return self.response.status
 
 
-def _answered_counts(responses: list[Response]) -> dict[int, int]:
-    rows = (
-        Response.objects.filter(pk__in=[r.pk for r in responses])
-        .annotate(n=Count("answers__question", distinct=True))
-        .values_list("pk", "n")
-    )
-    return dict(rows)
+def _status_rows(
+    pairs: list[tuple[Questionnaire, Organisation]], responses: QuerySet
+) -> list[StatusRow]:
+    """A status row per (questionnaire, organisation) pair; responses read in one query."""
+    found = {
+        (r.questionnaire_id, r.organisation_id): r
+        for r in responses.annotate(answered=Count("answers__question", distinct=True))
+    }
+    rows = []
+    for questionnaire, organisation in pairs:
+        response = found.get((questionnaire.pk, organisation.pk))
+        answered = response.answered if response is not None else 0
+        rows.append(StatusRow(questionnaire, organisation, response, answered))
+    return rows
 
 
 def status_rows_for_organisation(organisation: Organisation) -> list[StatusRow]:
     """The start page: each questionnaire of the organisation and its status."""
     questionnaires = list(questionnaires_for_organisation(organisation))
-    responses = {
-        r.questionnaire_id: r
-        for r in Response.objects.filter(
+    return _status_rows(
+        [(q, organisation) for q in questionnaires],
+        Response.objects.filter(
             organisation=organisation, questionnaire__in=questionnaires
-        )
-    }
-    counts = _answered_counts(list(responses.values()))
-    return [
-        StatusRow(
-            q,
-            organisation,
-            responses.get(q.pk),
-            counts.get(responses[q.pk].pk, 0) if q.pk in responses else 0,
-        )
-        for q in questionnaires
-    ]
+        ),
+    )
 
 
 def area_status_rows(rss: Organisation) -> list[StatusRow]:
@@ -97,22 +94,12 @@ def area_status_rows(rss: Organisation) -> list[StatusRow]:
     if questionnaire is None:
         return []
     municipalities = list(rss.municipalities.order_by("code"))
-    responses = {
-        r.organisation_id: r
-        for r in Response.objects.filter(
+    return _status_rows(
+        [(questionnaire, m) for m in municipalities],
+        Response.objects.filter(
             questionnaire=questionnaire, organisation__in=municipalities
-        )
-    }
-    counts = _answered_counts(list(responses.values()))
-    return [
-        StatusRow(
-            questionnaire,
-            m,
-            responses.get(m.pk),
-            counts.get(responses[m.pk].pk, 0) if m.pk in responses else 0,
-        )
-        for m in municipalities
-    ]
+        ),
+    )
 
 
 def questionnaire_overview() -> list[dict]:
@@ -165,25 +152,15 @@ def progress(
 
 def status_rows_for_questionnaire(questionnaire: Questionnaire) -> list[StatusRow]:
     """Staff: every organisation of the questionnaire's audience with its status."""
-    organisations = list(
+    organisations = (
         Organisation.objects.filter(kind=questionnaire.organisation_kind)
         .select_related("county", "rss")
         .order_by("code")
     )
-    responses = {
-        r.organisation_id: r
-        for r in Response.objects.filter(questionnaire=questionnaire)
-    }
-    counts = _answered_counts(list(responses.values()))
-    return [
-        StatusRow(
-            questionnaire,
-            o,
-            responses.get(o.pk),
-            counts.get(responses[o.pk].pk, 0) if o.pk in responses else 0,
-        )
-        for o in organisations
-    ]
+    return _status_rows(
+        [(questionnaire, o) for o in organisations],
+        Response.objects.filter(questionnaire=questionnaire),
+    )
 
 
 @dataclass(frozen=True)

@@ -18,8 +18,6 @@ from typing import IO
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
-from django.utils import timezone
 
 from regions.models import Organisation
 from surveys.answers import AnswerError, Value, parse_written, visible_questions
@@ -31,7 +29,11 @@ from surveys.models import (
     Response,
     ResponseEvent,
 )
-from surveys.services.responses import response_get_or_create, response_save_answers
+from surveys.services.responses import (
+    response_get_or_create,
+    response_save_answers,
+    responses_mark_submitted,
+)
 from surveys.signals import announce_responses_changed
 
 COLUMNS = ("organisation", "question", "item", "answer")
@@ -395,15 +397,7 @@ def responses_import(
     imported = Response.objects.filter(pk__in=ids)
     imported.update(source=Response.Source.IMPORT)
     if not draft:
-        now = timezone.now()
-        imported.exclude(status=Response.Status.SUBMITTED).update(
-            status=Response.Status.SUBMITTED,
-            submitted_at=now,
-            submitted_by=by,
-            updated_by=by,
-            updated_at=now,
-            version=F("version") + 1,
-        )
+        responses_mark_submitted(responses=imported, by=by)
     after = _answers_by_response(ids)
     unanswered = {}
     for organisation, response in responses.items():

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -398,6 +398,24 @@ def count_per_option_problems(
 
 
 @transaction.atomic
+def responses_mark_submitted(
+    *, responses: QuerySet, by: AbstractBaseUser | None
+) -> int:
+    """Set the responses not yet submitted to submitted (now, by whom, version raised).
+
+    The status write only: callers check completeness (the web submit) or not (import).
+    """
+    now = timezone.now()
+    return responses.exclude(status=Response.Status.SUBMITTED).update(
+        status=Response.Status.SUBMITTED,
+        submitted_at=now,
+        submitted_by=by,
+        updated_by=by,
+        updated_at=now,
+        version=F("version") + 1,
+    )
+
+
 def response_submit(
     *, response: Response, by: AbstractBaseUser | None, version: int | None
 ) -> Response:
@@ -411,15 +429,7 @@ def response_submit(
     errors = response_check(response=locked)
     if errors:
         raise ValidationError(errors)
-    now = timezone.now()
-    Response.objects.filter(pk=locked.pk).update(
-        status=Response.Status.SUBMITTED,
-        submitted_at=now,
-        submitted_by=by,
-        updated_by=by,
-        updated_at=now,
-        version=F("version") + 1,
-    )
+    responses_mark_submitted(responses=Response.objects.filter(pk=locked.pk), by=by)
     locked.refresh_from_db()
     ResponseEvent.objects.create(
         response=locked, kind=ResponseEvent.Kind.SUBMITTED, by=by
