@@ -397,7 +397,6 @@ def count_per_option_problems(
     return problems
 
 
-@transaction.atomic
 def responses_mark_submitted(
     *, responses: QuerySet, by: AbstractBaseUser | None
 ) -> int:
@@ -416,6 +415,7 @@ def responses_mark_submitted(
     )
 
 
+@transaction.atomic
 def response_submit(
     *, response: Response, by: AbstractBaseUser | None, version: int | None
 ) -> Response:

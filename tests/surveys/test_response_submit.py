@@ -247,3 +247,17 @@ def test_ticked_alternatives_may_add_up_above_the_area(gotland_rss_response, use
 
     assert submitted.is_submitted
     assert submitted.submitted_at <= timezone.now()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_submit_opens_its_own_transaction_when_called_outside_one(
+    region_response, user
+):
+    """Callers outside a request (tasks, commands, a worker) need no transaction."""
+    filled = fill_response(region_response, by=user)
+
+    submitted = response_submit(
+        response=region_response, by=user, version=filled.version
+    )
+
+    assert Response.objects.get(pk=submitted.pk).is_submitted
