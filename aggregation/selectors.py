@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass, field
 
 import pandas as pd
+from django.utils.translation import gettext
 
-from regions.models import Organisation
+from aggregation.models import AggregationRun, AppendixCell, ShareRow
+from regions.models import County, Organisation
 from surveys.models import Answer, Question, Questionnaire, Response
 
 ANSWER_COLUMNS = [
@@ -69,3 +72,113 @@ def fingerprint(*, questionnaire: Questionnaire) -> tuple[str, int]:
     )
     digest = hashlib.sha256(repr(rows).encode()).hexdigest()
     return digest, len(rows)
+
+
+@dataclass
+class AppendixTable:
+    """One question's appendix table: items as columns, Riket and regions as rows."""
+
+    code: str
+    text: str
+    columns: list[str] = field(default_factory=list)
+    # (organisation as printed, values in column order)
+    rows: list[tuple[str, list[str]]] = field(default_factory=list)
+
+
+@dataclass
+class ShareTable:
+    """One question's (and item's) shares: options as columns, units as rows."""
+
+    code: str
+    text: str
+    item: str
+    counted: str
+    options: list[str] = field(default_factory=list)
+    # (level, unit name, cells in option order: ShareRow or None)
+    rows: list[tuple[str, str, list[ShareRow | None]]] = field(default_factory=list)
+
+
+def _appendix_tables(
+    cells: list[AppendixCell], texts: dict[str, str]
+) -> list[AppendixTable]:
+    tables: dict[str, AppendixTable] = {}
+    values: dict[tuple[str, str, str], str] = {}
+    organisations: dict[str, list[str]] = {}
+    for cell in cells:
+        table = tables.setdefault(
+            cell.question_code,
+            AppendixTable(cell.question_code, texts.get(cell.question_code, "")),
+        )
+        if cell.item not in table.columns:
+            table.columns.append(cell.item)
+        names = organisations.setdefault(cell.question_code, [])
+        if cell.organisation not in names:
+            names.append(cell.organisation)
+        values[(cell.question_code, cell.organisation, cell.item)] = cell.value
+    for code, table in tables.items():
+        table.rows = [
+            (name, [values.get((code, name, item), "") for item in table.columns])
+            for name in organisations[code]
+        ]
+    return list(tables.values())
+
+
+def _share_tables(
+    rows: list[ShareRow], texts: dict[str, str], unit_names: dict[str, str]
+) -> list[ShareTable]:
+    tables: dict[tuple[str, str], ShareTable] = {}
+    by_cell: dict[tuple[str, str, str, str, str], ShareRow] = {}
+    units: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    for row in rows:
+        key = (row.question_code, row.item)
+        table = tables.setdefault(
+            key,
+            ShareTable(
+                row.question_code,
+                texts.get(row.question_code, ""),
+                row.item,
+                row.counted,
+            ),
+        )
+        if row.option not in table.options:
+            table.options.append(row.option)
+        seen = units.setdefault(key, [])
+        if (row.level, row.unit) not in seen:
+            seen.append((row.level, row.unit))
+        by_cell[(*key, row.level, row.unit, row.option)] = row
+    for key, table in tables.items():
+        table.rows = [
+            (
+                level,
+                unit_names.get(unit, unit),
+                [by_cell.get((*key, level, unit, option)) for option in table.options],
+            )
+            for level, unit in units[key]
+        ]
+    return list(tables.values())
+
+
+def unit_names() -> dict[str, str]:
+    """County codes and RSS codes to names (2 queries)."""
+    names = {"SE": gettext("Sweden")}
+    names.update(dict(County.objects.values_list("code", "name")))
+    names.update(
+        dict(
+            Organisation.objects.filter(kind=Organisation.Kind.RSS).values_list(
+                "code", "name"
+            )
+        )
+    )
+    return names
+
+
+def appendix_tables(*, run: AggregationRun) -> list[AppendixTable]:
+    """The run's appendix tables in published order (2 queries)."""
+    texts = dict(run.questionnaire.questions.values_list("code", "text"))
+    return _appendix_tables(list(run.appendix_cells.order_by("position")), texts)
+
+
+def share_tables(*, run: AggregationRun) -> list[ShareTable]:
+    """The run's share tables, units named (4 queries)."""
+    texts = dict(run.questionnaire.questions.values_list("code", "text"))
+    return _share_tables(list(run.share_rows.order_by("position")), texts, unit_names())

@@ -163,4 +163,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="WARNING")},
+    "loggers": {
+        # WeasyPrint warns of every SVG style property its CSS parser skips (matplotlib's
+        # charts); its SVG renderer reads them anyway.
+        "weasyprint": {"level": "ERROR"},
+    },
 }

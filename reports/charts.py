@@ -1,0 +1,149 @@
+"""Bar charts like the report's figures, as SVG for the web pages and the PDFs.
+
+Drawn with matplotlib's object API (no pyplot state, safe in threads and workers); the text
+stays text in the SVG (svg.fonttype "none"), so values are selectable, searchable and
+extracted from PDFs. Each chart carries its text alternative.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import textwrap
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+from matplotlib.figure import Figure  # noqa: E402
+
+# The fonts matplotlib ships: the PDFs embed the same files, whatever the system has.
+FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+FONT_FAMILY = "DejaVu Sans"
+BAR_COLOUR = "#1f4e79"
+LABEL_WIDTH = 38
+_ID = re.compile(r'(id="|url\(#|xlink:href="#|href="#)([^")]+)')
+
+
+@dataclass(frozen=True)
+class Chart:
+    """An SVG chart with its caption and text alternative."""
+
+    svg: str
+    caption: str
+    # The whole chart in words: what a screen reader reads and the PDF text holds.
+    alt: str
+
+
+def _percent(value: float | int | None) -> str:
+    if value is None:
+        return "–"
+    return f"{value:g} %".replace(".", ",")
+
+
+def _prefixed_ids(svg: str, prefix: str) -> str:
+    """Make the SVG's ids unique on a page that holds several charts."""
+    return _ID.sub(lambda m: f"{m.group(1)}{prefix}-{m.group(2)}", svg)
+
+
+def bar_chart(
+    *,
+    labels: Sequence[str],
+    values: Sequence[float | int | None],
+    caption: str,
+    chart_id: str,
+    unit: str = "%",
+    maximum: float | None = 100,
+    sort: bool = True,
+    width_inches: float = 6.3,
+) -> Chart:
+    """A horizontal bar chart: one bar per label, the value written on each bar.
+
+    Sorted from the largest value down unless sort=False (missing values last). `unit` is
+    written after each value ("%" gives "59 %"); `maximum` fixes the axis (100 for
+    percentages; None to fit the data). `chart_id` must be unique on the page: the SVG's
+    ids are prefixed with it.
+    """
+    pairs = list(zip(labels, values, strict=True))
+    if sort:
+        pairs.sort(key=lambda p: (p[1] is None, -(p[1] or 0)))
+    words = [
+        f"{label}: {_percent(value) if unit == '%' else _value(value, unit)}"
+        for label, value in pairs
+    ]
+    alt = f"{caption}. " + "; ".join(words) + "."
+    height = 0.55 + 0.34 * max(len(pairs), 1)
+    wrapped = [textwrap.fill(label, LABEL_WIDTH) for label, _ in pairs]
+    # Labels of two lines need more room.
+    height += 0.14 * sum(label.count("\n") for label in wrapped)
+    figure = Figure(figsize=(width_inches, height))
+    figure.set_layout_engine("constrained")
+    axes = figure.add_subplot()
+    numbers = [0 if value is None else value for _, value in pairs]
+    positions = list(range(len(pairs)))[::-1]
+    bars = axes.barh(positions, numbers, color=BAR_COLOUR, height=0.66)
+    axes.set_yticks(positions, wrapped, fontsize=8.5)
+    axes.bar_label(
+        bars,
+        labels=[
+            _percent(value) if unit == "%" else _value(value, unit)
+            for _, value in pairs
+        ],
+        padding=3,
+        fontsize=8.5,
+    )
+    top = maximum if maximum is not None else max(numbers + [1]) * 1.15
+    axes.set_xlim(0, top)
+    axes.tick_params(axis="x", labelsize=8)
+    if unit != "%":
+        # Counts are written on the bars; an axis of millions would only say "1e6".
+        axes.xaxis.set_visible(False)
+        axes.spines["bottom"].set_visible(False)
+    axes.spines[["top", "right"]].set_visible(False)
+    axes.tick_params(axis="y", length=0)
+    buffer = io.StringIO()
+    with matplotlib.rc_context(
+        {
+            "svg.fonttype": "none",
+            "svg.hashsalt": chart_id,
+            "font.family": FONT_FAMILY,
+        }
+    ):
+        figure.savefig(buffer, format="svg", metadata={"Date": None})
+    svg = buffer.getvalue()
+    svg = svg[svg.index("<svg") :]
+    svg = _prefixed_ids(svg, chart_id)
+    # Accessible name and description; width follows the container.
+    title_id = f"{chart_id}-title"
+    svg = svg.replace(
+        "<svg ",
+        f'<svg role="img" aria-labelledby="{title_id}" class="chart" ',
+        1,
+    )
+    svg = re.sub(
+        r'(<svg[^>]*?) width="[^"]*" height="[^"]*"', r"\1", svg, count=1
+    )
+    head_end = svg.index(">") + 1
+    svg = (
+        svg[:head_end]
+        + f'<title id="{title_id}">{_escape(alt)}</title>'
+        + svg[head_end:]
+    )
+    return Chart(svg=svg, caption=caption, alt=alt)
+
+
+def _value(value: float | int | None, unit: str) -> str:
+    if value is None:
+        return "–"
+    if float(value).is_integer():
+        number = f"{int(value):,}".replace(",", "\u00a0")
+    else:
+        number = f"{value:,.1f}".replace(",", "\u00a0").replace(".", ",")
+    return f"{number} {unit}".strip()
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
