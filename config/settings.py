@@ -111,6 +111,8 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = env("MEDIA_ROOT", default=str(BASE_DIR / "media"))
 MEDIA_URL = "media/"
+# Exports (reports): files and job rows older than this many days are deleted daily.
+EXPORT_KEEP_DAYS = env.int("EXPORT_KEEP_DAYS", default=30)
 # Largest CSV a staff member may upload for import, in bytes.
 IMPORT_MAX_UPLOAD_BYTES = env.int("IMPORT_MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)
 
@@ -147,6 +149,11 @@ CELERY_BEAT_SCHEDULE = {
     "surveys-reminders": {
         "task": "surveys.tasks.reminders_send_today",
         "schedule": crontab(hour=7, minute=0),
+    },
+    # Every night at 03:30: delete the export files older than EXPORT_KEEP_DAYS.
+    "reports-exports-prune": {
+        "task": "reports.tasks.exports_prune",
+        "schedule": crontab(hour=3, minute=30),
     },
 }
 
