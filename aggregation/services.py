@@ -4,7 +4,9 @@ A run is a job row (`AggregationRun`). `aggregation_request` queues at most one 
 questionnaire; the task `aggregation.tasks.aggregate` calls `aggregation_run_execute`, which
 is safe to repeat: a retried or duplicated task does nothing once the run has finished, and
 the results of a run replace the previous ones in one transaction, so the tables shown are
-always one run's results, whole.
+always one run's results, whole. A run whose message never reached a worker (the broker
+was down) or whose worker died is sent again by `aggregation_requeue` (beat, and each
+worker on start).
 
 Results kept: the job rows of every run stay (when, why, by whom, from which answers); the
 result rows (appendix cells and share rows) of all but the current run and the
@@ -24,6 +26,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from kombu.exceptions import OperationalError as KombuOperationalError
 
 from aggregation.compute import (
     Results,
@@ -43,6 +46,9 @@ RUN_SOFT_TIME_LIMIT = RUN_TIME_LIMIT - 60
 # A queued run that has not started after this long is sent to the broker again (the
 # message may have been lost); a duplicate message is harmless.
 QUEUED_RESEND_AFTER = datetime.timedelta(minutes=5)
+# A run whose worker died this many times is failed instead of being sent again.
+MAX_WORKERS_LOST = 3
+WORKER_LOST = "worker lost"
 # Complete runs besides the current one whose result rows are kept.
 KEEP_RESULTS = 3
 STAFF = "staff"
@@ -112,16 +118,106 @@ def aggregation_answers_changed(
 
 def _enqueue(run: AggregationRun) -> None:
     """Send the run to the workers once the current transaction has committed."""
+    pk = run.pk
+    # robust: nothing raised while sending fails the submit that asked for the run.
+    transaction.on_commit(lambda: _send(pk), robust=True)
+
+
+def _send(pk: int) -> None:
+    """Send one run to the broker; if the broker is down the run stays queued.
+
+    The publish gives up after a few seconds (CELERY_BROKER_TRANSPORT_OPTIONS and
+    CELERY_TASK_PUBLISH_RETRY_POLICY in settings), so that a submit does not hang.
+    aggregation_requeue sends the run once the broker is back.
+    """
     from aggregation.tasks import aggregate as aggregate_task
 
-    pk = run.pk
-    # robust: a broker that is down must not fail the submit that asked for the run;
-    # the run stays queued and the next request (or staff) sends it again.
-    transaction.on_commit(lambda: aggregate_task.delay(pk), robust=True)
+    try:
+        aggregate_task.delay(pk)
+    except (KombuOperationalError, OSError) as exc:
+        logger.warning(
+            "Aggregation run %s stays queued: the broker is unreachable (%s); "
+            "it is sent again when the broker is back (aggregation_requeue).",
+            pk,
+            exc,
+        )
 
 
 def _alive_since() -> datetime.datetime:
     return timezone.now() - datetime.timedelta(seconds=RUN_TIME_LIMIT)
+
+
+def aggregation_requeue(
+    *, older_than: datetime.timedelta = QUEUED_RESEND_AFTER
+) -> list[int]:
+    """Send again the runs that no worker will otherwise start; return their ids.
+
+    For a broker that was down when a run was requested (the submit went through, the
+    message did not: the run stays queued) and for a worker that died in the middle of
+    a run. Celery beat calls it every few minutes, and each worker once on start.
+
+    - A queued run requested more than `older_than` ago is sent again (a duplicate
+      message is harmless: the second finds the run done).
+    - A run still processing past the time limit lost its worker. It is queued again,
+      unless another run of the questionnaire is already queued (then it is marked
+      failed: the queued one computes the same answers) or it has lost its worker
+      MAX_WORKERS_LOST times already (failed too, so that a run that kills its
+      worker does not kill worker after worker).
+    """
+    now = timezone.now()
+    dead = list(
+        AggregationRun.objects.filter(
+            status=Status.PROCESSING, started_at__lt=_alive_since()
+        ).values_list("pk", flat=True)
+    )
+    revived = [pk for pk in dead if _requeue_dead(pk, now)]
+    due = AggregationRun.objects.filter(status=Status.CREATED).filter(
+        Q(requested_at__lte=now - older_than) | Q(pk__in=revived)
+    )
+    sent = []
+    for run in due.order_by("requested_at", "pk"):
+        _enqueue(run)
+        sent.append(run.pk)
+    return sent
+
+
+def _requeue_dead(pk: int, now: datetime.datetime) -> bool:
+    """Queue again (True) or fail a run whose worker died while it was processing."""
+    with transaction.atomic():
+        questionnaire_id = (
+            AggregationRun.objects.filter(pk=pk)
+            .values_list("questionnaire_id", flat=True)
+            .get()
+        )
+        Questionnaire.objects.select_for_update().filter(pk=questionnaire_id).first()
+        run = AggregationRun.objects.select_for_update().get(pk=pk)
+        if run.status != Status.PROCESSING or run.started_at >= _alive_since():
+            return False  # finished or taken over meanwhile
+        lost = sum(1 for m in run.messages if str(m).startswith(WORKER_LOST))
+        note = f"{WORKER_LOST} (started {run.started_at.isoformat()})"
+        queued = (
+            AggregationRun.objects.filter(
+                questionnaire_id=questionnaire_id, status=Status.CREATED
+            )
+            .exclude(pk=pk)
+            .first()
+        )
+        if queued is not None or lost + 1 >= MAX_WORKERS_LOST:
+            why = (
+                f"superseded by run {queued.pk}"
+                if queued is not None
+                else f"worker lost {lost + 1} times, not sent again"
+            )
+            run.status = Status.ERROR
+            run.finished_at = now
+            run.messages = [*run.messages, note, why]
+        else:
+            run.status = Status.CREATED
+            run.started_at = None
+            run.messages = [*run.messages, note]
+        run.save(update_fields=["status", "started_at", "finished_at", "messages"])
+        logger.warning("Aggregation run %s lost its worker: %s", pk, run.status)
+        return run.status == Status.CREATED
 
 
 def _processing(questionnaire_id: int):

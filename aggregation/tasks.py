@@ -44,3 +44,31 @@ def aggregate(self, run_id: int) -> None:
             logger.info("Aggregation run %s waits for the run in progress", run_id)
             return
         raise
+
+
+# Celery beat sends this every few minutes (CELERY_BEAT_SCHEDULE); each worker also
+# sends it once on start (config/celery.py). It expires so that beat's messages do not
+# pile up while no worker runs.
+REQUEUE_EXPIRES = 4 * 60
+
+
+@shared_task(ignore_result=True, expires=REQUEUE_EXPIRES)
+def requeue(older_than_seconds: int | None = None) -> list[int]:
+    """Send again the runs no worker will otherwise start (services.aggregation_requeue).
+
+    older_than_seconds: resend queued runs requested at least this long ago (default
+    services.QUEUED_RESEND_AFTER; 0 on worker start).
+    """
+    import datetime
+
+    from aggregation.services import aggregation_requeue
+
+    if older_than_seconds is None:
+        sent = aggregation_requeue()
+    else:
+        sent = aggregation_requeue(
+            older_than=datetime.timedelta(seconds=older_than_seconds)
+        )
+    if sent:
+        logger.info("Aggregation runs sent again: %s", sent)
+    return sent

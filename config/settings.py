@@ -5,6 +5,7 @@ Every variable is listed in `.env.example`.
 
 from __future__ import annotations
 
+import datetime
 from pathlib import Path
 
 import environ
@@ -16,8 +17,11 @@ env = environ.Env()
 # CORE
 # https://docs.djangoproject.com/en/5.2/ref/settings/#debug
 DEBUG = env.bool("DEBUG", default=False)
-# Production sets its own; the default is only good for a development machine.
-SECRET_KEY = env("SECRET_KEY", default="dev-only-insecure-key-not-for-production")
+# Production sets its own; the default is only good for a development machine. With
+# DEBUG false the web process (config/wsgi.py) refuses to start with it, and
+# `check --deploy` fails on it (config.E001, config/checks.py).
+DEV_SECRET_KEY = "dev-only-insecure-key-not-for-production"  # noqa: S105 (refused, see above)
+SECRET_KEY = env("SECRET_KEY", default=DEV_SECRET_KEY)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -30,6 +34,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "crispy_forms",
     "crispy_bootstrap5",
+    "axes",
+    "config.apps.SiteConfig",
     "regions",
     "surveys",
     "aggregation",
@@ -45,6 +51,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: turns a locked-out login into the lockout page (AXES_LOCKOUT_CALLABLE).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -82,16 +90,51 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "surveys:home"
 LOGOUT_REDIRECT_URL = "login"
+# The login throttle (django-axes) first: it refuses a locked-out login before any
+# password is checked; web logins only (config/login_throttle.py).
+AUTHENTICATION_BACKENDS = [
+    "config.login_throttle.LoginThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {
         "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"
     },
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": env.int("PASSWORD_MIN_LENGTH", default=12)},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 # Invitation links: how long a link lives, in days.
 INVITATION_MAX_AGE_DAYS = env.int("INVITATION_MAX_AGE_DAYS", default=14)
+
+# LOGIN THROTTLING (django-axes)
+# https://django-axes.readthedocs.io/en/latest/4_configuration.html
+# AXES_FAILURE_LIMIT failed logins for one username from one IP address lock that pair
+# out for AXES_COOLOFF_MINUTES; a success resets the count. `manage.py axes_reset`
+# lifts every lockout (axes_reset_username NAME, axes_reset_ip IP for one).
+AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = datetime.timedelta(
+    minutes=env.int("AXES_COOLOFF_MINUTES", default=15)
+)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# Trying again while locked out does not start the cool-off over ("wait 15 minutes" holds).
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# The login page with the lockout message, status 429.
+AXES_LOCKOUT_CALLABLE = "config.login_throttle.lockout_response"
+# The client's address: REMOTE_ADDR by default. Behind one TLS-terminating proxy that
+# appends to X-Forwarded-For (nginx: proxy_add_x_forwarded_for), set
+# AXES_IPWARE_META_PRECEDENCE_ORDER=HTTP_X_FORWARDED_FOR,REMOTE_ADDR and
+# AXES_IPWARE_PROXY_ORDER=right-most (the address the proxy saw, not what a client wrote).
+AXES_IPWARE_META_PRECEDENCE_ORDER = env.list(
+    "AXES_IPWARE_META_PRECEDENCE_ORDER", default=["REMOTE_ADDR"]
+)
+AXES_IPWARE_PROXY_ORDER = env("AXES_IPWARE_PROXY_ORDER", default="left-most")
+AXES_IPWARE_PROXY_COUNT = env.int("AXES_IPWARE_PROXY_COUNT", default=None)
 
 # INTERNATIONALISATION
 # https://docs.djangoproject.com/en/5.2/topics/i18n/
@@ -139,10 +182,24 @@ CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = not REDIS_URL
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
+# The queue the web sends tasks to and the workers take them from; give each site its own
+# when several share one Redis.
+CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="celery")
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 CELERY_TIMEZONE = TIME_ZONE
+# A broker that is down or unreachable must not hang the web request that sends a task
+# (a submit queues an aggregation): connecting gives up after 2 s, a publish is tried
+# twice. The aggregation run stays queued and aggregation.tasks.requeue sends it later.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 10}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "interval_max": 0.5,
+}
 # Periodic tasks (run `celery -A config beat` beside the worker); times in CELERY_TIMEZONE.
 CELERY_BEAT_SCHEDULE = {
     # Every day at 07:00 Europe/Stockholm: the reminder e-mails due that day.
@@ -155,15 +212,45 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reports.tasks.exports_prune",
         "schedule": crontab(hour=3, minute=30),
     },
+    # Every 5 minutes: send again the aggregation runs that were queued while the broker
+    # was down, or whose worker died (aggregation.services.aggregation_requeue).
+    "aggregation-requeue": {
+        "task": "aggregation.tasks.requeue",
+        "schedule": crontab(minute="*/5"),
+        "options": {"expires": 4 * 60},
+    },
 }
 
 # FORMS
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
-# SECURITY (production sets DEBUG=false and HTTPS)
-SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=False)
-CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=False)
+# SECURITY
+# https://docs.djangoproject.com/en/5.2/howto/deployment/checklist/
+# Production is explicit: DEBUG=false, SECRET_KEY, ALLOWED_HOSTS, SECURE_SSL_REDIRECT and
+# SECURE_HSTS_SECONDS; then `manage.py check --deploy --fail-level WARNING` passes
+# (README, "Production"). Cookies are HTTPS-only unless DEBUG (bin/demo serves plain
+# http); the redirect to https and HSTS are off unless set, so the tests and a local
+# run over http work.
+SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
+CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
+SESSION_COOKIE_HTTPONLY = True
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool(
+    "SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False
+)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+# Behind a proxy that terminates TLS: the header and value it sets on https requests,
+# e.g. HTTP_X_FORWARDED_PROTO,https. Only when the proxy always sets or strips it.
+SECURE_PROXY_SSL_HEADER = env.tuple("SECURE_PROXY_SSL_HEADER", default=None)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# System checks to silence, comma-separated, e.g. security.W021 where the domain is not
+# submitted to the HSTS preload list.
+SILENCED_SYSTEM_CHECKS = env.list("SILENCED_SYSTEM_CHECKS", default=[])
 
 LOGGING = {
     "version": 1,

@@ -11,5 +11,6 @@ urlpatterns = [
     ),
     path("konto/logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("aggregation.urls")),
+    path("", include("reports.urls")),
     path("", include("surveys.urls")),
 ]

@@ -18,7 +18,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.figure import Figure
 
 # The fonts matplotlib ships: the PDFs embed the same files, whatever the system has.
 FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
@@ -95,7 +95,7 @@ def bar_chart(
         padding=3,
         fontsize=8.5,
     )
-    top = maximum if maximum is not None else max(numbers + [1]) * 1.15
+    top = maximum if maximum is not None else max([*numbers, 1]) * 1.15
     axes.set_xlim(0, top)
     axes.tick_params(axis="x", labelsize=8)
     if unit != "%":
@@ -123,9 +123,7 @@ def bar_chart(
         f'<svg role="img" aria-labelledby="{title_id}" class="chart" ',
         1,
     )
-    svg = re.sub(
-        r'(<svg[^>]*?) width="[^"]*" height="[^"]*"', r"\1", svg, count=1
-    )
+    svg = re.sub(r'(<svg[^>]*?) width="[^"]*" height="[^"]*"', r"\1", svg, count=1)
     head_end = svg.index(">") + 1
     svg = (
         svg[:head_end]

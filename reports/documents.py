@@ -41,7 +41,10 @@ FORMATS: dict[str, Format] = {
         Format("csv", "CSV (UTF-8, komma)", "csv", "text/csv; charset=utf-8"),
         # Swedish Excel opens this directly: semicolons, UTF-8 with BOM.
         Format(
-            "csv-excel", "CSV för svenskt Excel (semikolon)", "csv", "text/csv; charset=utf-8"
+            "csv-excel",
+            "CSV för svenskt Excel (semikolon)",
+            "csv",
+            "text/csv; charset=utf-8",
         ),
     )
 }
@@ -121,7 +124,6 @@ def document_build(
 ) -> bytes:
     """Build one document in one format; DocumentError if that combination is not made."""
     from aggregation.services import aggregation_fresh_run
-    from reports import pdf_documents, table_documents
 
     spec = DOCUMENTS.get(document)
     if spec is None:
@@ -139,6 +141,28 @@ def document_build(
             raise DocumentError(
                 "Beräkningen misslyckades: " + "; ".join(map(str, run.messages or []))
             )
+    if fmt == "pdf" and progress is not None:
+        # The HTML is built first, then WeasyPrint lays out the pages, which takes about
+        # as long again: building is reported as the first half, the layout as done.
+        def halved(done: int, total: int) -> None:
+            progress(done, total * 2)
+
+        data = _build(document, fmt, questionnaire, organisation, run, halved)
+        progress(1, 1)
+        return data
+    return _build(document, fmt, questionnaire, organisation, run, progress)
+
+
+def _build(
+    document: str,
+    fmt: str,
+    questionnaire: Questionnaire,
+    organisation: Organisation | None,
+    run: object,
+    progress: Progress | None,
+) -> bytes:
+    from reports import pdf_documents, table_documents
+
     excel = fmt == "csv-excel"
     if document == "appendix":
         if fmt == "pdf":

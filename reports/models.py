@@ -64,7 +64,9 @@ class ExportJob(models.Model):
         indexes = [models.Index(fields=["status", "requested_at"])]
 
     def __str__(self) -> str:
-        return f"{self.document}.{self.format} – {self.get_status_display()} ({self.pk})"
+        return (
+            f"{self.document}.{self.format} – {self.get_status_display()} ({self.pk})"
+        )
 
     @property
     def in_flight(self) -> bool:

@@ -36,6 +36,22 @@ class Cell:
 
 
 @dataclass
+class GridRow:
+    """One row of a grid of inputs: its header (the item) and a cell per column."""
+
+    header: str
+    cells: list[Cell]
+
+
+@dataclass
+class Grid:
+    """Inputs laid out as items × options, so each input is named by its row and column."""
+
+    columns: list[str]
+    rows: list[GridRow]
+
+
+@dataclass
 class QuestionFields:
     """How a question maps onto form fields."""
 
@@ -43,6 +59,28 @@ class QuestionFields:
     cells: list[Cell] = field(default_factory=list)
     # percentage/count: the "cannot be estimated" checkbox.
     cannot_estimate: str | None = None
+    # count per option compiling a matrix: the cells as items × options.
+    grid: Grid | None = None
+
+
+def count_grid(definitions: list[dict], cells: list[Cell]) -> Grid | None:
+    """The cells of a count-per-option question as a grid, when they are items × options.
+
+    A question compiling a matrix has one cell per (item, option); any other (options
+    of one question, items of a multiple choice) is a single list: None.
+    """
+    keys = [(d.get("item", ""), d.get("option", "")) for d in definitions]
+    items = list(dict.fromkeys(item for item, _option in keys))
+    options = list(dict.fromkeys(option for _item, option in keys))
+    by_key = dict(zip(keys, cells, strict=True))
+    if "" in items or len(items) < 2 or len(options) < 2:
+        return None
+    if len(by_key) != len(keys) or len(keys) != len(items) * len(options):
+        return None
+    return Grid(
+        columns=options,
+        rows=[GridRow(item, [by_key[(item, o)] for o in options]) for item in items],
+    )
 
 
 def field_name(question: Question, index: int | None = None) -> str:
@@ -173,6 +211,7 @@ class SectionForm(forms.Form):
                     str(value.number) if value and value.number is not None else ""
                 )
                 spec.cells.append(Cell(name, cell["label"], cell["label"]))
+            spec.grid = count_grid(question.cells, spec.cells)
         else:  # free text, one box per item if any
             items = question.items or [""]
             for index, item in enumerate(items):

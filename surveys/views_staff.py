@@ -19,6 +19,10 @@ from django.utils.translation import gettext_lazy as _
 from surveys.models import Questionnaire
 from surveys.services.imports import ImportReport, responses_import
 
+# What the import accepts: text files; an Excel workbook is a zip archive.
+UPLOAD_SUFFIXES = (".csv", ".txt")
+ZIP_MAGIC = b"PK\x03\x04"
+
 
 def _require_staff(request: HttpRequest) -> None:
     if not request.user.is_staff:
@@ -59,6 +63,27 @@ class ImportUploadForm(forms.Form):
             raise ValidationError(
                 _("The file is %(size)s; at most %(limit)s can be imported at once.")
                 % {"size": filesizeformat(upload.size), "limit": filesizeformat(limit)}
+            )
+        name = upload.name or ""
+        if not name.lower().endswith(UPLOAD_SUFFIXES):
+            raise ValidationError(
+                _("“%(name)s” is not a CSV file: the name must end in .csv or .txt.")
+                % {"name": name}
+            )
+        head = upload.read(4096)
+        upload.seek(0)
+        if head.startswith(ZIP_MAGIC):
+            raise ValidationError(
+                _(
+                    "“%(name)s” is an Excel workbook, not a CSV file. Save it from "
+                    "Excel as “CSV UTF-8” and upload that file."
+                )
+                % {"name": name}
+            )
+        if b"\x00" in head:
+            raise ValidationError(
+                _("“%(name)s” is not a text file (it holds binary data).")
+                % {"name": name}
             )
         return upload
 

@@ -419,10 +419,17 @@ def responses_mark_submitted(
 def response_submit(
     *, response: Response, by: AbstractBaseUser | None, version: int | None
 ) -> Response:
-    """Submit a complete response; raise ValidationError (dict by question code) if not."""
-    locked = _lock(response, version)
+    """Submit a complete response; raise ValidationError (dict by question code) if not.
+
+    Submitting a submitted response changes nothing and returns it, whatever the
+    version: a second click, or a second tab, after the first submit went through (the
+    row lock makes a concurrent second submit wait for the first, then see it).
+    """
+    locked = _lock(response, None)
     if locked.is_submitted:
         return locked
+    if version is not None and locked.version != version:
+        raise StaleResponseError(locked, version)
     is_open, reason = response_is_open(response=locked, by=by)
     if not is_open:
         raise ResponseLockedError(reason)

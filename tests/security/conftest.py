@@ -5,8 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
+from django.core.files.base import ContentFile
 
+from aggregation.models import AggregationRun
+from aggregation.services import aggregation_fresh_run
 from regions.models import Organisation
+from reports.models import ExportJob
 from surveys.models import ContactPerson, Questionnaire, Response
 from surveys.services import response_get_or_create
 from tests.factories import UserFactory
@@ -21,6 +25,8 @@ class World:
     region_response: Response  # Region Stockholm (01), submitted
     rss_response: Response  # RSS-01, draft
     contact: ContactPerson  # of Upplands Väsby
+    region_run: AggregationRun  # the region questionnaire's current results
+    export_job: ExportJob  # a finished export with its file
 
 
 ROLES = (
@@ -36,6 +42,8 @@ ROLES = (
 
 @pytest.fixture
 def world(
+    settings,
+    tmp_path,
     cycle_2024,
     municipality_respondent,
     other_municipality_respondent,
@@ -67,6 +75,17 @@ def world(
     contact = ContactPerson.objects.create(
         organisation=organisation, name="Kim Kontakt", email="kim@upplandsvasby.se"
     )
+    settings.MEDIA_ROOT = tmp_path
+    job = ExportJob.objects.create(
+        document="appendix",
+        format="csv",
+        questionnaire=cycle_2024["region"],
+        status=ExportJob.Status.COMPLETE,
+        progress=100,
+        requested_by=staff,
+        filename="bilaga-region-2024.csv",
+    )
+    job.file.save("bilaga-region-2024.csv", ContentFile(b"question,item\n"))
     return World(
         users=users,
         questionnaires=cycle_2024,
@@ -74,4 +93,6 @@ def world(
         region_response=region,
         rss_response=rss,
         contact=contact,
+        region_run=aggregation_fresh_run(questionnaire=cycle_2024["region"]),
+        export_job=job,
     )

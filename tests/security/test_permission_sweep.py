@@ -67,6 +67,19 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "aggregation:tables": ("GET", "302 403 403 403 403 403 200"),
     "aggregation:run-request": ("POST", "302 403 403 403 403 403 302"),
     "aggregation:quality-list": ("GET", "302 404 404 404 404 404 200"),
+    "reports:index": ("GET", "302 403 403 403 403 403 200"),
+    "reports:results": ("GET", "302 403 403 403 403 403 200"),
+    "reports:results-chart": ("GET", "302 403 403 403 403 403 200"),
+    "reports:export-start": ("POST", "302 403 403 403 403 403 302"),
+    "reports:job-status": ("GET", "302 403 403 403 403 403 200"),
+    "reports:job-download": ("GET", "302 403 403 403 403 403 200"),
+    # Region Stockholm's own profile: its users and staff
+    "reports:region-profile": ("GET", "302 403 403 403 403 200 200"),
+    "reports:region-profile-pdf": ("GET", "302 403 403 403 403 200 200"),
+    # Region Stockholm's submitted response: its receipt
+    "reports:receipt-pdf": ("GET", "302 404 404 404 404 200 200"),
+    # The blank questionnaire holds no answers: everyone logged in
+    "reports:questionnaire-pdf": ("GET", "302 200 200 200 200 200 200"),
 }
 
 
@@ -101,6 +114,24 @@ def url_kwargs(name: str, world: World) -> dict[str, object]:
         "aggregation:tables": {"questionnaire_pk": q["region"].pk},
         "aggregation:run-request": {"questionnaire_pk": q["region"].pk},
         "aggregation:quality-list": {"questionnaire_pk": q["region"].pk},
+        "reports:results": {"questionnaire_pk": q["region"].pk},
+        "reports:results-chart": {
+            "questionnaire_pk": q["region"].pk,
+            "run_pk": world.region_run.pk,
+            "kind": "appendix",
+            "key": "35",
+        },
+        "reports:export-start": {"questionnaire_pk": q["region"].pk},
+        "reports:region-profile": {"questionnaire_pk": q["region"].pk, "code": "01"},
+        "reports:region-profile-pdf": {
+            "questionnaire_pk": q["region"].pk,
+            "code": "01",
+        },
+        "reports:job-status": {"pk": world.export_job.pk},
+        "reports:job-download": {"pk": world.export_job.pk},
+        "reports:receipt-pdf": {"pk": world.region_response.pk},
+        # The shortest questionnaire: the sweep renders it once per role.
+        "reports:questionnaire-pdf": {"questionnaire_pk": q["extra"].pk},
     }.get(name, {})
 
 

@@ -161,3 +161,42 @@ def test_an_upload_to_a_locked_questionnaire_is_refused_with_a_message_and_write
     assert result.status_code == 200
     assert "är låst för den slutliga sammanställningen" in result.content.decode()
     assert not Response.objects.filter(questionnaire=region).exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        (
+            "svar.xlsx",
+            b"PK\x03\x04" + b"\x00" * 40,
+            "”svar.xlsx” är inte en CSV-fil: namnet ska sluta på .csv eller .txt.",
+        ),
+        (
+            "svar.csv",
+            b"PK\x03\x04" + b"\x00" * 40,
+            "”svar.csv” är en Excel-arbetsbok, inte en CSV-fil. Spara den från Excel "
+            "som ”CSV UTF-8” och ladda upp den filen.",
+        ),
+        (
+            "svar.csv",
+            b"organisation;question\x00\x01\x02",
+            "”svar.csv” är ingen textfil (den innehåller binära data).",
+        ),
+    ],
+)
+def test_a_file_that_is_not_csv_is_refused_with_a_clear_message(
+    client, staff, cycle_2024, name, data, message
+):
+    _login(client, staff)
+
+    response = client.post(
+        URL,
+        {
+            "questionnaire": cycle_2024["region"].pk,
+            "file": SimpleUploadedFile(name, data, content_type="text/csv"),
+        },
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["file"] == [message]
+    assert Answer.objects.count() == 0

@@ -1,13 +1,15 @@
 import csv
 import io
 
+import openpyxl
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from pypdf import PdfReader
 
-from aggregation.management.commands.export_appendix import Command
 from aggregation.models import AggregationRun
 from regions.models import Organisation
+from reports.management.commands.export_appendix import Command
 from surveys.answers import Value
 from surveys.services import response_get_or_create, response_submit
 from tests.factories import CycleFactory
@@ -140,9 +142,13 @@ def test_an_unknown_questionnaire_is_refused_naming_the_choices(cycle_2024):
         export(cycle=2024, questionnaire="regioner")
 
 
-def test_a_format_other_than_csv_is_refused_naming_csv(cycle_2024):
-    with pytest.raises(CommandError, match="”pdf” stöds inte än; välj csv"):
-        export(cycle=2024, questionnaire="region", format="pdf")
+def test_an_unknown_format_is_refused_naming_the_formats(cycle_2024):
+    with pytest.raises(
+        CommandError,
+        match="Formatet ”docx” finns inte för export_appendix; välj csv, csv-excel, "
+        "xlsx, pdf",
+    ):
+        export(cycle=2024, questionnaire="region", format="docx")
 
 
 def test_a_refusal_exits_non_zero(cycle_2024, capsys):
@@ -160,3 +166,93 @@ def test_a_refusal_exits_non_zero(cycle_2024, capsys):
         )
     assert exit_info.value.code != 0
     assert "Cykeln 2019 finns inte" in capsys.readouterr().err
+
+
+def test_the_excel_csv_has_a_bom_and_semicolons(answered, tmp_path):
+    target = tmp_path / "bilaga.csv"
+
+    _out, err = export(
+        cycle=2024, questionnaire="region", format="csv-excel", output=str(target)
+    )
+
+    data = target.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")
+    text = data.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))
+    assert rows[0] == ["question", "item", "organisation", "value"]
+    assert rows[1] == ["2", "", "Riket", "2/3"]
+    assert f"Skrev {len(rows) - 1} rader till {target}." in err
+
+
+def test_writes_the_appendix_as_xlsx(answered, tmp_path):
+    target = tmp_path / "bilaga.xlsx"
+
+    _out, err = export(
+        cycle=2024, questionnaire="region", format="xlsx", output=str(target)
+    )
+
+    workbook = openpyxl.load_workbook(target)
+    sheet = workbook["Fråga 35"]
+    assert [c.value for c in sheet[3]] == ["Riket", "60 %"]
+    assert [c.value for c in sheet[4]] == ["Stockholm", "59 %"]
+    assert f"Skrev {target.stat().st_size} byte till {target}." in err
+
+
+def test_writes_the_appendix_as_pdf(answered, tmp_path):
+    target = tmp_path / "bilaga.pdf"
+
+    export(cycle=2024, questionnaire="region", format="pdf", output=str(target))
+
+    assert target.read_bytes().startswith(b"%PDF-")
+    text = "\n".join(page.extract_text() for page in PdfReader(target).pages)
+    assert "Bilaga 3" in text
+    assert "60 %" in text
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "pdf"])
+def test_a_binary_format_to_standard_output_is_refused(answered, fmt):
+    with pytest.raises(CommandError, match=f"{fmt} kan inte skrivas till standard"):
+        export(cycle=2024, questionnaire="region", format=fmt, output="-")
+
+
+def test_a_failed_export_leaves_an_existing_file_as_it_was(cycle_2024, tmp_path):
+    target = tmp_path / "bilaga.csv"
+    target.write_text("förra exporten\n", encoding="utf-8")
+
+    with pytest.raises(CommandError):
+        export(cycle=2019, questionnaire="region", output=str(target))
+
+    assert target.read_text(encoding="utf-8") == "förra exporten\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["bilaga.csv"]
+
+
+def test_a_failed_write_leaves_no_half_file_behind(answered, tmp_path, monkeypatch):
+    target = tmp_path / "bilaga.csv"
+    target.write_text("förra exporten\n", encoding="utf-8")
+
+    def full_disk(source, destination):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("os.replace", full_disk)
+    with pytest.raises(CommandError, match=f"Filen {target} kan inte skrivas"):
+        export(cycle=2024, questionnaire="region", output=str(target))
+
+    assert target.read_text(encoding="utf-8") == "förra exporten\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["bilaga.csv"]
+
+
+def test_an_export_replaces_an_existing_file_whole(answered, tmp_path):
+    target = tmp_path / "bilaga.csv"
+    target.write_text("x" * 100_000, encoding="utf-8")
+
+    export(cycle=2024, questionnaire="region", output=str(target))
+
+    out, _err = export(cycle=2024, questionnaire="region", output="-")
+    assert target.read_text(encoding="utf-8") == out
+
+
+def test_a_missing_directory_is_refused_naming_the_file(answered, tmp_path):
+    target = tmp_path / "saknas" / "bilaga.csv"
+
+    with pytest.raises(CommandError, match=f"Filen {target} kan inte skrivas"):
+        export(cycle=2024, questionnaire="region", output=str(target))

@@ -1,11 +1,14 @@
+import csv
 import io
 
+import openpyxl
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from pypdf import PdfReader
 
-from aggregation.management.commands.export_shares import Command
 from regions.models import Organisation
+from reports.management.commands.export_shares import Command
 from surveys.answers import Value
 from surveys.services import response_get_or_create, response_submit
 from tests.surveys.helpers import fill_response
@@ -104,9 +107,11 @@ def test_an_unknown_questionnaire_is_refused(cycle_2024):
         export(cycle=2024, questionnaire="kommun")
 
 
-def test_a_format_other_than_csv_is_refused(cycle_2024):
-    with pytest.raises(CommandError, match="”xlsx” stöds inte än; välj csv"):
-        export(cycle=2024, questionnaire="municipality", format="xlsx")
+def test_an_unknown_format_is_refused(cycle_2024):
+    with pytest.raises(
+        CommandError, match="”ods” finns inte för export_shares; välj csv, csv-excel"
+    ):
+        export(cycle=2024, questionnaire="municipality", format="ods")
 
 
 def test_a_refusal_exits_non_zero(cycle_2024, capsys):
@@ -123,3 +128,47 @@ def test_a_refusal_exits_non_zero(cycle_2024, capsys):
         )
     assert exit_info.value.code != 0
     assert "”kommun” finns inte" in capsys.readouterr().err
+
+
+def test_the_excel_csv_has_a_bom_and_semicolons(compiled, tmp_path):
+    target = tmp_path / "andelar.csv"
+
+    export(
+        cycle=2024,
+        questionnaire="municipality",
+        format="csv-excel",
+        output=str(target),
+    )
+
+    data = target.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")
+    rows = list(
+        csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""), delimiter=";")
+    )
+    assert rows[0] == HEADER.split(",")
+    assert ["K06", "", "Ja", "riket", "SE", "6", "9", "67"] in rows
+
+
+def test_writes_the_shares_as_xlsx(compiled, tmp_path):
+    target = tmp_path / "andelar.xlsx"
+
+    export(cycle=2024, questionnaire="municipality", format="xlsx", output=str(target))
+
+    sheet = openpyxl.load_workbook(target)["K06"]
+    assert [c.value for c in sheet[5]] == ["Riket", "Riket", 6, 9, 67, 3, 9, 33]
+
+
+def test_writes_the_shares_as_pdf(compiled, tmp_path):
+    target = tmp_path / "andelar.pdf"
+
+    export(cycle=2024, questionnaire="municipality", format="pdf", output=str(target))
+
+    assert target.read_bytes().startswith(b"%PDF-")
+    text = "\n".join(page.extract_text() for page in PdfReader(target).pages)
+    assert "K06" in text
+    assert "67" in text
+
+
+def test_xlsx_to_standard_output_is_refused(compiled):
+    with pytest.raises(CommandError, match="ange en fil med --output"):
+        export(cycle=2024, questionnaire="municipality", format="xlsx")

@@ -1,0 +1,253 @@
+"""The charts of the reports, built from the stored tables (for the PDFs and the web pages).
+
+The tables hold the values as published ("59 %", "4 245 026", "19/21", "Ja", ".",
+"Andelen kan inte uppskattas"); the charts read the numbers back from those strings, so a
+chart always shows what the table beside it prints. A table without numbers gets no chart.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from aggregation.models import ShareRow
+from aggregation.selectors import AppendixTable, ShareTable
+from reports.charts import Chart, bar_chart
+
+# What a share counts, in the caption's words ("Andel kommuner (%)").
+COUNTED_PLURAL = {
+    "municipalities": "kommuner",
+    "rss": "RSS",
+    "regions": "regioner",
+    "counties": "län",
+}
+RIKET_LEVEL = ShareRow.Level.RIKET
+NATIONAL_NAME = "Riket"
+# A whole number with spaces (also no-break and thin spaces) as thousands separators,
+# optionally followed by a percent sign: "59 %", "4 245 026", "1 600 000", "72%".
+_NUMBER = re.compile(
+    r"^(?P<number>\d{1,3}(?:[ \u00a0\u202f]\d{3})*|\d+)(?P<percent>\s*%)?$"
+)
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """A published cell read back: its number and whether it was a percent."""
+
+    number: int
+    percent: bool
+
+
+def parse_value(text: str) -> Parsed | None:
+    """The number a published cell prints, or None when it is not one number.
+
+    "59 %" → 59 (percent); "4 245 026" and "4\u00a0245\u00a0026" → 4245026; "19/21", ".",
+    "Ja", "", "Andelen kan inte uppskattas" → None.
+    """
+    match = _NUMBER.match((text or "").strip())
+    if match is None:
+        return None
+    digits = re.sub(r"\D", "", match.group("number"))
+    return Parsed(int(digits), match.group("percent") is not None)
+
+
+def is_national(name: str) -> bool:
+    """The national rows of an appendix table: "Riket" and "Riket 2023"."""
+    return name == NATIONAL_NAME or name.startswith(NATIONAL_NAME + " ")
+
+
+def counted_plural(counted: str) -> str:
+    return COUNTED_PLURAL.get(counted, counted)
+
+
+def _count_words(number: int, counted: str) -> str:
+    if counted == "regions" and number == 1:
+        return "1 region"
+    if counted == "municipalities" and number == 1:
+        return "1 kommun"
+    return f"{number} {counted_plural(counted)}"
+
+
+@dataclass(frozen=True)
+class NumericColumn:
+    """One numeric column of an appendix table, read back from its strings."""
+
+    index: int
+    item: str
+    percent: bool
+    # (region, number) of the regions that gave a figure, in table order.
+    values: list[tuple[str, int]]
+    # Regions whose cell is text (e.g. "Andelen kan inte uppskattas"), with that text.
+    other: list[tuple[str, str]]
+    # The national row as printed ("59 %"), "" if none.
+    national: str
+
+
+def numeric_columns(table: AppendixTable) -> list[NumericColumn]:
+    """The columns of a table whose region cells are numbers (some may be text labels).
+
+    A column counts as numeric when at least one region gave a figure and every other
+    non-empty region cell is one repeated label (a "cannot be estimated" answer), never
+    "Ja"/"Nej"/".": those are choice answers, and their columns are not charted.
+    """
+    columns = []
+    for index, item in enumerate(table.columns):
+        values: list[tuple[str, int]] = []
+        other: list[tuple[str, str]] = []
+        percent = False
+        national = ""
+        for name, cells in table.rows:
+            cell = cells[index] if index < len(cells) else ""
+            if name == NATIONAL_NAME:
+                national = cell
+                continue
+            if is_national(name) or not cell.strip():
+                continue
+            parsed = parse_value(cell)
+            if parsed is None:
+                other.append((name, cell))
+            else:
+                values.append((name, parsed.number))
+                percent = percent or parsed.percent
+        labels = {text for _, text in other}
+        if not values:
+            continue
+        if labels and not all(_is_cannot_estimate(label) for label in labels):
+            continue
+        columns.append(NumericColumn(index, item, percent, values, other, national))
+    return columns
+
+
+def _is_cannot_estimate(label: str) -> bool:
+    return "kan inte uppskattas" in label.lower()
+
+
+def appendix_chart(table: AppendixTable, chart_id: str) -> Chart | None:
+    """A bar chart of the regions' figures in an appendix table; None if it has none.
+
+    Percent questions (mean_percent: "59 %") and counts ("4 245 026"): one bar per region
+    that gave a figure, sorted from the largest down, the value on each bar. The caption
+    names the unit, how many regions gave a figure (and how many could not estimate it)
+    and the national value. A table of several numeric columns is charted by its first.
+    """
+    columns = numeric_columns(table)
+    if not columns:
+        return None
+    column = columns[0]
+    labels = [name for name, _ in column.values]
+    numbers = [number for _, number in column.values]
+    subject = f"fråga {table.code}"
+    if column.item:
+        subject += f", {column.item}"
+    what = "Andel (%) per region" if column.percent else "Antal per region"
+    given = f"{_count_words(len(column.values), 'regions')} har angett en siffra"
+    if column.other:
+        names = ", ".join(name for name, _ in column.other)
+        given += f"; {len(column.other)} kan inte uppskatta den ({names})"
+    parts = [f"{what}, {subject}", given]
+    if column.national:
+        parts.append(f"Riket: {column.national}")
+    # bar_chart ends the caption with a full stop when it writes the text alternative.
+    caption = ". ".join(parts)
+    if column.percent:
+        return bar_chart(
+            labels=labels,
+            values=numbers,
+            caption=caption,
+            chart_id=chart_id,
+            unit="%",
+            maximum=100,
+        )
+    return bar_chart(
+        labels=labels,
+        values=numbers,
+        caption=caption,
+        chart_id=chart_id,
+        unit="",
+        maximum=None,
+    )
+
+
+def national_share_row(table: ShareTable) -> list[ShareRow | None] | None:
+    """The cells of the national row of a share table (level riket), None if missing."""
+    for level, _, cells in table.rows:
+        if level == RIKET_LEVEL:
+            return cells
+    return None
+
+
+def denominator_text(cells: Sequence[ShareRow | None]) -> str:
+    """ "n = 287", or "n = 280–287" when the options' denominators differ."""
+    denominators = sorted({cell.denominator for cell in cells if cell is not None})
+    if not denominators:
+        return "n = 0"
+    if len(denominators) == 1:
+        return f"n = {denominators[0]}"
+    return f"n = {denominators[0]}–{denominators[-1]}"
+
+
+def share_chart(table: ShareTable, chart_id: str) -> Chart | None:
+    """The national shares of a question (and item) per option, as a sorted bar chart.
+
+    None when the table has no national row or no one answered (every denominator 0).
+    The caption gives what the share is of ("Andel kommuner (%)"), the question, the item
+    and the denominator ("n = 287").
+    """
+    cells = national_share_row(table)
+    if cells is None:
+        return None
+    pairs = [
+        (option, cell)
+        for option, cell in zip(table.options, cells, strict=False)
+        if cell is not None
+    ]
+    if not pairs or all(cell.denominator == 0 for _, cell in pairs):
+        return None
+    counted = table.counted or (pairs[0][1].counted if pairs else "")
+    caption = f"Andel {counted_plural(counted)} (%), fråga {table.code}"
+    if table.item:
+        caption += f": {table.item}"
+    caption += f". Riket, {denominator_text([cell for _, cell in pairs])}"
+    return bar_chart(
+        labels=[option for option, _ in pairs],
+        values=[cell.percent for _, cell in pairs],
+        caption=caption,
+        chart_id=chart_id,
+        unit="%",
+        maximum=100,
+    )
+
+
+def ticked_shares_chart(tables: Sequence[ShareTable], chart_id: str) -> Chart | None:
+    """One chart of a multiple choice's alternatives: the share that ticked each one.
+
+    A multiple choice answered by the organisations themselves gives one share table per
+    alternative with the single option "Ja"; one bar per alternative reads better than
+    one chart each. None when no table has a national row with answers.
+    """
+    labels: list[str] = []
+    values: list[int | None] = []
+    cells: list[ShareRow] = []
+    for table in tables:
+        row = national_share_row(table)
+        if not row or row[0] is None:
+            continue
+        labels.append(table.item)
+        values.append(row[0].percent)
+        cells.append(row[0])
+    if not cells or all(cell.denominator == 0 for cell in cells):
+        return None
+    first = tables[0]
+    caption = (
+        f"Andel {counted_plural(first.counted)} (%) som valt respektive alternativ, "
+        f"fråga {first.code}. Riket, {denominator_text(cells)}"
+    )
+    return bar_chart(
+        labels=labels,
+        values=values,
+        caption=caption,
+        chart_id=chart_id,
+        unit="%",
+        maximum=100,
+    )

@@ -1,0 +1,625 @@
+"""Reads of the reports app: export jobs, and the result tables as the staff pages show them.
+
+The result pages show what the documents print: the stored tables of a questionnaire's
+current aggregation run (aggregation.selectors), the charts of reports.figures, and the
+data-quality warnings of aggregation.quality next to the values they concern.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.text import slugify
+
+from aggregation.models import AggregationRun, ShareRow
+from aggregation.quality import QualityRow, quality_rows
+from aggregation.rules.formatting import TICKED
+from aggregation.selectors import (
+    AppendixTable,
+    ShareTable,
+    appendix_tables,
+    share_tables,
+)
+from regions.models import County, Organisation
+from reports.charts import Chart
+from reports.documents import DOCUMENTS, FORMATS, Document, Format
+from reports.models import ExportJob
+from surveys.models import Question, Questionnaire
+
+# Job rows listed per questionnaire on the export page.
+JOBS_SHOWN = 10
+NATIONAL = "riket"
+# How long a chart's SVG is kept: a run's stored results never change.
+CHART_CACHE_SECONDS = 24 * 60 * 60
+
+
+# Export page ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DocumentChoice:
+    """A document that can be made of a questionnaire, with its formats."""
+
+    document: Document
+    formats: list[Format]
+
+
+@dataclass(frozen=True)
+class JobRow:
+    """An export job as listed: the row and the names of its document and format."""
+
+    job: ExportJob
+    document_label: str
+    format_label: str
+
+    @classmethod
+    def of(cls, job: ExportJob) -> JobRow:
+        document = DOCUMENTS.get(job.document)
+        fmt = FORMATS.get(job.format)
+        return cls(
+            job,
+            str(document.label) if document else job.document,
+            fmt.label if fmt else job.format,
+        )
+
+
+@dataclass
+class QuestionnaireExports:
+    """One questionnaire on the export page: what can be exported, and the recent jobs."""
+
+    questionnaire: Questionnaire
+    documents: list[DocumentChoice]
+    jobs: list[JobRow] = field(default_factory=list)
+
+
+def export_documents(
+    *, questionnaire: Questionnaire, has_appendix: bool
+) -> list[DocumentChoice]:
+    """The documents worth making of a questionnaire, in registry order.
+
+    The appendix only where questions are in the appendix; shares and the region profile
+    only where the questionnaire has shares (not the free-text extra questionnaire) or
+    regions (the region questionnaire).
+    """
+    audience = questionnaire.audience
+    choices = []
+    for document in DOCUMENTS.values():
+        if document.key == "appendix" and not has_appendix:
+            continue
+        if document.key == "shares" and audience == Questionnaire.Audience.EXTRA:
+            continue
+        if document.needs_organisation and audience != Questionnaire.Audience.REGION:
+            continue
+        choices.append(
+            DocumentChoice(document, [FORMATS[key] for key in document.formats])
+        )
+    return choices
+
+
+def export_overview(
+    *, questionnaires: list[Questionnaire]
+) -> list[QuestionnaireExports]:
+    """For each questionnaire: its documents and its newest export jobs (2 queries)."""
+    ids = [q.pk for q in questionnaires]
+    with_appendix = set(
+        Question.objects.filter(questionnaire_id__in=ids, in_appendix=True)
+        .values_list("questionnaire_id", flat=True)
+        .distinct()
+    )
+    overview = {
+        q.pk: QuestionnaireExports(
+            questionnaire=q,
+            documents=export_documents(
+                questionnaire=q, has_appendix=q.pk in with_appendix
+            ),
+        )
+        for q in questionnaires
+    }
+    since = timezone.now() - datetime.timedelta(days=settings.EXPORT_KEEP_DAYS)
+    jobs = ExportJob.objects.filter(
+        questionnaire_id__in=ids, requested_at__gte=since
+    ).select_related("organisation", "requested_by")
+    for job in jobs.order_by("-requested_at", "-pk")[: JOBS_SHOWN * len(ids) * 3]:
+        entry = overview[job.questionnaire_id]
+        if len(entry.jobs) < JOBS_SHOWN:
+            entry.jobs.append(JobRow.of(job))
+    return list(overview.values())
+
+
+def export_job_get(*, pk: int) -> ExportJob | None:
+    return (
+        ExportJob.objects.select_related("questionnaire__cycle", "organisation")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def regions_list() -> QuerySet[Organisation]:
+    """The 21 regions in county-code order."""
+    return Organisation.objects.filter(kind=Organisation.Kind.REGION).order_by("code")
+
+
+# Result pages --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A value as published, with the data-quality warnings on the answer behind it."""
+
+    value: str
+    warnings: tuple[QualityRow, ...] = ()
+
+
+@dataclass
+class AppendixRow:
+    name: str
+    code: str
+    # Riket, or Riket of an earlier year.
+    national: bool
+    cells: list[Cell]
+
+
+@dataclass
+class AppendixView:
+    table: AppendixTable
+    rows: list[AppendixRow]
+    chart: Chart | None
+    # The chart is not built yet: the page loads it afterwards (results_chart).
+    chart_pending: bool = False
+
+    @property
+    def chart_key(self) -> str:
+        return self.table.code
+
+
+ShareLine = tuple[str, str, list[ShareRow | None]]
+
+
+@dataclass
+class ShareGroup:
+    """One share table as the page shows it: a question (item), or a multiple choice.
+
+    A multiple choice answered by the organisations gives one stored table per
+    alternative with the single option "Ja"; they are shown as one table with the
+    alternatives as columns (as the shares PDF prints them) and one chart of them.
+    """
+
+    index: int
+    code: str
+    text: str
+    # The item of a matrix question's table; "" for a question or a multiple choice.
+    item: str
+    counted: str
+    # The stored tables (one, or a multiple choice's alternatives), unfiltered.
+    tables: list[ShareTable]
+    # Options, or the alternatives of a multiple choice.
+    columns: list[str] = field(default_factory=list)
+    # (level, unit name, cells in column order) of the selection.
+    rows: list[ShareLine] = field(default_factory=list)
+    # Warnings of this question's answers by organisations in the selection.
+    warnings: list[QualityRow] = field(default_factory=list)
+    chart: Chart | None = None
+    chart_pending: bool = False
+
+    @property
+    def chart_key(self) -> str:
+        return str(self.index)
+
+    @property
+    def ticked(self) -> bool:
+        return len(self.tables) > 1
+
+
+@dataclass
+class ResultsView:
+    """What the results page shows of one run, filtered."""
+
+    appendix: list[AppendixView]
+    shares: list[ShareGroup]
+    # Every warning of the organisations in the selection (all questions).
+    warnings: list[QualityRow]
+    # (code, text) of every question with a table, for the question filter.
+    questions: list[tuple[str, str]]
+    counties: list[County]
+    rss_list: list[Organisation]
+    # The filter as applied: empty strings where not set.
+    question: str
+    county: County | None
+    rss: Organisation | None
+    # The RSS chosen does not lie in the county chosen: nothing matches.
+    conflict: bool = False
+
+
+@dataclass(frozen=True)
+class _Selection:
+    """The counties and RSS whose rows are shown; None: all."""
+
+    counties: frozenset[str] | None
+    rss: frozenset[str] | None
+
+    def has_county(self, code: str) -> bool:
+        return self.counties is None or code in self.counties
+
+    def has_rss(self, code: str) -> bool:
+        return self.rss is None or code in self.rss
+
+
+def _selection(
+    county: County | None, rss: Organisation | None, rss_list: Iterable[Organisation]
+) -> _Selection:
+    if county is None and rss is None:
+        return _Selection(None, None)
+    counties: set[str] | None = None
+    if county is not None:
+        counties = {county.code}
+    if rss is not None:
+        rss_county = {rss.county.code}
+        counties = rss_county if counties is None else counties & rss_county
+        return _Selection(frozenset(counties), frozenset({rss.code}))
+    return _Selection(
+        frozenset(counties or ()),
+        frozenset(r.code for r in rss_list if r.county.code in (counties or ())),
+    )
+
+
+def _chart_cache_key(run: AggregationRun, name: str) -> str:
+    finished = run.finished_at.timestamp() if run.finished_at else 0
+    return f"reports:chart:{run.pk}:{run.fingerprint[:16]}:{finished}:{name}"
+
+
+def _chart(
+    run: AggregationRun, name: str, build: Callable[[], Chart | None], *, lazy: bool
+) -> tuple[Chart | None, bool]:
+    """A chart of a run's stored table and whether it is still to be built.
+
+    Built once and cached (a run's tables never change). lazy: only a cached chart is
+    returned; the page loads the others one by one (a chart takes a fifth of a second).
+    """
+    key = _chart_cache_key(run, name)
+    found = cache.get(key)
+    if found is not None:
+        return found or None, False
+    if lazy:
+        return None, True
+    chart = build()
+    cache.set(key, chart or False, CHART_CACHE_SECONDS)
+    return chart, False
+
+
+def _appendix_chart_builder(table: AppendixTable) -> Callable[[], Chart | None]:
+    from reports.figures import appendix_chart
+
+    return lambda: appendix_chart(table, f"appendix-chart-{slugify(table.code)}")
+
+
+def _share_chart_builder(group: ShareGroup) -> Callable[[], Chart | None]:
+    from reports.figures import share_chart, ticked_shares_chart
+
+    chart_id = f"share-chart-{group.index}"
+    tables = group.tables
+    if group.ticked:
+        return lambda: ticked_shares_chart(tables, chart_id)
+    return lambda: share_chart(tables[0], chart_id)
+
+
+def _is_ticked(table: ShareTable) -> bool:
+    """One alternative of a multiple choice: an item whose only option is "Ja"."""
+    return bool(table.item) and table.options == [TICKED]
+
+
+def _share_groups(tables: list[ShareTable]) -> list[ShareGroup]:
+    """The share tables in order, a multiple choice's alternatives in one group."""
+    groups: list[ShareGroup] = []
+    for table in tables:
+        last = groups[-1] if groups else None
+        if (
+            last is not None
+            and last.code == table.code
+            and _is_ticked(table)
+            and _is_ticked(last.tables[-1])
+        ):
+            last.tables.append(table)
+            continue
+        groups.append(
+            ShareGroup(
+                index=len(groups) + 1,
+                code=table.code,
+                text=table.text,
+                item=table.item,
+                counted=table.counted,
+                tables=[table],
+            )
+        )
+    for group in groups:
+        if group.ticked:
+            group.item = ""
+            group.columns, group.rows = _ticked_grid(group.tables)
+        else:
+            group.columns, group.rows = (
+                list(group.tables[0].options),
+                list(group.tables[0].rows),
+            )
+    return groups
+
+
+def _ticked_grid(tables: list[ShareTable]) -> tuple[list[str], list[ShareLine]]:
+    """A multiple choice's tables as one: units as rows, alternatives as columns."""
+    order: list[tuple[str, str]] = []
+    by_unit: dict[tuple[str, str], list[ShareRow | None]] = {}
+    for index, table in enumerate(tables):
+        for level, name, cells in table.rows:
+            key = (level, name)
+            if key not in by_unit:
+                order.append(key)
+                by_unit[key] = [None] * len(tables)
+            by_unit[key][index] = cells[0] if cells else None
+    return [t.item for t in tables], [(*key, by_unit[key]) for key in order]
+
+
+def _row_codes(run: AggregationRun) -> dict[tuple[str, str], str]:
+    """(question, organisation as printed) → organisation code, of the run's cells."""
+    return {
+        (question, name): code
+        for question, name, code in run.appendix_cells.values_list(
+            "question_code", "organisation", "organisation_code"
+        ).distinct()
+    }
+
+
+def _organisation_places(codes: Iterable[str]) -> dict[str, tuple[str, str, str]]:
+    """Organisation code → (kind, county code, RSS code)."""
+    return {
+        code: (kind, county or "", rss or "")
+        for code, kind, county, rss in Organisation.objects.filter(
+            code__in=set(codes)
+        ).values_list("code", "kind", "county__code", "rss__code")
+    }
+
+
+def _in_selection(
+    selection: _Selection, code: str, place: tuple[str, str, str] | None
+) -> bool:
+    if selection.counties is None and selection.rss is None:
+        return True
+    if place is None:
+        return False
+    kind, county, rss = place
+    if not selection.has_county(county):
+        return False
+    if kind == Organisation.Kind.RSS:
+        return selection.has_rss(code)
+    if kind == Organisation.Kind.MUNICIPALITY:
+        return selection.has_rss(rss)
+    return True
+
+
+def _share_unit(cells: list) -> str:
+    return next((cell.unit for cell in cells if cell is not None), "")
+
+
+def _share_row_shown(selection: _Selection, level: str, cells: list) -> bool:
+    if level == NATIONAL:
+        return True
+    unit = _share_unit(cells)
+    if level == "county":
+        return selection.has_county(unit)
+    return selection.has_rss(unit)
+
+
+def results_view(
+    *,
+    run: AggregationRun,
+    question: str = "",
+    county: str = "",
+    rss: str = "",
+    lazy_charts: bool = False,
+) -> ResultsView:
+    """The run's appendix and share tables with charts and warnings, filtered.
+
+    question: one question's tables only. county, rss: the appendix keeps Riket and the
+    regions of the county (of the RSS's county); the share tables keep the national row
+    and the rows of the county and of the RSS (the RSS of the county); the warnings are
+    those of the organisations there. Unknown codes are ignored. lazy_charts: with all
+    the questions shown, the charts not yet cached are left for results_chart (marked
+    chart_pending); one question's charts are always built.
+    """
+    counties = list(County.objects.order_by("code"))
+    rss_list = list(
+        Organisation.objects.filter(kind=Organisation.Kind.RSS)
+        .select_related("county")
+        .order_by("code")
+    )
+    chosen_county = next((c for c in counties if c.code == county), None)
+    chosen_rss = next((r for r in rss_list if r.code == rss), None)
+    selection = _selection(chosen_county, chosen_rss, rss_list)
+    conflict = (
+        chosen_county is not None
+        and chosen_rss is not None
+        and chosen_rss.county_id != chosen_county.pk
+    )
+
+    all_appendix = appendix_tables(run=run)
+    all_shares = share_tables(run=run)
+    questions: list[tuple[str, str]] = []
+    for table in [*all_appendix, *all_shares]:
+        if (table.code, table.text) not in questions:
+            questions.append((table.code, table.text))
+    order = {
+        code: position
+        for position, code in enumerate(
+            run.questionnaire.questions.order_by("position").values_list(
+                "code", flat=True
+            )
+        )
+    }
+    questions.sort(key=lambda pair: order.get(pair[0], len(order)))
+    if question not in {code for code, _text in questions}:
+        question = ""
+    lazy_charts = lazy_charts and not question
+
+    warnings = quality_rows(questionnaire=run.questionnaire)
+    places = _organisation_places(w.organisation_code for w in warnings)
+    selected_warnings = [
+        w
+        for w in warnings
+        if _in_selection(
+            selection, w.organisation_code, places.get(w.organisation_code)
+        )
+    ]
+    by_cell: dict[tuple[str, str, str], list[QualityRow]] = defaultdict(list)
+    by_question: dict[str, list[QualityRow]] = defaultdict(list)
+    for warning in selected_warnings:
+        by_cell[(warning.organisation_code, warning.question, warning.item)].append(
+            warning
+        )
+        by_question[warning.question].append(warning)
+
+    region_codes = set(regions_list().values_list("code", flat=True))
+    codes = _row_codes(run) if all_appendix else {}
+    appendix = []
+    for table in all_appendix:
+        if question and table.code != question:
+            continue
+        rows = []
+        for name, values in table.rows:
+            code = codes.get((table.code, name), "")
+            national = code not in region_codes
+            if not national and not selection.has_county(code):
+                continue
+            rows.append(
+                AppendixRow(
+                    name=name,
+                    code=code,
+                    national=national,
+                    cells=[
+                        Cell(value, tuple(by_cell.get((code, table.code, item), ())))
+                        for item, value in zip(table.columns, values, strict=True)
+                    ],
+                )
+            )
+        chart, pending = _chart(
+            run,
+            f"appendix:{table.code}",
+            _appendix_chart_builder(table),
+            lazy=lazy_charts,
+        )
+        appendix.append(AppendixView(table, rows, chart, pending))
+
+    shares = []
+    for group in _share_groups(all_shares):
+        if question and group.code != question:
+            continue
+        # The chart is of the whole national row, whatever the filter keeps.
+        group.chart, group.chart_pending = _chart(
+            run,
+            f"share:{group.index}",
+            _share_chart_builder(group),
+            lazy=lazy_charts,
+        )
+        group.rows = [
+            row for row in group.rows if _share_row_shown(selection, row[0], row[2])
+        ]
+        group.warnings = [
+            w
+            for w in by_question.get(group.code, [])
+            if not group.item or w.item in ("", group.item)
+        ]
+        shares.append(group)
+
+    if question:
+        selected_warnings = [w for w in selected_warnings if w.question == question]
+    return ResultsView(
+        appendix=appendix,
+        shares=shares,
+        warnings=selected_warnings,
+        questions=questions,
+        counties=counties,
+        rss_list=rss_list,
+        question=question,
+        county=chosen_county,
+        rss=chosen_rss,
+        conflict=conflict,
+    )
+
+
+def results_chart(*, run: AggregationRun, kind: str, key: str) -> Chart | None:
+    """One chart of the results page: "appendix" and a question code, or "share" and
+    the number of a share group; None if there is no such chart."""
+    if kind == "appendix":
+        table = next((t for t in appendix_tables(run=run) if t.code == key), None)
+        if table is None:
+            return None
+        return _chart(
+            run, f"appendix:{key}", _appendix_chart_builder(table), lazy=False
+        )[0]
+    if kind == "share":
+        group = next(
+            (g for g in _share_groups(share_tables(run=run)) if g.chart_key == key),
+            None,
+        )
+        if group is None:
+            return None
+        return _chart(run, f"share:{key}", _share_chart_builder(group), lazy=False)[0]
+    return None
+
+
+@dataclass
+class ProfileRow:
+    """One column of an appendix table: the region's value beside the national ones."""
+
+    item: str
+    value: Cell
+    # (row name, value) of Riket and Riket of earlier years.
+    national: list[tuple[str, str]]
+
+
+@dataclass
+class ProfileTable:
+    code: str
+    text: str
+    rows: list[ProfileRow]
+    # The names of the national rows, as column headers.
+    national_names: list[str]
+
+
+def region_profile_view(
+    *, run: AggregationRun, organisation: Organisation
+) -> list[ProfileTable]:
+    """Per appendix question: the region's values beside Riket's, with warnings."""
+    codes = _row_codes(run)
+    region_codes = set(regions_list().values_list("code", flat=True))
+    warnings: dict[tuple[str, str], list[QualityRow]] = defaultdict(list)
+    for warning in quality_rows(questionnaire=run.questionnaire):
+        if warning.organisation_code == organisation.code:
+            warnings[(warning.question, warning.item)].append(warning)
+    tables = []
+    for table in appendix_tables(run=run):
+        own: list[str] | None = None
+        national: list[tuple[str, list[str]]] = []
+        for name, values in table.rows:
+            code = codes.get((table.code, name), "")
+            if code == organisation.code:
+                own = values
+            elif code not in region_codes:
+                national.append((name, values))
+        if own is None:
+            continue
+        rows = [
+            ProfileRow(
+                item=item,
+                value=Cell(own[i], tuple(warnings.get((table.code, item), ()))),
+                national=[(name, values[i]) for name, values in national],
+            )
+            for i, item in enumerate(table.columns)
+        ]
+        tables.append(
+            ProfileTable(table.code, table.text, rows, [n for n, _v in national])
+        )
+    return tables

@@ -1,0 +1,290 @@
+"""Writes of the reports app: asking for an export, building it, clearing old files.
+
+An export is a job row (`ExportJob`), as an aggregation run is: `export_job_request`
+checks what is asked for, stores the row and queues the task `reports.tasks.export` once
+the transaction commits; the task calls `export_job_run`, which is safe to repeat: a job
+that is complete (with its file) or failed is left alone, and a job another worker is
+building is not built twice. A failure marks the job as failed, with a message in Swedish,
+and leaves no file behind.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from collections.abc import Callable
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from aggregation.services import RUN_TIME_LIMIT
+from regions.models import Organisation
+from reports.documents import (
+    DOCUMENTS,
+    FORMATS,
+    DocumentError,
+    document_build,
+    document_filename,
+)
+from reports.models import ExportJob
+from surveys.models import Questionnaire
+
+logger = logging.getLogger(__name__)
+
+# Hard time limit of one export (the task's time_limit): a document built from results
+# that must first be computed waits for at most one aggregation run (RUN_TIME_LIMIT).
+# A job still "processing" after this long is taken to be dead (its worker was killed).
+EXPORT_TIME_LIMIT = RUN_TIME_LIMIT + 15 * 60
+EXPORT_SOFT_TIME_LIMIT = EXPORT_TIME_LIMIT - 60
+# A queued job that has not started after this long is sent to the broker again when the
+# same export is asked for (the message may have been lost); a duplicate is harmless.
+QUEUED_RESEND_AFTER = datetime.timedelta(minutes=5)
+
+Status = ExportJob.Status
+
+
+def _alive_since() -> datetime.datetime:
+    return timezone.now() - datetime.timedelta(seconds=EXPORT_TIME_LIMIT)
+
+
+def _enqueue(job: ExportJob) -> None:
+    """Send the job to the workers once the current transaction has committed."""
+    from reports.tasks import export as export_task
+
+    pk = job.pk
+    # robust: a broker that is down must not fail the request; the job stays queued and
+    # asking for the same export again sends it again.
+    transaction.on_commit(lambda: export_task.delay(pk), robust=True)
+
+
+def _validate(
+    *,
+    document: str,
+    fmt: str,
+    questionnaire: Questionnaire,
+    organisation: Organisation | None,
+) -> None:
+    """ValidationError, in Swedish, if this export cannot be made."""
+    spec = DOCUMENTS.get(document)
+    if spec is None:
+        raise ValidationError(
+            "Dokumentet ”%(document)s” finns inte.", params={"document": document}
+        )
+    if fmt not in FORMATS or fmt not in spec.formats:
+        raise ValidationError(
+            "%(document)s finns inte i formatet ”%(format)s”; välj %(formats)s.",
+            params={
+                "document": spec.label,
+                "format": fmt,
+                "formats": ", ".join(FORMATS[f].label for f in spec.formats),
+            },
+        )
+    if spec.needs_organisation:
+        if questionnaire.audience != Questionnaire.Audience.REGION:
+            raise ValidationError(
+                "%(document)s görs bara av regionenkäten, inte av ”%(questionnaire)s”.",
+                params={"document": spec.label, "questionnaire": questionnaire.title},
+            )
+        if organisation is None or organisation.kind != Organisation.Kind.REGION:
+            raise ValidationError(
+                "Välj en region för %(document)s.", params={"document": spec.label}
+            )
+
+
+def export_job_request(
+    *,
+    document: str,
+    fmt: str,
+    questionnaire: Questionnaire,
+    organisation: Organisation | None = None,
+    by: AbstractBaseUser | None,
+) -> ExportJob:
+    """Ask for a document to be built in the background; the job row, queued.
+
+    ValidationError (in Swedish) for a document or format that does not exist or a region
+    profile without a region. The same export asked for again while it is queued or
+    running returns that job rather than a second one.
+    """
+    spec = DOCUMENTS.get(document)
+    if spec is not None and not spec.needs_organisation:
+        organisation = None
+    _validate(
+        document=document,
+        fmt=fmt,
+        questionnaire=questionnaire,
+        organisation=organisation,
+    )
+    with transaction.atomic():
+        same = ExportJob.objects.filter(
+            document=document,
+            format=fmt,
+            questionnaire=questionnaire,
+            organisation=organisation,
+        )
+        queued = same.filter(status=Status.CREATED).first()
+        if queued is not None:
+            if queued.requested_at < timezone.now() - QUEUED_RESEND_AFTER:
+                _enqueue(queued)
+            return queued
+        running = same.filter(
+            status=Status.PROCESSING, started_at__gte=_alive_since()
+        ).first()
+        if running is not None:
+            return running
+        job = ExportJob(
+            document=document,
+            format=fmt,
+            questionnaire=questionnaire,
+            organisation=organisation,
+            requested_by=by if by is not None and by.is_authenticated else None,
+        )
+        job.full_clean()
+        job.save()
+        _enqueue(job)
+        return job
+
+
+def _progress_writer(job_pk: int, started_at: datetime.datetime) -> Callable:
+    """A progress callback that writes the percent to the row when it changes."""
+    last = {"percent": -1}
+
+    def progress(done: int, total: int) -> None:
+        # 100 is written with the file: a finished build is not yet a stored file.
+        percent = min(99, int(100 * done / total)) if total else 0
+        if percent == last["percent"]:
+            return
+        last["percent"] = percent
+        ExportJob.objects.filter(
+            pk=job_pk, status=Status.PROCESSING, started_at=started_at
+        ).update(progress=percent)
+
+    return progress
+
+
+def _failure_message(job: ExportJob, exc: Exception) -> str:
+    label = DOCUMENTS[job.document].label if job.document in DOCUMENTS else job.document
+    if isinstance(exc, DocumentError | ValidationError):
+        reason = (
+            "; ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+        )
+        return f"Exporten av ”{label}” ({job.format}) gick inte att göra: {reason}"
+    return (
+        f"Exporten av ”{label}” ({job.format}) misslyckades: "
+        f"{type(exc).__name__}: {exc}. Försök igen; kvarstår felet, kontakta "
+        "systemförvaltningen med exportens nummer "
+        f"{job.pk}."
+    )
+
+
+def export_job_run(*, job: ExportJob) -> ExportJob:
+    """Build the job's document and store it as the job's file; safe to repeat.
+
+    Returns at once when the job has failed, is complete with its file, or is being built
+    by another worker (processing and within the time limit); a processing job past the
+    time limit is built again here. Any exception marks the job as failed with a message
+    in Swedish, and no file is kept.
+    """
+    with transaction.atomic():
+        locked = ExportJob.objects.select_for_update().get(pk=job.pk)
+        if locked.status == Status.ERROR:
+            return locked
+        if locked.status == Status.COMPLETE and locked.file:
+            if locked.file.storage.exists(locked.file.name):
+                return locked
+            logger.warning("Export %s lost its file; building it again", locked.pk)
+        if (
+            locked.status == Status.PROCESSING
+            and locked.started_at is not None
+            and locked.started_at >= _alive_since()
+        ):
+            return locked
+        locked.status = Status.PROCESSING
+        locked.started_at = timezone.now()
+        locked.finished_at = None
+        locked.progress = 0
+        locked.message = ""
+        locked.file = ""
+        locked.size = 0
+        locked.save(
+            update_fields=[
+                "status",
+                "started_at",
+                "finished_at",
+                "progress",
+                "message",
+                "file",
+                "size",
+            ]
+        )
+    started_at = locked.started_at
+    stored_name = ""
+    # Outside any transaction: building may take minutes and writes progress as it goes.
+    try:
+        filename = document_filename(
+            document=locked.document,
+            fmt=locked.format,
+            questionnaire=locked.questionnaire,
+            organisation=locked.organisation,
+        )
+        data = document_build(
+            document=locked.document,
+            fmt=locked.format,
+            questionnaire=locked.questionnaire,
+            organisation=locked.organisation,
+            progress=_progress_writer(locked.pk, started_at),
+        )
+        field = ExportJob._meta.get_field("file")
+        stored_name = field.storage.save(
+            field.generate_filename(locked, f"{locked.pk}-{filename}"),
+            ContentFile(data),
+        )
+        with transaction.atomic():
+            current = ExportJob.objects.select_for_update().get(pk=locked.pk)
+            if current.status != Status.PROCESSING or current.started_at != started_at:
+                # Taken over (or finished) by another worker meanwhile: keep its result.
+                field.storage.delete(stored_name)
+                return current
+            current.status = Status.COMPLETE
+            current.progress = 100
+            current.finished_at = timezone.now()
+            current.file = stored_name
+            current.filename = filename
+            current.size = len(data)
+            current.save()
+            return current
+    except Exception as exc:
+        logger.exception("Export %s failed", locked.pk)
+        if stored_name:
+            ExportJob._meta.get_field("file").storage.delete(stored_name)
+        ExportJob.objects.filter(
+            pk=locked.pk, status=Status.PROCESSING, started_at=started_at
+        ).update(
+            status=Status.ERROR,
+            finished_at=timezone.now(),
+            message=_failure_message(locked, exc),
+            file="",
+            size=0,
+        )
+        locked.refresh_from_db()
+        return locked
+
+
+def export_jobs_prune(*, keep_days: int) -> int:
+    """Delete the export jobs asked for more than keep_days ago, and their files.
+
+    Jobs running (within the time limit) are kept. Returns the number of jobs deleted.
+    """
+    cutoff = timezone.now() - datetime.timedelta(days=keep_days)
+    alive_since = _alive_since()
+    deleted = 0
+    for job in ExportJob.objects.filter(requested_at__lt=cutoff).iterator():
+        if job.status == Status.PROCESSING and job.started_at >= alive_since:
+            continue
+        if job.file:
+            job.file.storage.delete(job.file.name)
+        job.delete()
+        deleted += 1
+    return deleted

@@ -1,0 +1,46 @@
+from django.urls import path
+
+from reports import views
+
+app_name = "reports"
+urlpatterns = [
+    path("personal/rapporter/", views.index, name="index"),
+    path(
+        "personal/rapporter/<int:questionnaire_pk>/",
+        views.results,
+        name="results",
+    ),
+    path(
+        "personal/rapporter/<int:questionnaire_pk>/diagram/<int:run_pk>/<str:kind>/"
+        "<str:key>/",
+        views.results_chart,
+        name="results-chart",
+    ),
+    path(
+        "personal/rapporter/<int:questionnaire_pk>/exportera/",
+        views.export_start,
+        name="export-start",
+    ),
+    path(
+        "personal/rapporter/<int:questionnaire_pk>/region/<str:code>/",
+        views.region_profile,
+        name="region-profile",
+    ),
+    path(
+        "personal/rapporter/<int:questionnaire_pk>/region/<str:code>/pdf/",
+        views.region_profile_pdf,
+        name="region-profile-pdf",
+    ),
+    path("personal/rapporter/jobb/<int:pk>/", views.job_status, name="job-status"),
+    path(
+        "personal/rapporter/jobb/<int:pk>/ladda-ner/",
+        views.job_download,
+        name="job-download",
+    ),
+    path("svar/<int:pk>/kvitto.pdf", views.receipt_pdf, name="receipt-pdf"),
+    path(
+        "enkat/<int:questionnaire_pk>/blankett.pdf",
+        views.questionnaire_pdf,
+        name="questionnaire-pdf",
+    ),
+]

@@ -1,0 +1,325 @@
+"""Pages of the reports app: exports and result tables for staff, PDFs for respondents."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    JsonResponse,
+)
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from aggregation.models import AggregationRun
+from aggregation.services import aggregation_status
+from regions.models import Organisation
+from reports import pdf_documents, selectors, services
+from reports.documents import DOCUMENTS, FORMATS, document_filename
+from reports.models import ExportJob
+from surveys.models import Questionnaire
+from surveys.permissions import get_response_for_user, membership_of
+
+PDF = "application/pdf"
+# The export page lists the questionnaires of a cycle in this order.
+AUDIENCE_ORDER = [
+    Questionnaire.Audience.REGION,
+    Questionnaire.Audience.MUNICIPALITY,
+    Questionnaire.Audience.RSS,
+    Questionnaire.Audience.EXTRA,
+]
+
+
+def _require_staff(request: HttpRequest) -> None:
+    if not request.user.is_staff:
+        raise PermissionDenied
+
+
+def _get_questionnaire_for_staff(
+    request: HttpRequest, questionnaire_pk: int
+) -> Questionnaire:
+    """The questionnaire for national staff; 403 for everyone else."""
+    _require_staff(request)
+    return get_object_or_404(
+        Questionnaire.objects.select_related("cycle"), pk=questionnaire_pk
+    )
+
+
+def _get_job_for_staff(request: HttpRequest, pk: int) -> ExportJob:
+    _require_staff(request)
+    job = selectors.export_job_get(pk=pk)
+    if job is None:
+        raise Http404("No such export")
+    return job
+
+
+def _pdf_response(data: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=PDF)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+# Exports -------------------------------------------------------------------------------
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    """Reports and exports: per current questionnaire, start an export, see the jobs."""
+    _require_staff(request)
+    questionnaires = sorted(
+        Questionnaire.objects.filter(is_current=True).select_related("cycle"),
+        key=lambda q: (-q.cycle.year, AUDIENCE_ORDER.index(q.audience)),
+    )
+    overview = selectors.export_overview(questionnaires=questionnaires)
+    return render(
+        request,
+        "reports/index.html",
+        {
+            "overview": overview,
+            "regions": selectors.regions_list(),
+            "in_flight": any(row.job.in_flight for q in overview for row in q.jobs),
+        },
+    )
+
+
+@require_POST
+@login_required
+def export_start(request: HttpRequest, questionnaire_pk: int) -> HttpResponse:
+    """Staff start an export; the document is built in the background."""
+    questionnaire = _get_questionnaire_for_staff(request, questionnaire_pk)
+    document = request.POST.get("document", "")
+    organisation = None
+    region = request.POST.get("region", "")
+    if region:
+        organisation = Organisation.objects.filter(
+            kind=Organisation.Kind.REGION, code=region
+        ).first()
+    try:
+        job = services.export_job_request(
+            document=document,
+            fmt=request.POST.get("format", ""),
+            questionnaire=questionnaire,
+            organisation=organisation,
+            by=request.user,
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _(
+                "The export “%(document)s” of “%(questionnaire)s” has started. This "
+                "page shows when it is ready to download."
+            )
+            % {
+                "document": DOCUMENTS[job.document].label,
+                "questionnaire": questionnaire.title,
+            },
+        )
+    return redirect(f"{reverse('reports:index')}#questionnaire-{questionnaire.pk}")
+
+
+@login_required
+def job_status(request: HttpRequest, pk: int) -> JsonResponse:
+    """The job's status and progress, for the export page's polling."""
+    job = _get_job_for_staff(request, pk)
+    return JsonResponse(
+        {
+            "id": job.pk,
+            "status": job.status,
+            "status_label": job.get_status_display(),
+            "progress": job.progress,
+            "in_flight": job.in_flight,
+            "message": job.message,
+            "download_url": (
+                reverse("reports:job-download", args=[job.pk])
+                if job.status == ExportJob.Status.COMPLETE
+                else None
+            ),
+        }
+    )
+
+
+@login_required
+def job_download(request: HttpRequest, pk: int) -> FileResponse:
+    """The file of a finished export, as an attachment under its own name."""
+    job = _get_job_for_staff(request, pk)
+    if job.status != ExportJob.Status.COMPLETE or not job.file:
+        raise Http404("The export has no file")
+    try:
+        handle = job.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404("The export's file is gone") from exc
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=job.filename,
+        content_type=_content_type(job),
+    )
+
+
+def _content_type(job: ExportJob) -> str:
+    spec = FORMATS.get(job.format)
+    return spec.content_type if spec else "application/octet-stream"
+
+
+# Results -------------------------------------------------------------------------------
+
+
+@login_required
+def results(request: HttpRequest, questionnaire_pk: int) -> HttpResponse:
+    """The stored tables and charts of a questionnaire, filtered, with warnings."""
+    questionnaire = _get_questionnaire_for_staff(request, questionnaire_pk)
+    status = aggregation_status(questionnaire=questionnaire)
+    view = None
+    if status.current is not None:
+        view = selectors.results_view(
+            run=status.current,
+            question=request.GET.get("question", ""),
+            county=request.GET.get("county", ""),
+            rss=request.GET.get("rss", ""),
+            lazy_charts=True,
+        )
+    has_appendix = (
+        bool(view and view.appendix)
+        or questionnaire.questions.filter(in_appendix=True).exists()
+    )
+    return render(
+        request,
+        "reports/results.html",
+        {
+            "questionnaire": questionnaire,
+            "status": status,
+            "run": status.current,
+            "view": view,
+            "documents": selectors.export_documents(
+                questionnaire=questionnaire, has_appendix=has_appendix
+            ),
+            "regions": selectors.regions_list(),
+        },
+    )
+
+
+@login_required
+def results_chart(
+    request: HttpRequest, questionnaire_pk: int, run_pk: int, kind: str, key: str
+) -> HttpResponse:
+    """One chart of the results page as an HTML fragment (loaded by the page's script)."""
+    questionnaire = _get_questionnaire_for_staff(request, questionnaire_pk)
+    run = get_object_or_404(
+        AggregationRun,
+        pk=run_pk,
+        questionnaire=questionnaire,
+        status=AggregationRun.Status.COMPLETE,
+    )
+    chart = selectors.results_chart(run=run, kind=kind, key=key)
+    if chart is None:
+        raise Http404("No such chart")
+    return render(request, "reports/_chart.html", {"chart": chart})
+
+
+def _get_region_for_user(
+    request: HttpRequest, questionnaire_pk: int, code: str
+) -> tuple[Questionnaire, Organisation]:
+    """The region questionnaire and region, for staff and the region's own users."""
+    questionnaire = get_object_or_404(
+        Questionnaire.objects.select_related("cycle"),
+        pk=questionnaire_pk,
+        audience=Questionnaire.Audience.REGION,
+    )
+    region = get_object_or_404(Organisation, kind=Organisation.Kind.REGION, code=code)
+    if not request.user.is_staff:
+        membership = membership_of(request.user)
+        if membership is None or membership.organisation_id != region.pk:
+            raise PermissionDenied
+    return questionnaire, region
+
+
+@login_required
+def region_profile(
+    request: HttpRequest, questionnaire_pk: int, code: str
+) -> HttpResponse:
+    """One region's published values beside Riket's."""
+    questionnaire, region = _get_region_for_user(request, questionnaire_pk, code)
+    status = aggregation_status(questionnaire=questionnaire)
+    tables = []
+    if status.current is not None:
+        tables = selectors.region_profile_view(run=status.current, organisation=region)
+    return render(
+        request,
+        "reports/region_profile.html",
+        {
+            "questionnaire": questionnaire,
+            "region": region,
+            "status": status,
+            "run": status.current,
+            "tables": tables,
+        },
+    )
+
+
+@login_required
+def region_profile_pdf(
+    request: HttpRequest, questionnaire_pk: int, code: str
+) -> HttpResponse:
+    """The region profile as PDF, from the current results (built now: it is small)."""
+    questionnaire, region = _get_region_for_user(request, questionnaire_pk, code)
+    status = aggregation_status(questionnaire=questionnaire)
+    if status.current is None:
+        messages.error(
+            request, _("The results have not been computed yet: there is no profile.")
+        )
+        return redirect("reports:region-profile", questionnaire.pk, region.code)
+    data = pdf_documents.region_profile_pdf(run=status.current, organisation=region)
+    return _pdf_response(
+        data,
+        document_filename(
+            document="region_profile",
+            fmt="pdf",
+            questionnaire=questionnaire,
+            organisation=region,
+        ),
+    )
+
+
+# Respondents' PDFs ---------------------------------------------------------------------
+
+
+@login_required
+def receipt_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The receipt of a submitted response, for those who may see the response."""
+    response = get_response_for_user(request.user, pk)
+    if not response.is_submitted:
+        messages.error(
+            request, _("The receipt is there once the response has been submitted.")
+        )
+        return redirect("surveys:response-summary", pk=response.pk)
+    data = pdf_documents.receipt_pdf(response=response)
+    questionnaire = response.questionnaire
+    return _pdf_response(
+        data,
+        f"kvitto-{questionnaire.audience}-{questionnaire.cycle.year}-"
+        f"{slugify(response.organisation.name)}.pdf",
+    )
+
+
+@login_required
+def questionnaire_pdf(request: HttpRequest, questionnaire_pk: int) -> HttpResponse:
+    """The blank printable questionnaire (no answers in it), for any logged-in user."""
+    questionnaire = get_object_or_404(
+        Questionnaire.objects.select_related("cycle"), pk=questionnaire_pk
+    )
+    data = pdf_documents.questionnaire_pdf(questionnaire=questionnaire)
+    return _pdf_response(
+        data,
+        document_filename(
+            document="questionnaire", fmt="pdf", questionnaire=questionnaire
+        ),
+    )

@@ -1,0 +1,1 @@
+"""The load test: simulated respondents against gunicorn on PostgreSQL (bin/loadtest)."""
