@@ -1,0 +1,111 @@
+"""The region questionnaire's section pages take a number of SQL queries that does not
+grow with their questions: every section of the 54 questions takes the same number, and a
+section with many more questions takes no more."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from regions.models import Organisation
+from surveys import quality
+from surveys.models import QuestionType, Response
+from surveys.services import answers_map, response_get_or_create
+from tests.factories import QuestionFactory
+from tests.surveys.helpers import fill_response
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def region_response(cycle_2024, region_respondent) -> Response:
+    """Region Stockholm's complete draft of the 54-question region questionnaire."""
+    response = response_get_or_create(
+        questionnaire=cycle_2024["region"],
+        organisation=Organisation.objects.get(code="01"),
+    )
+    return fill_response(response, by=region_respondent)
+
+
+def page_queries(client, response: Response, position: int) -> int:
+    url = reverse("surveys:response-section", args=[response.pk, position])
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(url)
+    assert page.status_code == 200
+    return len(queries)
+
+
+def test_every_section_of_the_54_questions_takes_the_same_number_of_queries(
+    client, region_respondent, region_response
+):
+    """One more only where the page shows plausibility warnings: the confirmations."""
+    questionnaire = region_response.questionnaire
+    assert questionnaire.questions.count() == 54
+    client.force_login(region_respondent)
+    page_queries(client, region_response, 1)  # the session's first request
+    answers = answers_map(region_response)
+    sections = list(questionnaire.sections.prefetch_related("questions"))
+    warned = {
+        section.position
+        for section in sections
+        if quality.answer_warnings(
+            questions=section.questions.all(),
+            answers=answers,
+            organisation=region_response.organisation,
+        )
+    }
+
+    counts = {
+        section.position: page_queries(client, region_response, section.position)
+        for section in sections
+    }
+
+    sizes = {section.position: section.questions.count() for section in sections}
+    assert min(sizes.values()) <= 2 and max(sizes.values()) >= 10
+    plain = {counts[p] for p in counts if p not in warned}
+    assert len(plain) == 1, counts
+    (base,) = plain
+    assert all(counts[p] == base + 1 for p in warned), (counts, warned)
+
+
+def test_a_section_with_40_more_questions_takes_no_more_queries(
+    client, region_respondent, region_response
+):
+    questionnaire = region_response.questionnaire
+    section = questionnaire.sections.order_by("position").first()
+    client.force_login(region_respondent)
+    page_queries(client, region_response, section.position)
+    before = page_queries(client, region_response, section.position)
+
+    last = questionnaire.questions.order_by("-position").first().position
+    kinds = [
+        {"type": QuestionType.YES_NO},
+        {
+            "type": QuestionType.MATRIX,
+            "items": ["A", "B", "C"],
+            "options": ["Ja", "Nej"],
+        },
+        {"type": QuestionType.PERCENTAGE, "validation": {"min": 0, "max": 100}},
+        {"type": QuestionType.FREE_TEXT},
+    ]
+    added = [
+        QuestionFactory(
+            section=section,
+            questionnaire=questionnaire,
+            position=last + number + 1,
+            code=f"X{number}",
+            **kinds[number % len(kinds)],
+        )
+        for number in range(40)
+    ]
+    fill_response(region_response, by=region_respondent)  # the new ones answered too
+    after = page_queries(client, region_response, section.position)
+
+    url = reverse(
+        "surveys:response-section", args=[region_response.pk, section.position]
+    )
+    html = client.get(url).content.decode()
+    assert all(f'name="q_{question.code}' in html for question in added)
+    assert after == before
