@@ -25,6 +25,8 @@ FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
 FONT_FAMILY = "DejaVu Sans"
 BAR_COLOUR = "#1f4e79"
 LABEL_WIDTH = 38
+# The mean width of a character of the 8.5 pt labels, in inches (DejaVu Sans).
+CHAR_INCHES = 0.066
 _ID = re.compile(r'(id="|url\(#|xlink:href="#|href="#)([^")]+)')
 
 
@@ -80,7 +82,17 @@ def bar_chart(
     # Labels of two lines need more room.
     height += 0.14 * sum(label.count("\n") for label in wrapped)
     figure = Figure(figsize=(width_inches, height))
-    figure.set_layout_engine("constrained")
+    # Margins from the text's size rather than matplotlib's automatic layout, which took
+    # a third of the drawing time (benchmark): labels on the left, values on the right.
+    longest = max(
+        (len(line) for label in wrapped for line in label.split("\n")), default=1
+    )
+    left = min(0.55, (0.15 + longest * CHAR_INCHES) / width_inches)
+    bottom = (0.42 if unit == "%" else 0.08) / height
+    top = 1 - 0.08 / height
+    figure.subplots_adjust(
+        left=left, right=1 - 0.75 / width_inches, bottom=bottom, top=top
+    )
     axes = figure.add_subplot()
     numbers = [0 if value is None else value for _, value in pairs]
     positions = list(range(len(pairs)))[::-1]
