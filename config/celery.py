@@ -23,3 +23,4 @@ def requeue_on_worker_start(sender=None, **kwargs) -> None:
     so that the work runs in a pool process, not in the worker's main process.
     """
     app.send_task("aggregation.tasks.requeue", kwargs={"older_than_seconds": 0})
+    app.send_task("reports.tasks.exports_requeue", kwargs={"older_than_seconds": 0})

@@ -228,6 +228,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute="*/5"),
         "options": {"expires": 4 * 60},
     },
+    # The same for export jobs queued while the broker was down, or whose worker died.
+    "reports-exports-requeue": {
+        "task": "reports.tasks.exports_requeue",
+        "schedule": crontab(minute="*/5"),
+        "options": {"expires": 4 * 60},
+    },
 }
 
 # FORMS

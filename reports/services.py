@@ -18,6 +18,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from aggregation.services import RUN_TIME_LIMIT
@@ -58,6 +59,34 @@ def _enqueue(job: ExportJob) -> None:
     # robust: a broker that is down must not fail the request; the job stays queued and
     # asking for the same export again sends it again.
     transaction.on_commit(lambda: export_task.delay(pk), robust=True)
+
+
+def export_jobs_requeue(
+    *, older_than: datetime.timedelta = datetime.timedelta(minutes=5)
+) -> list[int]:
+    """Send again the jobs no worker will otherwise run; return their ids.
+
+    A job queued while the broker was down stays queued (the request went through, the
+    message did not), and a job whose worker died stays "running". Celery beat calls this
+    every few minutes and each worker once on start; export_job_run is safe to repeat.
+    """
+    from kombu.exceptions import OperationalError as KombuOperationalError
+
+    from reports.tasks import export as export_task
+
+    waiting = ExportJob.objects.filter(
+        Q(status=Status.CREATED, requested_at__lt=timezone.now() - older_than)
+        | Q(status=Status.PROCESSING, started_at__lt=_alive_since())
+    ).values_list("pk", flat=True)
+    sent = []
+    for pk in waiting:
+        try:
+            export_task.delay(pk)
+        except (KombuOperationalError, OSError) as exc:
+            logger.warning("Export job %s stays queued: %s", pk, exc)
+            break
+        sent.append(pk)
+    return sent
 
 
 def _validate(

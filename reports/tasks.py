@@ -35,3 +35,15 @@ def exports_prune() -> int:
     from reports.services import export_jobs_prune
 
     return export_jobs_prune(keep_days=settings.EXPORT_KEEP_DAYS)
+
+
+@shared_task(acks_late=True)
+def exports_requeue(older_than_seconds: int = 300) -> list[int]:
+    """Send again the export jobs left queued or whose worker died (see services)."""
+    import datetime
+
+    from reports.services import export_jobs_requeue
+
+    return export_jobs_requeue(
+        older_than=datetime.timedelta(seconds=older_than_seconds)
+    )

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
-from django.contrib.auth import password_validation
+from django.contrib.auth import get_user_model, password_validation
 from django.utils.translation import gettext_lazy as _
 
 from surveys.answers import AnswerError, Value, parse_written
@@ -294,8 +294,15 @@ class InvitationAcceptForm(forms.Form):
         if p1 and p2 and p1 != p2:
             self.add_error("password2", _("The two passwords differ."))
         if p1:
+            # The person as they will be: a password like their name or address is refused.
+            person = get_user_model()(
+                username=self.email,
+                email=self.email,
+                first_name=cleaned.get("first_name", ""),
+                last_name=cleaned.get("last_name", ""),
+            )
             try:
-                password_validation.validate_password(p1)
+                password_validation.validate_password(p1, user=person)
             except forms.ValidationError as exc:
                 self.add_error("password1", exc)
         return cleaned

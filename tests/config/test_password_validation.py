@@ -133,3 +133,23 @@ def test_the_admin_accepts_a_strong_password(admin_client_):
     assert result.status_code == 302
     user = get_user_model().objects.get(username="ny@kommun.se")
     assert user.check_password("Vinter-Gotland-2025")
+
+
+def test_the_invitation_refuses_a_password_like_the_persons_own_address(
+    client, invitation_path
+):
+    password = "ny.person@regionstockholm"  # long enough, not common, but their address
+
+    result = client.post(
+        invitation_path,
+        {
+            "first_name": "Nina",
+            "last_name": "Persson",
+            "password1": password,
+            "password2": password,
+        },
+    )
+
+    assert result.status_code == 200
+    assert "Ditt lösenord är alltför likt" in text(page(result))
+    assert not get_user_model().objects.filter(username__startswith="ny.").exists()
