@@ -6,6 +6,7 @@ import hashlib
 from dataclasses import dataclass, field
 
 import pandas as pd
+from django.db import connection
 from django.utils.translation import gettext
 
 from aggregation.models import AggregationRun, AppendixCell, ShareRow
@@ -29,7 +30,7 @@ def answers_frame(*, questionnaire: Questionnaire) -> pd.DataFrame:
     default ordering would join the questionnaire and cycle tables and sort every
     answer, which took most of the query's time (benchmark, BENCHMARKS.md).
     """
-    rows = (
+    query = (
         Answer.objects.filter(
             response__questionnaire=questionnaire,
             response__status=Response.Status.SUBMITTED,
@@ -44,7 +45,14 @@ def answers_frame(*, questionnaire: Questionnaire) -> pd.DataFrame:
             "cannot_estimate",
         )
     )
-    frame = pd.DataFrame.from_records(list(rows), columns=ANSWER_COLUMNS)
+    # The query's SQL on a plain cursor: fetchall() without Django's row iterator
+    # (a third of the read at 290 000 answers). The columns need no conversion but
+    # cannot_estimate's (0/1 on SQLite), done below for the whole column.
+    sql, params = query.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    frame = pd.DataFrame.from_records(rows, columns=ANSWER_COLUMNS)
     frame["number"] = frame["number"].astype("Int64")
     frame["cannot_estimate"] = frame["cannot_estimate"].astype(bool)
     return frame

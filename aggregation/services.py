@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
+from django.db import connection, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from kombu.exceptions import OperationalError as KombuOperationalError
@@ -350,8 +350,8 @@ def _publish(run: AggregationRun, results: Results) -> AggregationRun:
             locked.messages = [*locked.messages, "superseded"]
             locked.save()
             return locked
-        AppendixCell.objects.bulk_create(_appendix_rows(locked, results.appendix))
-        ShareRow.objects.bulk_create(_share_rows(locked, results.shares))
+        _insert_rows(_appendix_rows(locked, results.appendix))
+        _insert_rows(_share_rows(locked, results.shares))
         if current is not None:
             AggregationRun.objects.filter(pk=current.pk).update(is_current=False)
         locked.is_current = True
@@ -364,50 +364,105 @@ def _publish(run: AggregationRun, results: Results) -> AggregationRun:
         return locked
 
 
-def _text(value: object) -> str:
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return ""
-    return str(value)
-
-
-def _int_or_none(value: object) -> int | None:
-    if value is None or pd.isna(value):
-        return None
-    return int(value)
-
-
-def _appendix_rows(run: AggregationRun, frame: pd.DataFrame) -> list[AppendixCell]:
+def _text_column(series: pd.Series) -> list[str]:
+    """A column as text: "" for a missing value (None, NaN, NA), else str(value)."""
+    missing = series.isna().tolist()
     return [
-        AppendixCell(
-            run=run,
-            question_code=_text(row.question),
-            item=_text(row.item),
-            organisation=_text(row.organisation),
-            organisation_code=_text(row.organisation_code),
-            value=_text(row.value),
-            position=int(row.position),
-        )
-        for row in frame.itertuples(index=False)
+        "" if gone else (value if type(value) is str else str(value))
+        for value, gone in zip(series.tolist(), missing, strict=True)
     ]
 
 
-def _share_rows(run: AggregationRun, frame: pd.DataFrame) -> list[ShareRow]:
+def _int_column(series: pd.Series) -> list[int | None]:
+    """A column as whole numbers, None for a missing value."""
+    missing = series.isna().tolist()
     return [
-        ShareRow(
-            run=run,
-            question_code=_text(row.question),
-            item=_text(row.item),
-            option=_text(row.option),
-            level=_text(row.level),
-            unit=_text(row.unit),
-            counted=_text(row.counted),
-            count=int(row.count),
-            denominator=int(row.denominator),
-            percent=_int_or_none(row.percent),
-            position=int(row.position),
-        )
-        for row in frame.itertuples(index=False)
+        None if gone else int(value)
+        for value, gone in zip(series.tolist(), missing, strict=True)
     ]
+
+
+# The stored columns (model field names) and the frame column each is taken from, with
+# its conversion; "run" is the run's id. Every concrete field but the id is listed
+# (tests/aggregation/test_store.py checks this), so no database default is relied upon.
+APPENDIX_FIELDS = {
+    "question_code": ("question", _text_column),
+    "item": ("item", _text_column),
+    "organisation": ("organisation", _text_column),
+    "organisation_code": ("organisation_code", _text_column),
+    "value": ("value", _text_column),
+    "position": ("position", _int_column),
+}
+SHARE_FIELDS = {
+    "question_code": ("question", _text_column),
+    "item": ("item", _text_column),
+    "option": ("option", _text_column),
+    "level": ("level", _text_column),
+    "unit": ("unit", _text_column),
+    "counted": ("counted", _text_column),
+    "count": ("count", _int_column),
+    "denominator": ("denominator", _int_column),
+    "percent": ("percent", _int_column),
+    "position": ("position", _int_column),
+}
+
+
+@dataclass(frozen=True)
+class StoredRows:
+    """Result rows ready to be written: the model's fields and one tuple per row."""
+
+    model: type[models.Model]
+    fields: list[str]
+    rows: list[tuple]
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
+def _result_rows(
+    model: type[models.Model],
+    spec: dict[str, tuple[str, object]],
+    run: AggregationRun,
+    frame: pd.DataFrame,
+) -> StoredRows:
+    """The frame's rows as tuples (run id first), straight from its columns."""
+    columns = [convert(frame[column]) for column, convert in spec.values()]
+    run_ids = [run.pk] * len(frame)
+    return StoredRows(model, ["run", *spec], list(zip(run_ids, *columns, strict=True)))
+
+
+def _appendix_rows(run: AggregationRun, frame: pd.DataFrame) -> StoredRows:
+    return _result_rows(AppendixCell, APPENDIX_FIELDS, run, frame)
+
+
+def _share_rows(run: AggregationRun, frame: pd.DataFrame) -> StoredRows:
+    return _result_rows(ShareRow, SHARE_FIELDS, run, frame)
+
+
+def _insert_rows(stored: StoredRows) -> None:
+    """Write the rows into the model's table in the current transaction.
+
+    Without model instances (bulk_create of 1.8 million AppendixCell objects took most
+    of a run: BENCHMARKS.md): COPY on PostgreSQL (psycopg 3), executemany elsewhere.
+    Table and column names come from the model's _meta.
+    """
+    if not stored.rows:
+        return
+    meta = stored.model._meta
+    quote = connection.ops.quote_name
+    table = quote(meta.db_table)
+    columns = ", ".join(quote(meta.get_field(name).column) for name in stored.fields)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in stored.rows:
+                    copy.write_row(row)
+            return
+        marks = ", ".join(["%s"] * len(stored.fields))
+        cursor.executemany(
+            f"INSERT INTO {table} ({columns}) VALUES ({marks})",  # noqa: S608
+            stored.rows,
+        )
 
 
 def _prune(questionnaire_id: int) -> None:

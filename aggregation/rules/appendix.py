@@ -21,19 +21,24 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+import numpy as np
 import pandas as pd
 
 from aggregation.rules.formatting import (
+    CANNOT_ESTIMATE_LABELS,
+    COUNT,
+    COUNT_PER_OPTION,
+    INTEGER,
     MATRIX,
     MEAN_PERCENT,
     MULTIPLE_CHOICE,
     NO_RULE,
+    PERCENTAGE,
     SUM_COUNT,
     TICKED,
     UNTICKED,
     YES,
     YES_COUNT,
-    format_cell,
     format_count,
     format_percent,
     format_ratio,
@@ -52,6 +57,8 @@ APPENDIX_COLUMNS = [
 ]
 NATIONAL_COLUMNS = ["question", "item", "value"]
 PREVIOUS_COLUMNS = ["question", "item", "year", "value"]
+# Types whose cells print the number as a count (format_cell).
+NUMBER_TYPES = (COUNT, INTEGER, COUNT_PER_OPTION)
 
 
 def table_items(question_type: str, items: Iterable[str]) -> list[str]:
@@ -60,6 +67,22 @@ def table_items(question_type: str, items: Iterable[str]) -> list[str]:
     if question_type in (MATRIX, MULTIPLE_CHOICE) and items:
         return items
     return [""]
+
+
+def _texts(series: pd.Series) -> np.ndarray:
+    """A text column as str objects, "" for a missing value (as str(value) otherwise)."""
+    if isinstance(series.dtype, pd.StringDtype):
+        # Every value is a str already.
+        return series.fillna("").to_numpy(dtype=object)
+    missing = series.isna().to_numpy()
+    values = series.to_numpy(dtype=object, na_value=None)
+    return np.array(
+        [
+            "" if gone else (value if type(value) is str else str(value))
+            for value, gone in zip(values, missing, strict=True)
+        ],
+        dtype=object,
+    )
 
 
 def national_value(
@@ -74,39 +97,25 @@ def national_value(
     "cannot be estimated" is left out of both sides. sum_count: the sum of the figures
     given, "4 245 026". "" when no organisation answered, or for the rule "none".
     """
-    # A few dozen rows at most: plain Python over the columns is the fastest here.
-    rows = [
-        (
-            organisation,
-            row_item,
-            "" if pd.isna(text) else str(text),
-            None if pd.isna(number) else int(number),
-            bool(cannot_estimate),
-        )
-        for organisation, row_item, text, number, cannot_estimate in zip(
-            answers["organisation_code"].tolist(),
-            answers["item"].tolist(),
-            answers["text"].tolist(),
-            answers["number"].tolist(),
-            answers["cannot_estimate"].tolist(),
-            strict=True,
-        )
-    ]
-    of_item = [row for row in rows if row[1] == item]
+    # Vectorised over the question's rows: a mask per condition, no Python row loop.
+    organisations = answers["organisation_code"].to_numpy(dtype=object)
+    of_item = (answers["item"] == item).to_numpy(dtype=bool)
+    has_number = answers["number"].notna().to_numpy(dtype=bool)
+    cannot_estimate = answers["cannot_estimate"].astype(bool).to_numpy(dtype=bool)
     if rule == YES_COUNT:
+        texts = _texts(answers["text"])
         if question_type == MULTIPLE_CHOICE:
-            answering = {row[0] for row in rows}
-            yes = {row[0] for row in of_item if row[2] == TICKED}
+            answering = set(organisations.tolist())
+            yes = set(organisations[of_item & (texts == TICKED)].tolist())
         else:
-            answered = [
-                row for row in of_item if row[2] or row[3] is not None or row[4]
-            ]
-            answering = {row[0] for row in answered}
-            yes = {row[0] for row in answered if row[2] == YES}
+            answered = of_item & ((texts != "") | has_number | cannot_estimate)
+            answering = set(organisations[answered].tolist())
+            yes = set(organisations[answered & (texts == YES)].tolist())
         if not answering:
             return ""
         return format_ratio(len(yes), len(answering))
-    figures = [row[3] for row in of_item if row[3] is not None and not row[4]]
+    given = of_item & has_number & ~cannot_estimate
+    figures = [int(number) for number in answers["number"][given].tolist()]
     if rule == MEAN_PERCENT:
         mean = mean_half_up(figures)
         return "" if mean is None else format_percent(mean)
@@ -134,6 +143,40 @@ def appendix_questions(questions: pd.DataFrame) -> pd.DataFrame:
     return chosen.sort_values("position", kind="stable")
 
 
+def _formatted(
+    types: np.ndarray,
+    texts: np.ndarray,
+    numbers: pd.Series,
+    cannot_estimate: np.ndarray,
+) -> np.ndarray:
+    """format_cell over whole columns: the same cells, without a Python call per cell.
+
+    Numbers are formatted once per distinct value (format_percent, format_count).
+    """
+    values = texts.copy()
+    has_number = numbers.notna().to_numpy(dtype=bool)
+    as_int = np.zeros(len(values), dtype=object)
+    as_int[has_number] = [int(n) for n in numbers[has_number].tolist()]
+    for formatted_types, formatter in (
+        ((PERCENTAGE,), format_percent),
+        (NUMBER_TYPES, format_count),
+    ):
+        of_type = np.isin(types, formatted_types)
+        values[of_type & ~has_number] = ""
+        chosen = of_type & has_number
+        if chosen.any():
+            cache = {n: formatter(n) for n in set(as_int[chosen].tolist())}
+            values[chosen] = [cache[n] for n in as_int[chosen].tolist()]
+    multiple = types == MULTIPLE_CHOICE
+    values[multiple] = UNTICKED
+    values[multiple & (texts == TICKED)] = TICKED
+    if cannot_estimate.any():
+        values[cannot_estimate] = [
+            CANNOT_ESTIMATE_LABELS.get(t, "") for t in types[cannot_estimate].tolist()
+        ]
+    return values
+
+
 def _organisation_values(
     columns: pd.DataFrame, answers: pd.DataFrame, organisations: pd.DataFrame
 ) -> pd.DataFrame:
@@ -141,7 +184,8 @@ def _organisation_values(
 
     One merge, not one lookup per cell: an organisation × column grid joined with the
     answers. An alternative missing from a multiple choice the organisation answered is
-    unticked ("."); a cell of a question it did not answer is "".
+    unticked ("."); a cell of a question it did not answer is "". The cells are formatted
+    column-wise (_formatted), as format_cell formats one.
     """
     grid = columns[["question", "type", "item", "column"]].merge(
         organisations[["code", "name", "group", "row"]], how="cross"
@@ -153,26 +197,45 @@ def _organisation_values(
     keys = ["question", "item", "code"]
     grid[keys] = grid[keys].astype(object)
     given = given.astype(dict.fromkeys(keys, object))
-    grid = grid.merge(given, on=["question", "item", "code"], how="left")
-    answering = given[["question", "code"]].drop_duplicates().assign(answering=True)
-    grid = grid.merge(answering, on=["question", "code"], how="left")
-    values: list[str] = []
-    for row in grid.itertuples(index=False):
-        if pd.isna(row.answering):
-            values.append("")
-        elif pd.isna(row.cannot_estimate):
-            # The organisation answered the question but not this item.
-            values.append(UNTICKED if row.type == MULTIPLE_CHOICE else "")
-        else:
-            values.append(
-                format_cell(
-                    row.type,
-                    "" if pd.isna(row.text) else str(row.text),
-                    None if pd.isna(row.number) else int(row.number),
-                    bool(row.cannot_estimate),
-                )
-            )
-    grid["value"] = values
+    # Joined on whole numbers, not on text: the column (question, item) and the
+    # organisation's place among the organisations (-1: not one of them).
+    members = pd.Index(organisations["code"])
+    grid["org"] = members.get_indexer(grid["code"])
+    given = given.assign(org=members.get_indexer(given["code"]))
+    located = given.merge(
+        columns[["question", "item", "column"]].astype(
+            {"question": object, "item": object}
+        ),
+        on=["question", "item"],
+        how="inner",
+    )
+    grid = grid.merge(
+        located[["column", "org", "text", "number", "cannot_estimate"]],
+        on=["column", "org"],
+        how="left",
+    )
+    # The organisation answered the question (any item of it, in a column or not).
+    questions = pd.Index(pd.unique(columns["question"].astype(object)))
+    width = len(questions) + 1
+    answering = given["org"].to_numpy(dtype="int64") * width + questions.get_indexer(
+        given["question"]
+    )
+    in_grid = grid["org"].to_numpy(dtype="int64") * width + questions.get_indexer(
+        grid["question"]
+    )
+    types = grid["type"].to_numpy(dtype=object)
+    is_answering = np.isin(in_grid, answering)
+    matched = grid["cannot_estimate"].notna().to_numpy(dtype=bool)
+    cannot_estimate = np.zeros(len(grid), dtype=bool)
+    cannot_estimate[matched] = [
+        bool(c) for c in grid["cannot_estimate"][matched].tolist()
+    ]
+    values = _formatted(types, _texts(grid["text"]), grid["number"], cannot_estimate)
+    # The organisation answered the question but not this item.
+    values[~matched] = ""
+    values[~matched & (types == MULTIPLE_CHOICE)] = UNTICKED
+    values[~is_answering] = ""
+    grid["value"] = values.tolist()
     return grid
 
 

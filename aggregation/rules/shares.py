@@ -21,6 +21,7 @@ items, cells, source, position), answers as aggregation.selectors.answers_frame,
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from aggregation.rules.appendix import table_items
@@ -90,7 +91,7 @@ def compiled_tallies(questions: pd.DataFrame, answers: pd.DataFrame) -> pd.DataF
                     cell["option"],
                 )
             )
-    organisations = sorted(set(answers["organisation_code"]))
+    organisations = sorted(set(answers["organisation_code"].unique().tolist()))
     if not catalogue or not organisations:
         return _empty(TALLY_COLUMNS)
     cells = pd.DataFrame(
@@ -149,7 +150,7 @@ def answer_tallies(questions: pd.DataFrame, answers: pd.DataFrame) -> pd.DataFra
         for item in table_items(question.type, question.items):
             for option in question.options:
                 catalogue.append((question.question, question.type, item, option))
-    organisations = sorted(set(answers["organisation_code"]))
+    organisations = sorted(set(answers["organisation_code"].unique().tolist()))
     if not catalogue or not organisations:
         return _empty(TALLY_COLUMNS)
     options = pd.DataFrame(catalogue, columns=["question", "type", "item", "option"])
@@ -157,19 +158,38 @@ def answer_tallies(questions: pd.DataFrame, answers: pd.DataFrame) -> pd.DataFra
     grid = pd.DataFrame({"organisation_code": organisations}).merge(
         options, how="cross"
     )
+    # Organisations, questions and (question, item) cells as whole numbers, so that the
+    # grid is joined with the answers on integer keys rather than on text.
+    codes = pd.Index(organisations)
+    cells = options[["question", "item"]].drop_duplicates(ignore_index=True)
+    cells["cell"] = range(len(cells))
+    question_ids = pd.Index(pd.unique(options["question"]))
     given = answers[["organisation_code", "question_code", "item", "text"]].rename(
         columns={"question_code": "question"}
     )
-    grid = grid.merge(given, on=["organisation_code", "question", "item"], how="left")
+    given = given.merge(cells, on=["question", "item"], how="left")
+    given["org"] = codes.get_indexer(given["organisation_code"])
+    grid["org"] = codes.get_indexer(grid["organisation_code"])
+    grid = grid.merge(cells, on=["question", "item"], how="left")
+    grid = grid.merge(
+        given.loc[given["cell"].notna(), ["org", "cell", "text"]].astype(
+            {"cell": "int64"}
+        ),
+        on=["org", "cell"],
+        how="left",
+    )
     text = grid["text"].fillna("").astype(str)
     grid["count"] = (text == grid["option"]).astype("int64")
-    answering = (
-        given[["organisation_code", "question"]]
-        .drop_duplicates()
-        .assign(answered_question=True)
+    # (organisation, question) pairs answered at all, as one number each (a question
+    # that is not closed is -1: it never meets one of the grid).
+    width = len(question_ids) + 1
+    answered_pairs = given["org"].to_numpy(dtype="int64") * width + (
+        question_ids.get_indexer(given["question"])
     )
-    grid = grid.merge(answering, on=["organisation_code", "question"], how="left")
-    question_answered = grid["answered_question"].fillna(False).astype(bool)
+    grid_pairs = grid["org"].to_numpy(dtype="int64") * width + (
+        question_ids.get_indexer(grid["question"])
+    )
+    question_answered = pd.Series(np.isin(grid_pairs, answered_pairs), index=grid.index)
     is_multiple = grid["type"] == MULTIPLE_CHOICE
     grid["denominator"] = (
         (is_multiple & question_answered) | (~is_multiple & (text != ""))
@@ -191,7 +211,9 @@ def shares_by_level(
     `units` maps each tallied organisation (code) to its county_code and rss_code (an RSS
     is its own rss_code). Levels: riket (unit "SE"), county (the county code), rss (the
     RSS code). Rows are ordered by question, item and option as in the questionnaire,
-    then level (riket, county, rss) and unit code; position numbers that order.
+    then level (riket, county, rss) and unit code; position numbers that order. A
+    tally's `order` is its option's place in the questionnaire: one number per
+    question, item and option (as compiled_tallies and answer_tallies number them).
     """
     if tallies.empty:
         return _empty(SHARE_COLUMNS)
@@ -202,8 +224,14 @@ def shares_by_level(
             *(unit_columns[level] for level in levels if level != RIKET),
         ]
     ]
-    located = tallies.merge(mapped, on="organisation_code", how="left")
-    keys = ["order", "question", "item", "option"]
+    labels = ["question", "item", "option"]
+    # A tally's order stands for its question, item and option: grouped by the number,
+    # labelled afterwards (grouping by the texts took most of the time). Rows with a
+    # missing label are left out, as grouping by it would.
+    located = tallies.dropna(subset=labels).merge(
+        mapped, on="organisation_code", how="left"
+    )
+    labelled = located[["order", *labels]].drop_duplicates("order")
     parts = []
     for level in levels:
         column = unit_columns.get(level)
@@ -212,12 +240,12 @@ def shares_by_level(
         else:
             grouped = located.dropna(subset=[column]).assign(unit=located[column])
         parts.append(
-            grouped.groupby([*keys, "unit"], sort=False)[["count", "denominator"]]
+            grouped.groupby(["order", "unit"], sort=False)[["count", "denominator"]]
             .sum()
             .reset_index()
             .assign(level=level)
         )
-    shares = pd.concat(parts, ignore_index=True)
+    shares = pd.concat(parts, ignore_index=True).merge(labelled, on="order", how="left")
     shares["unit"] = shares["unit"].astype(str)
     shares["level_order"] = shares["level"].map(LEVEL_ORDER)
     shares = shares.sort_values(["order", "level_order", "unit"], ignore_index=True)

@@ -421,3 +421,64 @@ def test_national_rows_cover_every_question_with_a_rule():
         {"question": "2", "item": "", "value": "2/2"},
         {"question": "35", "item": "", "value": "1 %"},
     ]
+
+
+def test_cells_are_formatted_column_wise_exactly_as_format_cell_formats_one():
+    import itertools
+
+    import numpy as np
+
+    from aggregation.rules.appendix import _formatted
+    from aggregation.rules.formatting import format_cell
+
+    types = [
+        "yes_no",
+        "yes_partly_no",
+        "single_choice",
+        "multiple_choice",
+        "matrix",
+        "percentage",
+        "count",
+        "integer",
+        "count_per_option",
+        "free_text",
+    ]
+    texts = ["", "Ja", "Nej", "Delvis", "fritext"]
+    numbers = [None, 0, 7, 59, 100, 1000, 1600000, 4245026]
+    combos = list(itertools.product(types, texts, numbers, [False, True]))
+
+    values = _formatted(
+        np.array([c[0] for c in combos], dtype=object),
+        np.array([c[1] for c in combos], dtype=object),
+        pd.Series([c[2] for c in combos], dtype="Int64"),
+        np.array([c[3] for c in combos], dtype=bool),
+    )
+
+    assert values.tolist() == [format_cell(*combo) for combo in combos]
+    assert all(type(value) is str for value in values.tolist())
+
+
+def test_an_answer_to_an_item_outside_the_table_still_counts_as_answering():
+    asked = questions(
+        question("7", "multiple_choice", "yes_count", items=["A", "B"]),
+    )
+    given = answers(
+        choice("01", "7", "Ja", item="A"),
+        # Uppsala ticked only an alternative the table does not print.
+        choice("03", "7", "Ja", item="C"),
+        # Not one of the organisations: left out.
+        choice("99", "7", "Ja", item="B"),
+    )
+
+    cells = appendix_cells(asked, given, REGIONS)
+
+    by_cell = {
+        (row.item, row.organisation_code): row.value
+        for row in cells.itertuples(index=False)
+    }
+    assert by_cell[("A", "01")] == "Ja"
+    assert by_cell[("B", "01")] == "."
+    assert by_cell[("A", "03")] == "."
+    assert by_cell[("B", "03")] == "."
+    assert by_cell[("A", "04")] == ""
+    assert "99" not in set(cells["organisation_code"])
