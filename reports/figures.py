@@ -251,3 +251,42 @@ def ticked_shares_chart(tables: Sequence[ShareTable], chart_id: str) -> Chart | 
         unit="%",
         maximum=100,
     )
+
+
+def yes_count_chart(table: AppendixTable, chart_id: str) -> Chart | None:
+    """The national row of a table of several yes columns ("11/18"), as bars per item.
+
+    How many regions answered "Ja" to each item (of how many answered): the figure the
+    report draws for matrix and multiple-choice questions. None for one column or when
+    the national row is not a ratio.
+    """
+    if len(table.columns) < 2 or not table.rows or table.rows[0][0] != NATIONAL_NAME:
+        return None
+    counts, totals = [], set()
+    for value in table.rows[0][1]:
+        count, slash, total = value.partition("/")
+        if not slash or not count.isdigit() or not total.isdigit():
+            return None
+        counts.append(int(count))
+        totals.add(int(total))
+    total = max(totals)
+    of = f"{min(totals)}–{total}" if len(totals) > 1 else str(total)
+    return bar_chart(
+        labels=table.columns,
+        values=counts,
+        caption=(
+            f"Antal regioner som svarat ”Ja”, fråga {table.code}, "
+            f"av {of} regioner som besvarat frågan"
+        ),
+        chart_id=chart_id,
+        unit="",
+        maximum=total,
+    )
+
+
+def appendix_figure(table: AppendixTable, chart_id: str) -> Chart | None:
+    """The figure of an appendix table, as the PDF and the results page draw it: the
+    regions' values of a numeric table, else the "Ja" counts of a table of yes columns."""
+    if numeric_columns(table):
+        return appendix_chart(table, chart_id)
+    return yes_count_chart(table, chart_id)

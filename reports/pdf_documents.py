@@ -24,10 +24,11 @@ from aggregation.selectors import (
     share_tables,
 )
 from regions.models import Organisation
-from reports.charts import Chart, bar_chart
+from reports.charts import Chart
 from reports.documents import Progress
 from reports.figures import (
     appendix_chart,
+    appendix_figure,
     counted_plural,
     is_national,
     numeric_columns,
@@ -216,37 +217,6 @@ def appendix_layout(columns: list[str]) -> tuple[str, list[list[int]]]:
     return "landscape", _chunks(indexes, LANDSCAPE_COLUMNS)
 
 
-def _yes_chart(table: AppendixTable, chart_id: str) -> Chart | None:
-    """The national row of a table of several yes columns ("11/18"), as bars per item.
-
-    How many regions answered "Ja" to each item (of how many answered): the figure the
-    report draws for matrix and multiple-choice questions. None for one column or when
-    the national row is not a ratio.
-    """
-    if len(table.columns) < 2 or not table.rows or table.rows[0][0] != NATIONAL_NAME:
-        return None
-    counts, totals = [], set()
-    for value in table.rows[0][1]:
-        count, slash, total = value.partition("/")
-        if not slash or not count.isdigit() or not total.isdigit():
-            return None
-        counts.append(int(count))
-        totals.add(int(total))
-    total = max(totals)
-    of = f"{min(totals)}–{total}" if len(totals) > 1 else str(total)
-    return bar_chart(
-        labels=table.columns,
-        values=counts,
-        caption=(
-            f"Antal regioner som svarat ”Ja”, fråga {table.code}, "
-            f"av {of} regioner som besvarat frågan"
-        ),
-        chart_id=chart_id,
-        unit="",
-        maximum=total,
-    )
-
-
 def appendix_blocks(
     *, run: AggregationRun, progress: Progress | None = None
 ) -> list[AppendixBlock]:
@@ -287,11 +257,7 @@ def appendix_blocks(
             orientation=orientation,
             parts=parts,
         )
-        chart_id = f"figure-{table.code}"
-        if numeric_columns(table):
-            block.figure = numbering.figure(appendix_chart(table, chart_id))
-        else:
-            block.figure = numbering.figure(_yes_chart(table, chart_id))
+        block.figure = numbering.figure(appendix_figure(table, f"figure-{table.code}"))
         blocks.append(block)
         if progress is not None:
             progress(done, len(tables))

@@ -294,9 +294,9 @@ def _chart(
 
 
 def _appendix_chart_builder(table: AppendixTable) -> Callable[[], Chart | None]:
-    from reports.figures import appendix_chart
+    from reports.figures import appendix_figure
 
-    return lambda: appendix_chart(table, f"appendix-chart-{slugify(table.code)}")
+    return lambda: appendix_figure(table, f"appendix-chart-{slugify(table.code)}")
 
 
 def _share_chart_builder(group: ShareGroup) -> Callable[[], Chart | None]:

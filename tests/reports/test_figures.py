@@ -8,9 +8,11 @@ from aggregation.models import ShareRow
 from aggregation.selectors import AppendixTable, ShareTable
 from reports.figures import (
     appendix_chart,
+    appendix_figure,
     parse_value,
     share_chart,
     ticked_shares_chart,
+    yes_count_chart,
 )
 
 
@@ -270,3 +272,44 @@ def test_a_multiple_choice_is_charted_as_one_bar_per_alternative():
     assert chart.alt.endswith("Fallprevention: 44 %; Anhörigstöd: 38 %; Annat: 34 %.")
     assert chart.caption.startswith("Andel kommuner (%) som valt respektive alternativ")
     assert "n = 202" in chart.caption
+
+
+def yes_table() -> AppendixTable:
+    return AppendixTable(
+        code="13",
+        text="Finns det rutiner?",
+        columns=["Samverkan", "Utskrivning", "Uppföljning"],
+        rows=[
+            ("Riket", ["11/18", "15/18", "4/17"]),
+            ("Stockholm", ["Ja", "Ja", "Nej"]),
+        ],
+    )
+
+
+def test_a_table_of_yes_columns_is_drawn_as_the_ja_count_per_item_sorted():
+    chart = yes_count_chart(yes_table(), "f13")
+
+    assert chart is not None
+    assert chart.caption == (
+        "Antal regioner som svarat ”Ja”, fråga 13, av 17–18 regioner som besvarat frågan"
+    )
+    assert chart.alt.endswith("Utskrivning: 15; Samverkan: 11; Uppföljning: 4.")
+    assert ">15<" in chart.svg
+
+
+def test_the_results_page_and_the_pdf_draw_the_same_figure_for_each_kind_of_table():
+    numeric = AppendixTable(
+        code="35",
+        text="Andel",
+        columns=[""],
+        rows=[("Riket", ["60 %"]), ("Stockholm", ["59 %"]), ("Uppsala", ["61 %"])],
+    )
+    one_yes_column = AppendixTable(
+        code="2", text="Ja?", columns=[""], rows=[("Riket", ["2/3"])]
+    )
+
+    assert (
+        appendix_figure(yes_table(), "a").alt == yes_count_chart(yes_table(), "a").alt
+    )
+    assert appendix_figure(numeric, "b").alt == appendix_chart(numeric, "b").alt
+    assert appendix_figure(one_yes_column, "c") is None
