@@ -199,3 +199,20 @@ def share_tables(*, run: AggregationRun) -> list[ShareTable]:
     """The run's share tables, units named (4 queries)."""
     texts = dict(run.questionnaire.questions.values_list("code", "text"))
     return _share_tables(list(run.share_rows.order_by("position")), texts, unit_names())
+
+
+def ticked_share_grid(
+    tables: list[ShareTable],
+) -> tuple[list[str], list[tuple[str, str, list[ShareRow | None]]]]:
+    """A multiple choice's share tables (one per alternative, option "Ja") as one grid:
+    the alternatives as columns, the units (level, name) as rows in first-seen order."""
+    order: list[tuple[str, str]] = []
+    by_unit: dict[tuple[str, str], list[ShareRow | None]] = {}
+    for index, table in enumerate(tables):
+        for level, name, cells in table.rows:
+            key = (level, name)
+            if key not in by_unit:
+                order.append(key)
+                by_unit[key] = [None] * len(tables)
+            by_unit[key][index] = cells[0] if cells else None
+    return [t.item for t in tables], [(*key, by_unit[key]) for key in order]

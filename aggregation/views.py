@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -24,27 +23,13 @@ from aggregation.services import (
     aggregation_statuses,
 )
 from surveys.models import Questionnaire
-
-
-def _require_staff(request: HttpRequest) -> None:
-    if not request.user.is_staff:
-        raise PermissionDenied
-
-
-def _get_questionnaire_for_staff(
-    request: HttpRequest, questionnaire_pk: int
-) -> Questionnaire:
-    """The questionnaire for national staff; 403 for everyone else."""
-    _require_staff(request)
-    return get_object_or_404(
-        Questionnaire.objects.select_related("cycle"), pk=questionnaire_pk
-    )
+from surveys.permissions import get_questionnaire_for_staff, require_staff
 
 
 @login_required
 def runs(request: HttpRequest) -> HttpResponse:
     """Every current questionnaire with its results: when, from what, stale or not."""
-    _require_staff(request)
+    require_staff(request.user)
     questionnaires = list(
         Questionnaire.objects.filter(is_current=True)
         .select_related("cycle")
@@ -65,7 +50,7 @@ def runs(request: HttpRequest) -> HttpResponse:
 @login_required
 def run_request(request: HttpRequest, questionnaire_pk: int) -> HttpResponse:
     """Staff ask for a questionnaire's tables to be computed now."""
-    questionnaire = _get_questionnaire_for_staff(request, questionnaire_pk)
+    questionnaire = get_questionnaire_for_staff(request.user, questionnaire_pk)
     aggregation_request(questionnaire=questionnaire, reason=STAFF, by=request.user)
     messages.success(
         request,
@@ -81,7 +66,7 @@ def run_request(request: HttpRequest, questionnaire_pk: int) -> HttpResponse:
 @login_required
 def tables(request: HttpRequest, questionnaire_pk: int) -> HttpResponse:
     """The stored tables of a questionnaire's current run, with a banner if stale."""
-    questionnaire = _get_questionnaire_for_staff(request, questionnaire_pk)
+    questionnaire = get_questionnaire_for_staff(request.user, questionnaire_pk)
     status = aggregation_status(questionnaire=questionnaire)
     appendix: list[AppendixTable] = []
     shares: list[ShareTable] = []

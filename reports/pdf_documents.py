@@ -22,6 +22,7 @@ from aggregation.selectors import (
     ShareTable,
     appendix_tables,
     share_tables,
+    ticked_share_grid,
 )
 from regions.models import Organisation
 from reports.charts import Chart
@@ -358,16 +359,7 @@ def _share_grid(
     if groups_of == "options":
         table = tables[0]
         return list(table.options), list(table.rows)
-    order: list[tuple[str, str]] = []
-    by_unit: dict[tuple[str, str], list[ShareRow | None]] = {}
-    for index, table in enumerate(tables):
-        for level, name, cells in table.rows:
-            key = (level, name)
-            if key not in by_unit:
-                order.append(key)
-                by_unit[key] = [None] * len(tables)
-            by_unit[key][index] = cells[0] if cells else None
-    return [t.item for t in tables], [(lvl, n, by_unit[(lvl, n)]) for lvl, n in order]
+    return ticked_share_grid(list(tables))
 
 
 def _share_parts(

@@ -26,6 +26,7 @@ from aggregation.selectors import (
     ShareTable,
     appendix_tables,
     share_tables,
+    ticked_share_grid,
 )
 from regions.models import County, Organisation
 from reports.charts import Chart
@@ -340,27 +341,13 @@ def _share_groups(tables: list[ShareTable]) -> list[ShareGroup]:
     for group in groups:
         if group.ticked:
             group.item = ""
-            group.columns, group.rows = _ticked_grid(group.tables)
+            group.columns, group.rows = ticked_share_grid(group.tables)
         else:
             group.columns, group.rows = (
                 list(group.tables[0].options),
                 list(group.tables[0].rows),
             )
     return groups
-
-
-def _ticked_grid(tables: list[ShareTable]) -> tuple[list[str], list[ShareLine]]:
-    """A multiple choice's tables as one: units as rows, alternatives as columns."""
-    order: list[tuple[str, str]] = []
-    by_unit: dict[tuple[str, str], list[ShareRow | None]] = {}
-    for index, table in enumerate(tables):
-        for level, name, cells in table.rows:
-            key = (level, name)
-            if key not in by_unit:
-                order.append(key)
-                by_unit[key] = [None] * len(tables)
-            by_unit[key][index] = cells[0] if cells else None
-    return [t.item for t in tables], [(*key, by_unit[key]) for key in order]
 
 
 def _row_codes(run: AggregationRun) -> dict[tuple[str, str], str]:

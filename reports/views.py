@@ -25,7 +25,12 @@ from reports import pdf_documents, selectors, services
 from reports.documents import DOCUMENTS, FORMATS, document_filename
 from reports.models import ExportJob
 from surveys.models import Questionnaire
-from surveys.permissions import get_response_for_user, membership_of
+from surveys.permissions import (
+    get_questionnaire_for_staff,
+    get_response_for_user,
+    membership_of,
+    require_staff,
+)
 
 PDF = "application/pdf"
 # The export page lists the questionnaires of a cycle in this order.
@@ -37,23 +42,8 @@ AUDIENCE_ORDER = [
 ]
 
 
-def _require_staff(request: HttpRequest) -> None:
-    if not request.user.is_staff:
-        raise PermissionDenied
-
-
-def _get_questionnaire_for_staff(
-    request: HttpRequest, questionnaire_pk: int
-) -> Questionnaire:
-    """The questionnaire for national staff; 403 for everyone else."""
-    _require_staff(request)
-    return get_object_or_404(
-        Questionnaire.objects.select_related("cycle"), pk=questionnaire_pk
-    )
-
-
 def _get_job_for_staff(request: HttpRequest, pk: int) -> ExportJob:
-    _require_staff(request)
+    require_staff(request.user)
     job = selectors.export_job_get(pk=pk)
     if job is None:
         raise Http404("No such export")
@@ -72,7 +62,7 @@ def _pdf_response(data: bytes, filename: str) -> HttpResponse:
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     """Reports and exports: per current questionnaire, start an export, see the jobs."""
-    _require_staff(request)
+    require_staff(request.user)
     questionnaires = sorted(
         Questionnaire.objects.filter(is_current=True).select_related("cycle"),
         key=lambda q: (-q.cycle.year, AUDIENCE_ORDER.index(q.audience)),
@@ -93,7 +83,7 @@ def index(request: HttpRequest) -> HttpResponse:
 @login_required
 def export_start(request: HttpRequest, questionnaire_pk: int) -> HttpResponse:
     """Staff start an export; the document is built in the background."""
-    questionnaire = _get_questionnaire_for_staff(request, questionnaire_pk)
+    questionnaire = get_questionnaire_for_staff(request.user, questionnaire_pk)
     document = request.POST.get("document", "")
     organisation = None
     region = request.POST.get("region", "")
@@ -176,7 +166,7 @@ def _content_type(job: ExportJob) -> str:
 @login_required
 def results(request: HttpRequest, questionnaire_pk: int) -> HttpResponse:
     """The stored tables and charts of a questionnaire, filtered, with warnings."""
-    questionnaire = _get_questionnaire_for_staff(request, questionnaire_pk)
+    questionnaire = get_questionnaire_for_staff(request.user, questionnaire_pk)
     status = aggregation_status(questionnaire=questionnaire)
     view = None
     if status.current is not None:
@@ -212,7 +202,7 @@ def results_chart(
     request: HttpRequest, questionnaire_pk: int, run_pk: int, kind: str, key: str
 ) -> HttpResponse:
     """One chart of the results page as an HTML fragment (loaded by the page's script)."""
-    questionnaire = _get_questionnaire_for_staff(request, questionnaire_pk)
+    questionnaire = get_questionnaire_for_staff(request.user, questionnaire_pk)
     run = get_object_or_404(
         AggregationRun,
         pk=run_pk,

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from regions.models import Organisation
-from surveys.models import Membership, Response
+from surveys.models import Membership, Questionnaire, Response
 
 
 def membership_of(user: AbstractBaseUser | AnonymousUser) -> Membership | None:
@@ -67,3 +69,17 @@ def is_entering_on_behalf(
         and membership.is_coordinator
         and organisation.rss_id == membership.organisation_id
     )
+
+
+def require_staff(user: AbstractBaseUser | AnonymousUser) -> None:
+    """National staff only: PermissionDenied (403) for everyone else."""
+    if not user.is_staff:
+        raise PermissionDenied
+
+
+def get_questionnaire_for_staff(
+    user: AbstractBaseUser | AnonymousUser, pk: int
+) -> Questionnaire:
+    """The questionnaire (with its cycle) for national staff; 403 for everyone else."""
+    require_staff(user)
+    return get_object_or_404(Questionnaire.objects.select_related("cycle"), pk=pk)

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from regions.models import County, Organisation
 from surveys.models import ContactPerson, Questionnaire
-from surveys.permissions import membership_of
+from surveys.permissions import membership_of, require_staff
 from surveys.selectors_fieldwork import (
     contacts_of,
     fieldwork_filter,
@@ -35,11 +35,6 @@ from surveys.services.fieldwork import (
 )
 
 # --- Permission helpers ----------------------------------------------------------------
-
-
-def _require_staff(request: HttpRequest) -> None:
-    if not request.user.is_staff:
-        raise PermissionDenied
 
 
 def _get_contacts_organisation_for_user(
@@ -247,7 +242,7 @@ def contact_delete(request: HttpRequest, org_code: str, pk: int) -> HttpResponse
 @login_required
 def staff_fieldwork(request: HttpRequest) -> HttpResponse:
     """Staff: the current questionnaires with invitations and reminder dates."""
-    _require_staff(request)
+    require_staff(request.user)
     return render(
         request,
         "surveys/fieldwork/staff_index.html",
@@ -258,7 +253,7 @@ def staff_fieldwork(request: HttpRequest) -> HttpResponse:
 @login_required
 def staff_invitations(request: HttpRequest, pk: int) -> HttpResponse:
     """Staff: invite organisations of a questionnaire's audience; their e-mails, deadlines."""
-    _require_staff(request)
+    require_staff(request.user)
     questionnaire = get_object_or_404(
         Questionnaire.objects.select_related("cycle"), pk=pk
     )
@@ -294,7 +289,7 @@ def staff_invitations(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def staff_extend(request: HttpRequest, pk: int, org_code: str) -> HttpResponse:
     """Staff: give one organisation a later deadline (with a reason)."""
-    _require_staff(request)
+    require_staff(request.user)
     questionnaire = get_object_or_404(Questionnaire, pk=pk)
     organisation = get_object_or_404(Organisation, code=org_code)
     form = ExtendForm(request.POST)

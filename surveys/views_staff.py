@@ -9,7 +9,7 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -17,16 +17,12 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from surveys.models import Questionnaire
+from surveys.permissions import require_staff
 from surveys.services.imports import ImportReport, responses_import
 
 # What the import accepts: text files; an Excel workbook is a zip archive.
 UPLOAD_SUFFIXES = (".csv", ".txt")
 ZIP_MAGIC = b"PK\x03\x04"
-
-
-def _require_staff(request: HttpRequest) -> None:
-    if not request.user.is_staff:
-        raise PermissionDenied
 
 
 class QuestionnaireChoiceField(forms.ModelChoiceField):
@@ -91,7 +87,7 @@ class ImportUploadForm(forms.Form):
 @login_required
 def import_upload(request: HttpRequest) -> HttpResponse:
     """Staff upload a CSV file of answers; show every error, or the import's report."""
-    _require_staff(request)
+    require_staff(request.user)
     report: ImportReport | None = None
     errors: list[str] = []
     if request.method == "POST":

@@ -14,7 +14,7 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
@@ -33,7 +33,12 @@ from surveys.models import (
     Response,
     ResponseEvent,
 )
-from surveys.permissions import get_response_for_user, membership_of
+from surveys.permissions import (
+    get_questionnaire_for_staff,
+    get_response_for_user,
+    membership_of,
+    require_staff,
+)
 from surveys.services import cycles, transitions
 
 AUDIT_PAGE_SIZE = 50
@@ -49,16 +54,6 @@ STATUS_LABELS = {
     rates.DRAFT: gettext_lazy("Draft"),
     rates.SUBMITTED: gettext_lazy("Submitted"),
 }
-
-
-def _require_staff(request: HttpRequest) -> None:
-    if not request.user.is_staff:
-        raise PermissionDenied
-
-
-def _get_questionnaire_for_staff(request: HttpRequest, pk: int) -> Questionnaire:
-    _require_staff(request)
-    return get_object_or_404(Questionnaire.objects.select_related("cycle"), pk=pk)
 
 
 def _get_area_for_user(request: HttpRequest, code: str) -> Organisation:
@@ -249,7 +244,7 @@ class ExtraQuestionForm(_PostForm):
 @login_required
 def cycle_list(request: HttpRequest) -> HttpResponse:
     """Staff: every cycle with its current questionnaires and their response rates."""
-    _require_staff(request)
+    require_staff(request.user)
     cycle_rows = list(Cycle.objects.order_by("-year"))
     questionnaires = list(
         Questionnaire.objects.filter(is_current=True)
@@ -279,7 +274,7 @@ def cycle_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def cycle_copy(request: HttpRequest) -> HttpResponse:
     """Staff: create the next cycle as a copy of an earlier one."""
-    _require_staff(request)
+    require_staff(request.user)
     years = list(Cycle.objects.order_by("-year").values_list("year", flat=True))
     if request.method == "POST":
         form = CycleCopyForm(request.POST, years=years)
@@ -314,7 +309,7 @@ def cycle_copy(request: HttpRequest) -> HttpResponse:
 @login_required
 def questionnaire_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Staff: change a questionnaire's title, introduction and dates before any response."""
-    questionnaire = _get_questionnaire_for_staff(request, pk)
+    questionnaire = get_questionnaire_for_staff(request.user, pk)
     responses = questionnaire.responses.count()
     initial = {
         "title": questionnaire.title,
@@ -433,7 +428,7 @@ def _rates_page(
 @login_required
 def questionnaire_rates(request: HttpRequest, pk: int) -> HttpResponse:
     """Staff: invited, started, submitted and rate, per county and RSS, and the list."""
-    questionnaire = _get_questionnaire_for_staff(request, pk)
+    questionnaire = get_questionnaire_for_staff(request.user, pk)
     frame = rates.rates_frame(questionnaires=[questionnaire])
     events = list(questionnaire.events.select_related("by")[:20])
     return _rates_page(
@@ -485,7 +480,7 @@ def area_rates(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 def questionnaire_lock(request: HttpRequest, pk: int) -> HttpResponse:
     """Staff: lock the questionnaire for the final aggregation."""
-    questionnaire = _get_questionnaire_for_staff(request, pk)
+    questionnaire = get_questionnaire_for_staff(request.user, pk)
     try:
         transitions.questionnaire_lock(questionnaire=questionnaire, by=request.user)
     except ValidationError as exc:
@@ -503,7 +498,7 @@ def questionnaire_lock(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def questionnaire_unlock(request: HttpRequest, pk: int) -> HttpResponse:
     """Staff: unlock the questionnaire again."""
-    questionnaire = _get_questionnaire_for_staff(request, pk)
+    questionnaire = get_questionnaire_for_staff(request.user, pk)
     form = UnlockForm(request.POST)
     form.is_valid()
     try:
@@ -524,7 +519,7 @@ def questionnaire_unlock(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def response_reopen(request: HttpRequest, pk: int) -> HttpResponse:
     """Staff: put a submitted response back to draft, with a reason."""
-    _require_staff(request)
+    require_staff(request.user)
     response = get_response_for_user(request.user, pk)
     if request.method == "POST":
         form = ReopenForm(request.POST)
@@ -647,7 +642,7 @@ def response_audit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def extra_question_create(request: HttpRequest) -> HttpResponse:
     """Staff: send one extra question to chosen municipalities as its own questionnaire."""
-    _require_staff(request)
+    require_staff(request.user)
     if request.method == "POST":
         form = ExtraQuestionForm(request.POST)
         if form.is_valid():

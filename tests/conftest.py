@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import datetime
+import os
+import sqlite3
+from collections.abc import Iterator
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
+from django.db import connection, connections
 
 from regions.models import Organisation
 from regions.services import reference_data_load
@@ -121,3 +126,28 @@ def other_rss_coordinator(national_frame):
 def staff(db):
     """National staff: sees everything."""
     return UserFactory(username="staff@socialstyrelsen.se", is_staff=True)
+
+
+@pytest.fixture
+def worker_database_url(tmp_path) -> Iterator[str]:
+    """The DATABASE_URL of the test database as another process reaches it."""
+    if connection.vendor != "sqlite":
+        name = connection.settings_dict["NAME"]
+        parts = urlsplit(os.environ["DATABASE_URL"])
+        yield urlunsplit(parts._replace(path=f"/{name}"))
+        return
+    # SQLite: the test database lives in this process's memory; give both processes a
+    # file with the same schema for the duration of the test.
+    path = tmp_path / "worker.sqlite3"
+    memory = connections["default"]
+    memory.ensure_connection()
+    target = sqlite3.connect(path)
+    memory.connection.backup(target)
+    target.close()
+    on_file = memory.__class__({**memory.settings_dict, "NAME": str(path)}, "default")
+    connections["default"] = on_file
+    try:
+        yield f"sqlite:///{path}"
+    finally:
+        on_file.close()
+        connections["default"] = memory

@@ -10,18 +10,15 @@ users of the same Redis database never take each other's tasks.
 from __future__ import annotations
 
 import os
-import sqlite3
 import subprocess
 import sys
 import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from django.conf import settings as django_settings
-from django.db import connection, connections
 
 from aggregation.models import AggregationRun, AppendixCell
 from regions.models import Organisation
@@ -35,6 +32,8 @@ IN_CI = os.environ.get("CI") == "true"
 
 pytestmark = [
     pytest.mark.celery_worker,
+    # The worker process reaches the test database through this URL.
+    pytest.mark.usefixtures("worker_database_url"),
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(
         not REDIS_URL and not IN_CI,
@@ -53,31 +52,6 @@ app.worker_main(["worker", "--pool=solo", "--concurrency=1", "-Q", sys.argv[1],
                  "--without-heartbeat", "-n", "test-" + sys.argv[1] + "@%h"])
 """
 WAIT_SECONDS = 60
-
-
-@pytest.fixture(autouse=True)
-def worker_database_url(tmp_path) -> Iterator[str]:
-    """The DATABASE_URL of the test database as another process reaches it."""
-    if connection.vendor != "sqlite":
-        name = connection.settings_dict["NAME"]
-        parts = urlsplit(os.environ["DATABASE_URL"])
-        yield urlunsplit(parts._replace(path=f"/{name}"))
-        return
-    # SQLite: the test database lives in this process's memory; give both processes a
-    # file with the same schema for the duration of the test.
-    path = tmp_path / "worker.sqlite3"
-    memory = connections["default"]
-    memory.ensure_connection()
-    target = sqlite3.connect(path)
-    memory.connection.backup(target)
-    target.close()
-    on_file = memory.__class__({**memory.settings_dict, "NAME": str(path)}, "default")
-    connections["default"] = on_file
-    try:
-        yield f"sqlite:///{path}"
-    finally:
-        on_file.close()
-        connections["default"] = memory
 
 
 @pytest.fixture

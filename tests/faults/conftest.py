@@ -9,18 +9,15 @@ from __future__ import annotations
 
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from django.conf import settings as django_settings
-from django.db import connection, connections
 
 from config import celery_app
 
@@ -118,29 +115,6 @@ def queue() -> Iterator[str]:
             client.hdel("unacked", tag)
             client.zrem("unacked_index", tag)
     client.close()
-
-
-@pytest.fixture
-def worker_database_url(tmp_path) -> Iterator[str]:
-    """The DATABASE_URL of the test database as another process reaches it."""
-    if connection.vendor != "sqlite":
-        name = connection.settings_dict["NAME"]
-        parts = urlsplit(os.environ["DATABASE_URL"])
-        yield urlunsplit(parts._replace(path=f"/{name}"))
-        return
-    path = tmp_path / "worker.sqlite3"
-    memory = connections["default"]
-    memory.ensure_connection()
-    target = sqlite3.connect(path)
-    memory.connection.backup(target)
-    target.close()
-    on_file = memory.__class__({**memory.settings_dict, "NAME": str(path)}, "default")
-    connections["default"] = on_file
-    try:
-        yield f"sqlite:///{path}"
-    finally:
-        on_file.close()
-        connections["default"] = memory
 
 
 @pytest.fixture

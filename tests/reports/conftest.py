@@ -21,8 +21,9 @@ def submit(questionnaire, code, by, overrides=None):
 
 
 @pytest.fixture
-def region_results(cycle_2024, staff):
-    """Stockholm, Uppsala and Norrbotten submitted the region questionnaire; its run."""
+def region_answered(cycle_2024, staff):
+    """Stockholm, Uppsala and Norrbotten submitted the region questionnaire (no results
+    computed yet); the questionnaire."""
     region = cycle_2024["region"]
     submit(
         region,
@@ -42,4 +43,10 @@ def region_results(cycle_2024, staff):
         staff,
         {("2", ""): Value(text="Nej"), ("35", ""): Value(cannot_estimate=True)},
     )
-    return aggregation_fresh_run(questionnaire=region)
+    return region
+
+
+@pytest.fixture
+def region_results(region_answered):
+    """The computed results (the current run) of region_answered."""
+    return aggregation_fresh_run(questionnaire=region_answered)

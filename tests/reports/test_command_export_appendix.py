@@ -8,22 +8,10 @@ from django.core.management.base import CommandError
 from pypdf import PdfReader
 
 from aggregation.models import AggregationRun
-from regions.models import Organisation
 from reports.management.commands.export_appendix import Command
-from surveys.answers import Value
-from surveys.services import response_get_or_create, response_submit
 from tests.factories import CycleFactory
-from tests.surveys.helpers import fill_response
 
 pytestmark = pytest.mark.django_db
-
-
-def submit(questionnaire, code, by, overrides=None):
-    response = response_get_or_create(
-        questionnaire=questionnaire, organisation=Organisation.objects.get(code=code)
-    )
-    filled = fill_response(response, by=by, overrides=overrides)
-    return response_submit(response=filled, by=by, version=filled.version)
 
 
 def export(*args, **options):
@@ -33,28 +21,9 @@ def export(*args, **options):
 
 
 @pytest.fixture
-def answered(cycle_2024, staff):
+def answered(region_answered):
     """Three regions submitted; the rest did not answer."""
-    region = cycle_2024["region"]
-    submit(
-        region,
-        "01",
-        staff,
-        {("2", ""): Value(text="Ja"), ("35", ""): Value(number=59)},
-    )
-    submit(
-        region,
-        "03",
-        staff,
-        {("2", ""): Value(text="Ja"), ("35", ""): Value(number=60)},
-    )
-    submit(
-        region,
-        "25",
-        staff,
-        {("2", ""): Value(text="Nej"), ("35", ""): Value(cannot_estimate=True)},
-    )
-    return region
+    return region_answered
 
 
 def test_writes_the_appendix_as_a_long_csv_with_values_as_published(answered, tmp_path):

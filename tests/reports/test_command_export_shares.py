@@ -7,23 +7,13 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from pypdf import PdfReader
 
-from regions.models import Organisation
 from reports.management.commands.export_shares import Command
 from surveys.answers import Value
-from surveys.services import response_get_or_create, response_submit
-from tests.surveys.helpers import fill_response
+from tests.reports.conftest import submit
 
 pytestmark = pytest.mark.django_db
 
 HEADER = "question,item,option,level,unit,count,denominator,percent"
-
-
-def submit(questionnaire, code, by, overrides=None):
-    response = response_get_or_create(
-        questionnaire=questionnaire, organisation=Organisation.objects.get(code=code)
-    )
-    filled = fill_response(response, by=by, overrides=overrides)
-    return response_submit(response=filled, by=by, version=filled.version)
 
 
 def export(**options):
