@@ -8,6 +8,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 
 from regions.models import Organisation
 from surveys.answers import Value, missing_items, visible_questions
+from surveys.frames import frame_size
 from surveys.models import Participation, Question, Questionnaire, Response, Section
 
 
@@ -114,13 +115,9 @@ def questionnaire_overview() -> list[dict]:
         )
         .order_by("-cycle__year", "audience")
     ):
-        # The invited organisations; while nobody is invited, the whole audience
-        # (the same frame as surveys.rates).
-        invited = questionnaire.invited_only and questionnaire.participations.count()
-        frame = invited or (
-            Organisation.objects.filter(kind=questionnaire.organisation_kind).count()
+        rows.append(
+            {"questionnaire": questionnaire, "frame": frame_size(questionnaire)}
         )
-        rows.append({"questionnaire": questionnaire, "frame": frame})
     return rows
 
 

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from surveys import quality, selectors, services
 from surveys.answers import visible_questions
 from surveys.forms import InvitationAcceptForm, SectionForm
+from surveys.frames import questionnaire_is_for
 from surveys.models import AnswerChange, Questionnaire, QuestionType, Response
 from surveys.permissions import (
     get_response_for_user,
@@ -69,12 +70,7 @@ def response_start(
     questionnaire = get_object_or_404(
         Questionnaire.objects.filter(is_current=True), pk=questionnaire_pk
     )
-    invited = questionnaire.participations.all()
-    if (
-        questionnaire.invited_only
-        and invited.exists()
-        and not invited.filter(organisation=organisation).exists()
-    ):
+    if not questionnaire_is_for(questionnaire, organisation):
         # Sent to a chosen set (e.g. an extra question): others may not start it.
         raise Http404("Not invited")
     try:
