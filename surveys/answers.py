@@ -36,21 +36,73 @@ class AnswerError(ValueError):
     """An answer that does not fit its question; the message says why, in Swedish."""
 
 
+# Bounds that apply when a question's definition names none. 10^12 fits every real
+# count (Sweden's population is 10^7, kronor in a budget 10^11) and the database's
+# bigint; 10 000 characters fit an XLSX cell (32 767) and any real free-text answer.
+DEFAULT_MAX_NUMBER = 10**12
+DEFAULT_MAX_TEXT_LENGTH = 10_000
+# Counts of persons or of municipalities are never negative.
+NON_NEGATIVE_TYPES = (QuestionType.COUNT, QuestionType.COUNT_PER_OPTION)
+# Control characters (C0 but tab, line feed and carriage return; DEL; C1): they break
+# PostgreSQL (NUL), the XLSX and PDF exports, and are never part of a real answer.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Longer than any number within the bounds, written with thousands separators.
+_MAX_NUMBER_TEXT = 40
+
+
+def control_character_problem(text: str) -> str | None:
+    """Why the text cannot be stored (a control character, where), or None."""
+    match = _CONTROL.search(text)
+    if match is None:
+        return None
+    code = ord(match.group())
+    name = "NUL" if code == 0 else f"U+{code:04X}"
+    return (
+        f"texten innehåller ett otillåtet styrtecken ({name}) vid tecken "
+        f"{match.start() + 1}; ta bort det och försök igen"
+    )
+
+
+def number_limits(question: Question) -> tuple[int, int]:
+    """The smallest and largest number the question accepts (definition, else defaults)."""
+    limits = question.validation or {}
+    low_default = 0 if question.type in NON_NEGATIVE_TYPES else -DEFAULT_MAX_NUMBER
+    low = limits.get("min", low_default)
+    high = limits.get("max", DEFAULT_MAX_NUMBER)
+    return max(low, -DEFAULT_MAX_NUMBER), min(high, DEFAULT_MAX_NUMBER)
+
+
+def max_text_length(question: Question) -> int:
+    """The longest free-text answer the question accepts (definition, else default)."""
+    limits = question.validation or {}
+    return min(limits.get("max_length", DEFAULT_MAX_TEXT_LENGTH), DEFAULT_MAX_TEXT_LENGTH)
+
+
 def _parse_whole_number(raw: str, *, percent: bool) -> int:
     cleaned = _SPACES.sub("", raw)
     if percent and cleaned.endswith("%"):
         cleaned = cleaned[:-1]
-    if not re.fullmatch(r"-?\d+", cleaned):
-        raise AnswerError(f"”{raw}” är inte ett heltal")
+    # ASCII digits only: int() also reads Arabic-Indic and other Unicode digits.
+    if not re.fullmatch(r"-?[0-9]+", cleaned):
+        raise AnswerError(f"”{_shorten(raw)}” är inte ett heltal")
+    if len(cleaned.lstrip("-").lstrip("0")) > _MAX_NUMBER_TEXT:
+        raise AnswerError(f"talet ”{_shorten(raw)}” är för stort")
     return int(cleaned)
 
 
+def _shorten(raw: str, length: int = 40) -> str:
+    return raw if len(raw) <= length else raw[: length - 1] + "…"
+
+
 def parse_written(question: Question, item: str, raw: str) -> Value | None:
-    """Parse an answer as a person writes it (import files); None means unanswered.
+    """Parse an answer as a person writes it (web form, import files); None: unanswered.
 
     Raises AnswerError with the reason when the text does not fit the question.
     """
     raw = (raw or "").strip()
+    problem = control_character_problem(raw)
+    if problem:
+        raise AnswerError(problem)
     qtype = question.type
     if qtype == QuestionType.MULTIPLE_CHOICE:
         if raw == TICKED:
@@ -58,7 +110,8 @@ def parse_written(question: Question, item: str, raw: str) -> Value | None:
         if raw in ("", ".", "Nej"):
             return Value(text="")
         raise AnswerError(
-            f"”{raw}” är inget svar på ett flerval; skriv Ja (vald) eller . / Nej / tomt"
+            f"”{_shorten(raw)}” är inget svar på ett flerval; skriv Ja (vald) eller "
+            ". / Nej / tomt"
         )
     if raw == "":
         return None
@@ -73,32 +126,76 @@ def parse_written(question: Question, item: str, raw: str) -> Value | None:
             matches = [o for o in options if o.casefold() == raw.casefold()]
             if len(matches) != 1:
                 raise AnswerError(
-                    f"”{raw}” är inget av svarsalternativen ({' / '.join(options)})"
+                    f"”{_shorten(raw)}” är inget av svarsalternativen "
+                    f"({' / '.join(options)})"
                 )
             raw = matches[0]
-        return check_limits(question, Value(text=raw))
+        return check_value(question, Value(text=raw))
     label = question.cannot_estimate_label
     if label and raw.casefold() == label.casefold():
         return Value(cannot_estimate=True)
     if question.is_numeric:
         number = _parse_whole_number(raw, percent=qtype == QuestionType.PERCENTAGE)
-        return check_limits(question, Value(number=number))
-    return check_limits(question, Value(text=raw))
+        return check_value(question, Value(number=number))
+    return check_value(question, Value(text=raw))
 
 
-def check_limits(question: Question, value: Value) -> Value:
-    """Return the value if it is within the question's limits, else raise AnswerError."""
-    limits = question.validation or {}
+def check_value(question: Question, value: Value) -> Value:
+    """Return the value if it fits the question, else raise AnswerError (Swedish).
+
+    The one rule for every way an answer gets in (web form, RSS paper path, import,
+    prefill, demo): the value's shape fits the question's type, a number lies within
+    number_limits, a text within max_text_length and without control characters.
+    """
+    qtype = question.type
+    if value.cannot_estimate:
+        if question.cannot_estimate_label is None:
+            raise AnswerError("frågan har inget alternativ ”kan inte uppskattas”")
+        if value.text or value.number is not None:
+            raise AnswerError("ange antingen ett värde eller ”kan inte uppskattas”")
+        return value
+    if question.is_numeric:
+        number = value.number
+        if value.text or number is None or isinstance(number, bool):
+            raise AnswerError("svaret ska vara ett heltal")
+        low, high = number_limits(question)
+        if number < low:
+            raise AnswerError(f"värdet {_grouped(number)} är mindre än {_grouped(low)}")
+        if number > high:
+            raise AnswerError(f"värdet {_grouped(number)} är större än {_grouped(high)}")
+        return value
     if value.number is not None:
-        if "min" in limits and value.number < limits["min"]:
-            raise AnswerError(f"värdet {value.number} är mindre än {limits['min']}")
-        if "max" in limits and value.number > limits["max"]:
-            raise AnswerError(f"värdet {value.number} är större än {limits['max']}")
-    if value.text and "max_length" in limits and len(value.text) > limits["max_length"]:
+        raise AnswerError("frågan tar inte emot ett tal")
+    if qtype == QuestionType.MULTIPLE_CHOICE:
+        if value.text not in (TICKED, ""):
+            raise AnswerError(f"ett flerval sparas som ”{TICKED}” eller tomt")
+        return value
+    if qtype in (
+        QuestionType.YES_NO,
+        QuestionType.YES_PARTLY_NO,
+        QuestionType.SINGLE_CHOICE,
+        QuestionType.MATRIX,
+    ):
+        if value.text not in question.choice_options:
+            raise AnswerError(
+                f"”{_shorten(value.text)}” är inget av svarsalternativen "
+                f"({' / '.join(question.choice_options)})"
+            )
+        return value
+    problem = control_character_problem(value.text)
+    if problem:
+        raise AnswerError(problem)
+    longest = max_text_length(question)
+    if len(value.text) > longest:
         raise AnswerError(
-            f"texten har {len(value.text)} tecken; högst {limits['max_length']} får plats"
+            f"texten har {_grouped(len(value.text))} tecken; högst {_grouped(longest)} "
+            "får plats"
         )
     return value
+
+
+def _grouped(n: int) -> str:
+    return f"{n:,}".replace(",", " ")
 
 
 def is_visible(question: Question, answers: dict[tuple[str, str], Value]) -> bool:

@@ -22,7 +22,7 @@ from regions.services import LoadReport, reference_data_load
 from surveys.answers import (
     AnswerError,
     Value,
-    check_limits,
+    check_value,
     is_visible,
     visible_questions,
 )
@@ -816,7 +816,7 @@ def _apply_trap(
         question = next((q for q in questions if q.code == key[0]), None)
         if question is not None and key in answers:
             try:
-                check_limits(question, answers[key])
+                check_value(question, answers[key])
             except AnswerError as exc:
                 raise ValidationError(
                     f"demo trap {kind} for {region}: {exc}; the questionnaire's limits "

@@ -17,7 +17,7 @@ from regions.models import Organisation
 from surveys.answers import (
     AnswerError,
     Value,
-    check_limits,
+    check_value,
     missing_items,
     visible_questions,
 )
@@ -153,6 +153,27 @@ def answers_map(response: Response) -> dict[Key, Value]:
     }
 
 
+def answers_validate(
+    *, questions: Mapping[str, Question], values: Mapping[Key, Value | None]
+) -> None:
+    """Raise ValidationError naming every value that does not fit its question.
+
+    Every write of answers passes here (response_save_answers), whichever way the
+    values came in; the rule itself is surveys.answers.check_value.
+    """
+    errors: dict[str, list[str]] = {}
+    for (code, item), value in values.items():
+        if value is None:
+            continue
+        try:
+            check_value(questions[code], value)
+        except AnswerError as exc:
+            where = f"fråga {code}" + (f", delområde ”{item}”" if item else "")
+            errors.setdefault(code, []).append(f"{where}: {exc}")
+    if errors:
+        raise ValidationError(errors)
+
+
 def _display(question: Question, value: Value | None) -> str | None:
     return None if value is None else value.display(question)
 
@@ -181,8 +202,9 @@ def response_save_answers(
 ) -> Response:
     """Save answer cells (None clears a cell) and return the response, version raised.
 
-    Refuses a save based on an older version (StaleResponseError) and any change to a
-    submitted response (ResponseLockedError), unless allow_submitted (the import).
+    Refuses a save based on an older version (StaleResponseError), any change to a
+    submitted response (ResponseLockedError), unless allow_submitted (the import), and
+    a value that does not fit its question (ValidationError by question code).
     Answers of follow-up questions whose condition no longer holds are cleared. Every
     change is written to the audit log. confirmations sets warning_confirmed of stored
     cells whose value is unchanged; a changed value is never confirmed.
@@ -203,6 +225,7 @@ def response_save_answers(
             raise PermissionDenied(
                 f"question {code!r} item {item!r} is not part of this questionnaire"
             )
+    answers_validate(questions=questions, values=values)
     existing = {
         (a.question.code, a.item): a for a in locked.answers.select_related("question")
     }
@@ -318,7 +341,7 @@ def response_check(
             if value is None:
                 continue
             try:
-                check_limits(question, value)
+                check_value(question, value)
             except AnswerError as exc:
                 problems.append(f"{item}: {exc}" if item else str(exc))
         if question.type == QuestionType.COUNT_PER_OPTION:

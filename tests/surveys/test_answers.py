@@ -1,10 +1,15 @@
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from surveys.answers import (
+    DEFAULT_MAX_NUMBER,
+    DEFAULT_MAX_TEXT_LENGTH,
     AnswerError,
     Value,
+    check_value,
     missing_items,
     parse_written,
     visible_questions,
@@ -336,3 +341,94 @@ def test_missing_items_of_free_text_with_items_and_of_count_per_option_cells():
 
     assert missing_items(text, {("kontakt", "Namn"): Value(text="Anna")}) == ["E-post"]
     assert missing_items(counts, {("S03", "Nej"): Value(number=0)}) == ["Ja"]
+
+
+# One set of rules: bounds, digits, text length and control characters
+
+
+@pytest.mark.parametrize(
+    "raw", ["100000000000000000000", "9223372036854775808", "1" * 5000]
+)
+@pytest.mark.parametrize(
+    "qtype",
+    [
+        QuestionType.COUNT,
+        QuestionType.INTEGER,
+        QuestionType.PERCENTAGE,
+        QuestionType.COUNT_PER_OPTION,
+    ],
+)
+def test_a_number_beyond_the_default_bound_is_refused(qtype, raw):
+    with pytest.raises(AnswerError, match="större än 1 000 000 000 000|för stort"):
+        parse_written(question(qtype), "", raw)
+
+
+def test_the_default_bound_itself_is_accepted():
+    assert parse_written(question(QuestionType.COUNT), "", "1 000 000 000 000") == (
+        Value(number=DEFAULT_MAX_NUMBER)
+    )
+
+
+def test_a_definitions_max_replaces_the_default_bound():
+    q = question(QuestionType.INTEGER, validation={"max": 5})
+
+    with pytest.raises(AnswerError, match="större än 5"):
+        parse_written(q, "", "6")
+
+
+@pytest.mark.parametrize(
+    ("qtype", "raw", "message"),
+    [
+        (QuestionType.COUNT, "-1", "mindre än 0"),
+        (QuestionType.COUNT_PER_OPTION, "-3", "mindre än 0"),
+        (QuestionType.INTEGER, "-9223372036854775809", "mindre än -1 000 000 000 000"),
+    ],
+)
+def test_a_negative_number_beyond_the_lower_bound_is_refused(qtype, raw, message):
+    with pytest.raises(AnswerError, match=message):
+        parse_written(question(qtype), "", raw)
+
+
+@pytest.mark.parametrize("raw", ["٣٣", "３３", "१२", "3٣"])
+def test_unicode_digits_are_not_numbers(raw):
+    with pytest.raises(AnswerError, match="inte ett heltal"):
+        parse_written(question(QuestionType.COUNT), "", raw)
+
+
+def test_free_text_without_a_definition_limit_is_held_to_the_default():
+    q = question(QuestionType.FREE_TEXT)
+
+    assert parse_written(q, "", "x" * DEFAULT_MAX_TEXT_LENGTH) is not None
+    with pytest.raises(AnswerError, match="högst 10 000 får plats"):
+        parse_written(q, "", "x" * (DEFAULT_MAX_TEXT_LENGTH + 1))
+
+
+@pytest.mark.parametrize(
+    ("raw", "name"),
+    [("a\x00b", "NUL"), ("a\x07b", "U+0007"), ("a\x1bb", "U+001B"), ("a\x85b", "U+0085")],
+)
+def test_control_characters_are_refused_with_a_message(raw, name):
+    with pytest.raises(AnswerError, match=re.escape(f"styrtecken ({name}) vid tecken 2")):
+        parse_written(question(QuestionType.FREE_TEXT), "", raw)
+
+
+def test_tabs_and_line_breaks_are_kept_in_free_text():
+    q = question(QuestionType.FREE_TEXT)
+
+    assert parse_written(q, "", "a\tb\r\nc") == Value(text="a\tb\r\nc")
+
+
+@pytest.mark.parametrize(
+    ("qtype", "value", "message"),
+    [
+        (QuestionType.COUNT, Value(number=10**19), "större än"),
+        (QuestionType.COUNT, Value(text="12"), "heltal"),
+        (QuestionType.YES_NO, Value(text="Kanske"), "svarsalternativen"),
+        (QuestionType.FREE_TEXT, Value(text="x\x00"), "NUL"),
+        (QuestionType.FREE_TEXT, Value(number=3), "inte emot ett tal"),
+        (QuestionType.INTEGER, Value(cannot_estimate=True), "kan inte uppskattas"),
+    ],
+)
+def test_check_value_refuses_a_stored_shape_that_does_not_fit(qtype, value, message):
+    with pytest.raises(AnswerError, match=message):
+        check_value(question(qtype), value)

@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 import time_machine
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from surveys.answers import Value
 from surveys.models import Answer, AnswerChange, QuestionType, Response
@@ -249,3 +249,28 @@ def test_a_follow_up_sent_with_a_hidden_condition_is_not_stored(response, user):
 
     assert answers_map(response) == {("29", ""): Value(text="Nej")}
     assert changes(response) == [("29", "", None, "Nej")]
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        ({("35", ""): Value(number=150)}, "fråga 35: värdet 150 är större än 100"),
+        ({("35", ""): Value(number=2**63)}, "fråga 35: värdet"),
+        ({("29", ""): Value(text="Kanske")}, "fråga 29: ”Kanske” är inget av"),
+        (
+            {("13", "Hemmet"): Value(text="Ja\x00")},
+            "fråga 13, delområde ”Hemmet”:",
+        ),
+    ],
+)
+def test_a_value_that_does_not_fit_its_question_is_refused_by_the_service(
+    response, user, values, message
+):
+    """The one service that writes answers checks every value, whatever its caller."""
+    with pytest.raises(ValidationError) as excinfo:
+        save(response, values, user)
+
+    assert any(m.startswith(message) for m in excinfo.value.messages)
+    assert not Answer.objects.filter(response=response).exists()
+    response.refresh_from_db()
+    assert response.version == 1

@@ -385,3 +385,57 @@ def test_the_count_per_option_section_counts_the_area_once(
     ) % {"n": 26}
     for question in counted:
         assert hint in text(by_id(html, f"q-{question.code}"))
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ("100000000000000000000", "större än 1 000 000 000 000"),
+        ("9223372036854775808", "större än 1 000 000 000 000"),
+        ("-5", "mindre än 0"),
+        ("٣٣", "”٣٣” är inte ett heltal"),
+    ],
+)
+def test_a_number_beyond_the_bounds_is_a_field_error_not_a_server_error(
+    respondent_client, region_response, raw, message
+):
+    position = position_of(region_response, "36")
+
+    result = respondent_client.post(
+        section_url(region_response, position),
+        {"version": region_response.version, "q_36": raw},
+    )
+
+    assert result.status_code == 400
+    assert message in text(by_id(page(result), "q-36-errors"))
+    assert not Answer.objects.filter(response=region_response).exists()
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ("x" * 40_000, "texten har 40 000 tecken; högst"),
+        ("Mobila\x1bteam", "styrtecken (U+001B)"),
+    ],
+)
+def test_free_text_too_long_or_with_control_characters_is_a_field_error(
+    respondent_client, region_response, raw, message
+):
+    question = (
+        region_response.questionnaire.questions.filter(
+            type=QuestionType.FREE_TEXT, show_if__isnull=True, items=[]
+        )
+        .order_by("position")
+        .first()
+    )
+    position = question.section.position
+
+    result = respondent_client.post(
+        section_url(region_response, position),
+        {"version": region_response.version, f"q_{question.code}": raw},
+    )
+
+    assert result.status_code == 400
+    errors = text(by_id(page(result), f"q-{question.code}-errors"))
+    assert message in errors
+    assert not Answer.objects.filter(response=region_response).exists()
