@@ -75,7 +75,9 @@ def number_limits(question: Question) -> tuple[int, int]:
 def max_text_length(question: Question) -> int:
     """The longest free-text answer the question accepts (definition, else default)."""
     limits = question.validation or {}
-    return min(limits.get("max_length", DEFAULT_MAX_TEXT_LENGTH), DEFAULT_MAX_TEXT_LENGTH)
+    return min(
+        limits.get("max_length", DEFAULT_MAX_TEXT_LENGTH), DEFAULT_MAX_TEXT_LENGTH
+    )
 
 
 def _parse_whole_number(raw: str, *, percent: bool) -> int:
@@ -162,7 +164,9 @@ def check_value(question: Question, value: Value) -> Value:
         if number < low:
             raise AnswerError(f"värdet {_grouped(number)} är mindre än {_grouped(low)}")
         if number > high:
-            raise AnswerError(f"värdet {_grouped(number)} är större än {_grouped(high)}")
+            raise AnswerError(
+                f"värdet {_grouped(number)} är större än {_grouped(high)}"
+            )
         return value
     if value.number is not None:
         raise AnswerError("frågan tar inte emot ett tal")
@@ -233,4 +237,15 @@ def missing_items(
         return [] if recorded else [""]
     return [
         item for item in question.answer_items if (question.code, item) not in answers
+    ]
+
+
+def required_unanswered(
+    questions: list[Question], answers: dict[tuple[str, str], Value]
+) -> list[str]:
+    """The codes of the shown required questions with an item left unanswered."""
+    return [
+        q.code
+        for q in visible_questions(questions, answers)
+        if q.required and missing_items(q, answers)
     ]

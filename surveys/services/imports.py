@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import difflib
+import hashlib
 import io
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -20,20 +21,32 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from regions.models import Organisation
-from surveys.answers import AnswerError, Value, parse_written, visible_questions
+from surveys.answers import (
+    AnswerError,
+    Value,
+    control_character_problem,
+    parse_written,
+    required_unanswered,
+    visible_questions,
+)
+from surveys.frames import questionnaire_is_for
 from surveys.models import (
     Answer,
     AnswerChange,
     Question,
     Questionnaire,
+    QuestionType,
     Response,
     ResponseEvent,
 )
 from surveys.services.responses import (
+    answers_to_write,
+    count_per_option_problems,
     response_get_or_create,
     response_save_answers,
     responses_mark_submitted,
 )
+from surveys.services.transitions import response_return_to_draft
 from surveys.signals import announce_responses_changed
 
 COLUMNS = ("organisation", "question", "item", "answer")
@@ -58,40 +71,6 @@ class ImportRow:
     question: str
     item: str
     answer: str
-
-
-@dataclass(frozen=True)
-class ImportReport:
-    """What an import wrote; `unanswered` counts questions without answer per organisation."""
-
-    questionnaire: Questionnaire
-    organisations: int
-    # Answer cells the file gave a value that are now stored.
-    answers: int
-    # Answer cells the file left empty: cleared if they had a value.
-    cleared: int
-    submitted: int
-    drafts: int
-    # Organisation code → visible questions with no answer at all after the import.
-    unanswered: dict[str, int] = field(default_factory=dict)
-    # (organisation code, question code) of follow-ups whose condition is not met:
-    # accepted in the file, but not stored, as in the web form.
-    dropped: list[tuple[str, str]] = field(default_factory=list)
-
-    @property
-    def unanswered_total(self) -> int:
-        return sum(self.unanswered.values())
-
-    def summary(self) -> str:
-        """One line for the command and the upload page, in Swedish."""
-        return (
-            f"Importerade {_number(self.organisations)} "
-            f"{'organisation' if self.organisations == 1 else 'organisationer'}, "
-            f"{_number(self.answers)} svar; "
-            f"{_number(self.unanswered_total)} "
-            f"{'fråga' if self.unanswered_total == 1 else 'frågor'} obesvarade totalt "
-            "(importen kontrolleras inte mot fullständighet)"
-        )
 
 
 def _number(n: int) -> str:
@@ -174,6 +153,14 @@ def import_rows(text: str) -> list[ImportRow]:
             errors.append(
                 f"Rad {number}: {len(fields)} kolumner, men rubrikraden har {len(header)}"
             )
+            continue
+        bad = [
+            f"Rad {number}, kolumn {name}: {problem}"
+            for name in COLUMNS
+            if (problem := control_character_problem(fields[position[name]]))
+        ]
+        if bad:
+            errors.extend(bad)
             continue
         rows.append(ImportRow(number, *(fields[position[name]] for name in COLUMNS)))
     if errors:
@@ -262,12 +249,15 @@ def import_check(
 ) -> dict[Organisation, dict[Key, tuple[int, Value | None]]]:
     """The parsed values per organisation, keyed (question, item), with their rows.
 
-    Raises ValidationError listing every bad row.
+    Raises ValidationError listing every bad row: a value that does not fit its
+    question (surveys.answers, the web form's rule) and an organisation outside the
+    questionnaire's frame (surveys.frames).
     """
     organisations = _OrganisationIndex(questionnaire.organisation_kind)
     questions = {q.code: q for q in questionnaire.questions.all()}
     errors: list[str] = []
     result: dict[Organisation, dict[Key, tuple[int, Value | None]]] = {}
+    in_frame: dict[int, bool] = {}
     for row in rows:
         problems: list[str] = []
         organisation: Organisation | None = None
@@ -277,6 +267,14 @@ def import_check(
             organisation, reason = organisations.resolve(row.organisation)
             if organisation is None:
                 problems.append(reason)
+            elif not in_frame.setdefault(
+                organisation.pk, questionnaire_is_for(questionnaire, organisation)
+            ):
+                problems.append(
+                    f"{organisation.name} ({organisation.code}) är inte bland de "
+                    f"organisationer som enkäten ”{questionnaire.title}” skickats till"
+                )
+                organisation = None
         question = questions.get(row.question)
         if not row.question:
             problems.append("fråga saknas")
@@ -325,34 +323,99 @@ def import_check(
     return result
 
 
-# Writing
+# Planning: what the file would change
 
 
-@transaction.atomic
-def responses_import(
-    *,
-    questionnaire: Questionnaire,
-    file: ImportFile,
-    by: AbstractBaseUser | None,
-    draft: bool = False,
-) -> ImportReport:
-    """Import a whole answer file into the questionnaire's responses and report on it.
+@dataclass(frozen=True)
+class PlannedChange:
+    """One answer cell the file changes: where, from what, to what (as read)."""
 
-    All or nothing: raises ValidationError listing every error and writes nothing.
-    Responses are submitted unless draft (a response already submitted stays so); the
-    completeness check of the web submit does not apply. An empty answer clears a cell;
-    cells the file does not mention keep what they had. Answers to follow-ups whose
-    condition is not met are accepted but not stored, as in the web form.
-    """
-    if questionnaire.locked_at is not None:
-        raise ValidationError(
-            f"Enkäten ”{questionnaire.title}” är låst för den slutliga sammanställningen; "
-            "inga svar kan importeras förrän den låses upp."
+    # The file's row; None for a follow-up's answer cleared because its condition no
+    # longer holds.
+    row: int | None
+    organisation: Organisation
+    question: str
+    item: str
+    old: str | None
+    new: str | None
+    # The response is submitted: the change needs the staff's confirmation.
+    submitted: bool
+
+    def describe(self) -> str:
+        """'Rad 5: Region Stockholm (01), fråga 8: ”Ja” → ”Nej”' in Swedish."""
+        where = f"fråga {self.question}" + (
+            f", delområde ”{self.item}”" if self.item else ""
         )
+        row = f"Rad {self.row}" if self.row else "Följdfråga"
+        return (
+            f"{row}: {self.organisation.name} ({self.organisation.code}), {where}: "
+            f"{_shown(self.old)} → {_shown(self.new)}"
+        )
+
+
+def _shown(value: str | None) -> str:
+    if value is None:
+        return "(inget svar)"
+    return f"”{value if len(value) <= 60 else value[:59] + '…'}”"
+
+
+@dataclass
+class OrganisationPlan:
+    """One organisation's part of a file: the values to save and what they change."""
+
+    organisation: Organisation
+    response: Response | None
+    values: dict[Key, Value | None]
+    changes: list[PlannedChange]
+    # Answers before the import, keyed (question, item).
+    before: dict[Key, Value]
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.response is not None and self.response.is_submitted
+
+
+@dataclass
+class ImportPlan:
+    """What a file would do to the questionnaire's responses; nothing is written."""
+
+    questionnaire: Questionnaire
+    organisations: list[OrganisationPlan]
+    dropped: list[tuple[str, str]]
+
+    @property
+    def changes(self) -> list[PlannedChange]:
+        return [c for plan in self.organisations for c in plan.changes]
+
+    @property
+    def submitted_changes(self) -> list[PlannedChange]:
+        return [c for c in self.changes if c.submitted]
+
+    @property
+    def digest(self) -> str:
+        """A fingerprint of the changes: a confirm imports only what the preview showed."""
+        text = "\n".join(
+            f"{c.organisation.code}\t{c.describe()}\t{c.submitted}"
+            for c in self.changes
+        )
+        return hashlib.sha256(text.encode()).hexdigest()
+
+    def preview_line(self) -> str:
+        """'N svar ändras, M av dem i inskickade svar' in Swedish."""
+        n, m = len(self.changes), len(self.submitted_changes)
+        return f"{_number(n)} svar ändras, {_number(m)} av dem i inskickade svar."
+
+
+def import_plan(*, questionnaire: Questionnaire, file: ImportFile) -> ImportPlan:
+    """Read and check a file and work out every change it makes; writes nothing.
+
+    Raises ValidationError listing every bad row, as responses_import does.
+    """
     parsed = import_check(
         questionnaire=questionnaire, rows=import_rows(import_text(file))
     )
     questions = list(questionnaire.questions.order_by("position"))
+    by_code = {q.code: q for q in questions}
     existing = {
         r.organisation_id: r
         for r in Response.objects.filter(
@@ -360,16 +423,20 @@ def responses_import(
         )
     }
     before = _answers_by_response([r.pk for r in existing.values()])
-    responses: dict[Organisation, Response] = {}
+    plans: list[OrganisationPlan] = []
     dropped: list[tuple[str, str]] = []
-    answers = cleared = 0
+    errors: list[str] = []
     for organisation, cells in parsed.items():
         response = existing.get(organisation.pk)
+        current = before.get(response.pk, {}) if response else {}
         values = {key: value for key, (_row, value) in cells.items()}
-        merged = dict(before.get(response.pk, {}) if response else {})
+        merged = dict(current)
         merged.update({k: v for k, v in values.items() if v is not None})
         for key in [k for k, v in values.items() if v is None]:
             merged.pop(key, None)
+        errors.extend(
+            _count_problems(questions, organisation, cells, merged),
+        )
         shown = {q.code for q in visible_questions(questions, merged)}
         hidden = {
             code
@@ -380,24 +447,229 @@ def responses_import(
             (organisation.code, q.code) for q in questions if q.code in hidden
         )
         values = {k: v for k, v in values.items() if k[0] in shown}
-        answers += sum(1 for v in values.values() if v is not None)
-        cleared += sum(1 for v in values.values() if v is None)
-        responses[organisation] = response_save_answers(
-            response=response
-            or response_get_or_create(
-                questionnaire=questionnaire, organisation=organisation
-            ),
-            values=values,
-            by=by,
-            version=None,
-            source=AnswerChange.Source.IMPORT,
-            allow_submitted=True,
+        final = answers_to_write(questions=questions, current=current, values=values)
+        submitted = response is not None and response.is_submitted
+        changes = [
+            PlannedChange(
+                row=cells[key][0] if key in cells else None,
+                organisation=organisation,
+                question=key[0],
+                item=key[1],
+                old=_display(by_code[key[0]], current.get(key)),
+                new=_display(by_code[key[0]], new),
+                submitted=submitted,
+            )
+            for key, new in final.items()
+            if current.get(key) != new
+        ]
+        plans.append(OrganisationPlan(organisation, response, values, changes, current))
+    if errors:
+        raise ValidationError(errors)
+    return ImportPlan(questionnaire=questionnaire, organisations=plans, dropped=dropped)
+
+
+def _display(question: Question, value: Value | None) -> str | None:
+    return None if value is None else value.display(question)
+
+
+def _count_problems(
+    questions: list[Question],
+    organisation: Organisation,
+    cells: dict[Key, tuple[int, Value | None]],
+    merged: dict[Key, Value],
+) -> list[str]:
+    """An RSS's counts as the web form's submit checks them, at the file's rows."""
+    problems = []
+    for question in questions:
+        if question.type != QuestionType.COUNT_PER_OPTION:
+            continue
+        rows = sorted(
+            row for (code, _item), (row, _v) in cells.items() if code == question.code
         )
+        if not rows:
+            continue
+        for problem in count_per_option_problems(question, organisation, merged):
+            problems.append(
+                f"Rad {rows[0]}: {organisation.name} ({organisation.code}), fråga "
+                f"{question.code}: {problem}"
+            )
+    return problems
+
+
+# Writing
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    """What an import wrote; `unanswered` counts questions without answer per organisation."""
+
+    questionnaire: Questionnaire
+    organisations: int
+    # Answer cells the file gave a value that are now stored.
+    answers: int
+    # Answer cells the file left empty: cleared if they had a value.
+    cleared: int
+    # Of the file's organisations: responses submitted and drafts after the import.
+    submitted: int
+    drafts: int
+    # Organisation code → visible questions with no answer at all after the import.
+    unanswered: dict[str, int] = field(default_factory=dict)
+    # (organisation code, question code) of follow-ups whose condition is not met:
+    # accepted in the file, but not stored, as in the web form.
+    dropped: list[tuple[str, str]] = field(default_factory=list)
+    # Responses of the file that the import left exactly as they were.
+    unchanged: int = 0
+    # Changes to submitted responses refused for want of confirmation.
+    refused: list[PlannedChange] = field(default_factory=list)
+    # Answers replaced in submitted responses (confirmed).
+    replaced: int = 0
+    # (organisation, why) of submitted responses the import put back to draft.
+    returned_to_draft: list[tuple[Organisation, str]] = field(default_factory=list)
+
+    @property
+    def unanswered_total(self) -> int:
+        return sum(self.unanswered.values())
+
+    def summary(self) -> str:
+        """One line for the command and the upload page, in Swedish."""
+        return (
+            f"Importerade {_number(self.organisations)} "
+            f"{'organisation' if self.organisations == 1 else 'organisationer'}, "
+            f"{_number(self.answers)} svar; "
+            f"{_number(self.unanswered_total)} "
+            f"{'fråga' if self.unanswered_total == 1 else 'frågor'} obesvarade totalt "
+            "(importen kontrolleras inte mot fullständighet)"
+        )
+
+    def status_line(self) -> str:
+        """The responses' status after the import, in Swedish."""
+        line = (
+            f"Inskickade: {_number(self.submitted)}, utkast: {_number(self.drafts)}, "
+            f"oförändrade: {_number(self.unchanged)}, "
+            f"avvisade rader: {_number(len(self.refused))}, "
+            f"rensade svar: {_number(self.cleared)}."
+        )
+        if self.replaced:
+            line += f" Ersatta svar i inskickade svar: {_number(self.replaced)}."
+        return line
+
+    def lines(self) -> list[str]:
+        """Every line of the report: summary, status, then each detail (Swedish)."""
+        lines = [self.summary(), self.status_line()]
+        lines.extend(
+            f"{o.name} ({o.code}) är tillbaka som utkast: {why}"
+            for o, why in self.returned_to_draft
+        )
+        if self.refused:
+            lines.append(
+                f"{_number(len(self.refused))} rader avvisades eftersom de ändrar "
+                "inskickade svar (bekräfta för att ersätta dem):"
+            )
+            lines.extend(change.describe() for change in self.refused)
+        lines.extend(
+            f"{code}: svaret på följdfråga {question} sparades inte, eftersom "
+            "villkoret för frågan inte är uppfyllt."
+            for code, question in self.dropped
+        )
+        return lines
+
+
+class ImportPreviewChanged(Exception):
+    """A confirmed import whose changes are no longer those of its preview."""
+
+    def __init__(self, plan: ImportPlan) -> None:
+        self.plan = plan
+        super().__init__(
+            "Svaren har ändrats sedan förhandsgranskningen; granska ändringarna igen."
+        )
+
+
+@transaction.atomic
+def responses_import(
+    *,
+    questionnaire: Questionnaire,
+    file: ImportFile,
+    by: AbstractBaseUser | None,
+    draft: bool = False,
+    replace_submitted: bool = False,
+    expected_digest: str | None = None,
+) -> ImportReport:
+    """Import a whole answer file into the questionnaire's responses and report on it.
+
+    All or nothing for bad rows: raises ValidationError listing every error and writes
+    nothing. A submitted response is changed only with replace_submitted; otherwise
+    its rows are refused (listed in the report) and it stays as it was. A submitted
+    response that the import changes goes back to draft (with an event saying why)
+    when draft is set or when a required question is left unanswered. Other responses
+    are submitted unless draft; the completeness check of the web submit does not
+    apply to them. An empty answer clears a cell; cells the file does not mention keep
+    what they had. Answers to follow-ups whose condition is not met are accepted but
+    not stored, as in the web form. With expected_digest (the preview's), raises
+    ImportPreviewChanged when the changes are no longer those previewed.
+    """
+    if questionnaire.locked_at is not None:
+        raise ValidationError(
+            f"Enkäten ”{questionnaire.title}” är låst för den slutliga sammanställningen; "
+            "inga svar kan importeras förrän den låses upp."
+        )
+    # The responses are locked so that the plan holds until the import has written.
+    list(
+        Response.objects.select_for_update(of=("self",))
+        .filter(questionnaire=questionnaire)
+        .values_list("pk", flat=True)
+    )
+    plan = import_plan(questionnaire=questionnaire, file=file)
+    if expected_digest is not None and plan.digest != expected_digest:
+        raise ImportPreviewChanged(plan)
+    questions = list(questionnaire.questions.order_by("position"))
+    responses: dict[Organisation, Response] = {}
+    written: list[int] = []
+    to_submit: list[int] = []
+    refused: list[PlannedChange] = []
+    returned: list[tuple[Organisation, str]] = []
+    answers = cleared = unchanged = replaced = 0
+    for part in plan.organisations:
+        organisation, response = part.organisation, part.response
+        if part.is_submitted and part.changes and not replace_submitted:
+            refused.extend(part.changes)
+            responses[organisation] = response
+            unchanged += 1
+            continue
+        answers += sum(1 for v in part.values.values() if v is not None)
+        cleared += sum(1 for v in part.values.values() if v is None)
+        if part.changes or response is None:
+            response = response_save_answers(
+                response=response
+                or response_get_or_create(
+                    questionnaire=questionnaire, organisation=organisation
+                ),
+                values=part.values,
+                by=by,
+                version=None,
+                source=AnswerChange.Source.IMPORT,
+                allow_submitted=True,
+            )
+            written.append(response.pk)
+        responses[organisation] = response
+        if part.is_submitted:
+            if not part.changes:
+                unchanged += 1
+                continue
+            replaced += len(part.changes)
+            reason = _why_back_to_draft(
+                questions, part.before, _answers_by_response([response.pk]), draft
+            )
+            if reason:
+                response_return_to_draft(response=response, by=by, reason=reason)
+                returned.append((organisation, reason))
+        elif not draft:
+            to_submit.append(response.pk)
+        elif not part.changes and response.pk not in written:
+            unchanged += 1
+    if written:
+        Response.objects.filter(pk__in=written).update(source=Response.Source.IMPORT)
+    responses_mark_submitted(responses=Response.objects.filter(pk__in=to_submit), by=by)
     ids = [r.pk for r in responses.values()]
-    imported = Response.objects.filter(pk__in=ids)
-    imported.update(source=Response.Source.IMPORT)
-    if not draft:
-        responses_mark_submitted(responses=imported, by=by)
     after = _answers_by_response(ids)
     unanswered = {}
     for organisation, response in responses.items():
@@ -406,12 +678,17 @@ def responses_import(
         unanswered[organisation.code] = sum(
             1 for q in visible_questions(questions, current) if q.code not in answered
         )
+    touched = set(written) | set(to_submit)
     ResponseEvent.objects.bulk_create(
         ResponseEvent(response_id=pk, kind=ResponseEvent.Kind.IMPORTED, by=by)
         for pk in ids
+        if pk in touched
     )
-    announce_responses_changed(questionnaire_id=questionnaire.pk, reason="import")
-    statuses = list(imported.values_list("status", flat=True))
+    if touched:
+        announce_responses_changed(questionnaire_id=questionnaire.pk, reason="import")
+    statuses = list(
+        Response.objects.filter(pk__in=ids).values_list("status", flat=True)
+    )
     submitted = statuses.count(Response.Status.SUBMITTED)
     return ImportReport(
         questionnaire=questionnaire,
@@ -421,8 +698,36 @@ def responses_import(
         submitted=submitted,
         drafts=len(statuses) - submitted,
         unanswered=unanswered,
-        dropped=dropped,
+        dropped=plan.dropped,
+        unchanged=unchanged,
+        refused=refused,
+        replaced=replaced,
+        returned_to_draft=returned,
     )
+
+
+def _why_back_to_draft(
+    questions: list[Question],
+    before: dict[Key, Value],
+    after_by_response: dict[int, dict[Key, Value]],
+    draft: bool,
+) -> str:
+    """Why a changed submitted response goes back to draft (Swedish), or '' if not."""
+    after = next(iter(after_by_response.values()), {})
+    if draft:
+        return "importen sparade ändrade svar som utkast."
+    newly = [
+        code
+        for code in required_unanswered(questions, after)
+        if code not in set(required_unanswered(questions, before))
+    ]
+    if newly:
+        return (
+            "importen lämnade obligatoriska frågor obesvarade: "
+            + ", ".join(newly)
+            + "."
+        )
+    return ""
 
 
 def _answers_by_response(ids: list[int]) -> dict[int, dict[Key, Value]]:

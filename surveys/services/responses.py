@@ -153,6 +153,29 @@ def answers_map(response: Response) -> dict[Key, Value]:
     }
 
 
+def answers_to_write(
+    *,
+    questions: list[Question],
+    current: Mapping[Key, Value],
+    values: Mapping[Key, Value | None],
+) -> dict[Key, Value | None]:
+    """The cells a save writes: the values sent, and follow-ups that lose their answers.
+
+    Follow-ups whose condition does not hold once the values are applied lose their
+    answers, sent or stored (None). The import previews its changes with this too.
+    """
+    proposed = dict(current)
+    for key, new in values.items():
+        if new is None:
+            proposed.pop(key, None)
+        else:
+            proposed[key] = new
+    shown = {q.code for q in visible_questions(questions, proposed)}
+    final = {key: new if key[0] in shown else None for key, new in values.items()}
+    final.update({key: None for key in current if key[0] not in shown})
+    return final
+
+
 def answers_validate(
     *, questions: Mapping[str, Question], values: Mapping[Key, Value | None]
 ) -> None:
@@ -277,16 +300,9 @@ def response_save_answers(
             )
         )
 
-    proposed = dict(current)
-    for key, new in values.items():
-        if new is None:
-            proposed.pop(key, None)
-        else:
-            proposed[key] = new
-    # Follow-ups whose condition does not hold lose their answers (sent or stored).
-    shown = {q.code for q in visible_questions(list(questions.values()), proposed)}
-    final = {key: new if key[0] in shown else None for key, new in values.items()}
-    final.update({key: None for key in current if key[0] not in shown})
+    final = answers_to_write(
+        questions=list(questions.values()), current=current, values=values
+    )
     for key, new in final.items():
         apply(key, new)
     for key, confirmed in (confirmations or {}).items():

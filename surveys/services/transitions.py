@@ -50,25 +50,35 @@ def response_reopen(
             _("The response of %(organisation)s to %(title)s is not submitted.")
             % {"organisation": locked.organisation, "title": locked.questionnaire.title}
         )
-    ResponseEvent.objects.create(
-        response=locked,
-        kind=ResponseEvent.Kind.REOPENED,
-        reason=reason,
-        by=by,
-        submitted_at=locked.submitted_at,
-    )
-    # A new version: a page opened before the reopening cannot save over it.
-    Response.objects.filter(pk=locked.pk).update(
-        status=Response.Status.DRAFT,
-        submitted_at=None,
-        submitted_by=None,
-        version=F("version") + 1,
-    )
+    response_return_to_draft(response=locked, by=by, reason=reason)
     locked.refresh_from_db()
     announce_responses_changed(
         questionnaire_id=locked.questionnaire_id, reason="reopen"
     )
     return locked
+
+
+def response_return_to_draft(
+    *, response: Response, by: AbstractBaseUser | None, reason: str
+) -> None:
+    """The status write of a reopening: back to draft, with an event saying why.
+
+    No checks: callers hold the row lock and decide (response_reopen, the import).
+    """
+    ResponseEvent.objects.create(
+        response=response,
+        kind=ResponseEvent.Kind.REOPENED,
+        reason=reason,
+        by=by,
+        submitted_at=response.submitted_at,
+    )
+    # A new version: a page opened before the reopening cannot save over it.
+    Response.objects.filter(pk=response.pk).update(
+        status=Response.Status.DRAFT,
+        submitted_at=None,
+        submitted_by=None,
+        version=F("version") + 1,
+    )
 
 
 @transaction.atomic

@@ -359,7 +359,7 @@ def test_missing_items_of_free_text_with_items_and_of_count_per_option_cells():
     ],
 )
 def test_a_number_beyond_the_default_bound_is_refused(qtype, raw):
-    with pytest.raises(AnswerError, match="större än 1 000 000 000 000|för stort"):
+    with pytest.raises(AnswerError, match=r"större än 1 000 000 000 000|för stort"):
         parse_written(question(qtype), "", raw)
 
 
@@ -405,10 +405,17 @@ def test_free_text_without_a_definition_limit_is_held_to_the_default():
 
 @pytest.mark.parametrize(
     ("raw", "name"),
-    [("a\x00b", "NUL"), ("a\x07b", "U+0007"), ("a\x1bb", "U+001B"), ("a\x85b", "U+0085")],
+    [
+        ("a\x00b", "NUL"),
+        ("a\x07b", "U+0007"),
+        ("a\x1bb", "U+001B"),
+        ("a\x85b", "U+0085"),
+    ],
 )
 def test_control_characters_are_refused_with_a_message(raw, name):
-    with pytest.raises(AnswerError, match=re.escape(f"styrtecken ({name}) vid tecken 2")):
+    with pytest.raises(
+        AnswerError, match=re.escape(f"styrtecken ({name}) vid tecken 2")
+    ):
         parse_written(question(QuestionType.FREE_TEXT), "", raw)
 
 

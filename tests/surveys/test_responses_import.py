@@ -13,6 +13,7 @@ from surveys.models import (
     Questionnaire,
     QuestionType,
     Response,
+    ResponseEvent,
 )
 from surveys.services import response_get_or_create, response_save_answers
 from surveys.services.imports import (
@@ -662,6 +663,7 @@ def test_reimport_of_a_corrected_file_updates_answers_and_logs_old_and_new_value
         questionnaire=region,
         file=_csv(["01", "2", "", "Ja"], ["01", "36", "", "179 000"]),
         by=staff,
+        replace_submitted=True,
     )
 
     assert _stored(region, "01") == {
@@ -687,13 +689,26 @@ def test_reimport_with_an_empty_answer_clears_the_cell_and_logs_it(region, staff
     )
 
     report = responses_import(
-        questionnaire=region, file=_csv(["01", "5", "", ""]), by=staff
+        questionnaire=region,
+        file=_csv(["01", "5", "", ""]),
+        by=staff,
+        replace_submitted=True,
     )
 
     assert report.cleared == 1
     assert _stored(region, "01") == {("2", ""): ("Ja", None, False)}
     cleared = AnswerChange.objects.filter(question__code="5").order_by("-id").first()
     assert (cleared.old_value, cleared.new_value) == ("Nej", None)
+    # Question 5 is required: the submitted response goes back to draft, saying why.
+    response = Response.objects.get(questionnaire=region, organisation__code="01")
+    assert response.status == Response.Status.DRAFT
+    event = ResponseEvent.objects.get(
+        response=response, kind=ResponseEvent.Kind.REOPENED
+    )
+    assert (event.reason, event.by) == (
+        "importen lämnade obligatoriska frågor obesvarade: 5.",
+        staff,
+    )
 
 
 def test_import_over_a_web_draft_keeps_answers_the_file_does_not_mention(
