@@ -271,7 +271,7 @@ def import_check(
                 organisation.pk, questionnaire_is_for(questionnaire, organisation)
             ):
                 problems.append(
-                    f"{organisation.name} ({organisation.code}) är inte bland de "
+                    f"{_named(organisation)} är inte bland de "
                     f"organisationer som enkäten ”{questionnaire.title}” skickats till"
                 )
                 organisation = None
@@ -348,9 +348,14 @@ class PlannedChange:
         )
         row = f"Rad {self.row}" if self.row else "Följdfråga"
         return (
-            f"{row}: {self.organisation.name} ({self.organisation.code}), {where}: "
+            f"{row}: {_named(self.organisation)}, {where}: "
             f"{_shown(self.old)} → {_shown(self.new)}"
         )
+
+
+def _named(organisation: Organisation) -> str:
+    """'Region Stockholm (01)': the full name and the code."""
+    return f"{organisation.full_name or organisation.name} ({organisation.code})"
 
 
 def _shown(value: str | None) -> str:
@@ -490,7 +495,7 @@ def _count_problems(
             continue
         for problem in count_per_option_problems(question, organisation, merged):
             problems.append(
-                f"Rad {rows[0]}: {organisation.name} ({organisation.code}), fråga "
+                f"Rad {rows[0]}: {_named(organisation)}, fråga "
                 f"{question.code}: {problem}"
             )
     return problems
@@ -557,7 +562,7 @@ class ImportReport:
         """Every line of the report: summary, status, then each detail (Swedish)."""
         lines = [self.summary(), self.status_line()]
         lines.extend(
-            f"{o.name} ({o.code}) är tillbaka som utkast: {why}"
+            f"{_named(o)} är tillbaka som utkast: {why}"
             for o, why in self.returned_to_draft
         )
         if self.refused:
