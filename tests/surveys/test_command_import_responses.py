@@ -104,7 +104,10 @@ def test_command_draft_flag_keeps_responses_drafts(cycle_2024, staff, tmp_path):
         user=staff.username,
     )
 
-    assert "Inskickade: 0, utkast: 2, rensade svar: 0." in output
+    assert (
+        "Inskickade: 0, utkast: 2, oförändrade: 0, avvisade rader: 0, "
+        "rensade svar: 0." in output
+    )
     assert {r.status for r in Response.objects.all()} == {Response.Status.DRAFT}
 
 
@@ -204,3 +207,44 @@ def test_command_refuses_an_unknown_user(cycle_2024, tmp_path):
 def test_command_refuses_a_missing_file(cycle_2024, tmp_path):
     with pytest.raises(CommandError, match="kan inte läsas"):
         _run(str(tmp_path / "saknas.csv"), cycle=2024, questionnaire="region")
+
+
+def test_command_refuses_rows_that_change_a_submitted_response_and_lists_them(
+    cycle_2024, staff, tmp_path
+):
+    path = str(_file(tmp_path, GOOD))
+    _run(path, cycle=2024, questionnaire="region")
+    changed = GOOD.replace("01;36;;1 600 000", "01;36;;1 700 000")
+
+    output = _run(
+        str(_file(tmp_path, changed)), "--draft", cycle=2024, questionnaire="region"
+    )
+
+    assert _answers()[("01", "36", "")] == ("", 1600000, False)
+    assert "Inskickade: 2, utkast: 0, oförändrade: 2, avvisade rader: 1" in output
+    assert "Rad 3: Region Stockholm (01), fråga 36: ”1 600 000” → ”1 700 000”" in output
+    assert "--replace-submitted" in output
+
+
+def test_command_replace_submitted_replaces_and_audits_as_import(
+    cycle_2024, staff, tmp_path
+):
+    _run(str(_file(tmp_path, GOOD)), cycle=2024, questionnaire="region")
+    changed = GOOD.replace("01;36;;1 600 000", "01;36;;1 700 000")
+
+    output = _run(
+        str(_file(tmp_path, changed)),
+        "--replace-submitted",
+        cycle=2024,
+        questionnaire="region",
+        user=staff.username,
+    )
+
+    assert _answers()[("01", "36", "")] == ("", 1700000, False)
+    change = AnswerChange.objects.filter(changed_by=staff).get()
+    assert (change.old_value, change.new_value, change.source) == (
+        "1 600 000",
+        "1 700 000",
+        AnswerChange.Source.IMPORT,
+    )
+    assert "Ersatta svar i inskickade svar: 1." in output

@@ -35,6 +35,14 @@ class Command(BaseCommand):
             help="keep the responses as drafts instead of submitting them",
         )
         parser.add_argument(
+            "--replace-submitted",
+            action="store_true",
+            help=(
+                "replace answers of submitted responses; without it, rows that would "
+                "change a submitted response are refused and listed"
+            ),
+        )
+        parser.add_argument(
             "--user", help="username recorded as the one who imported the answers"
         )
 
@@ -63,23 +71,27 @@ class Command(BaseCommand):
             raise CommandError(f"Filen {path} kan inte läsas: {exc.strerror}.") from exc
         try:
             report = responses_import(
-                questionnaire=questionnaire, file=data, by=by, draft=options["draft"]
+                questionnaire=questionnaire,
+                file=data,
+                by=by,
+                draft=options["draft"],
+                replace_submitted=options["replace_submitted"],
             )
         except ValidationError as exc:
             raise CommandError(
                 f"Filen {path.name} avvisades, inget sparades "
                 f"({len(exc.messages)} fel):\n  " + "\n  ".join(exc.messages)
             ) from exc
-        self.stdout.write(report.summary())
-        self.stdout.write(
-            f"Inskickade: {report.submitted}, utkast: {report.drafts}, "
-            f"rensade svar: {report.cleared}."
-        )
-        for code, question in report.dropped:
+        summary, status, *details = report.lines()
+        self.stdout.write(summary)
+        self.stdout.write(status)
+        for line in details:
+            self.stdout.write(self.style.WARNING(line))
+        if report.refused:
             self.stdout.write(
                 self.style.WARNING(
-                    f"{code}: svaret på följdfråga {question} sparades inte, "
-                    "eftersom villkoret för frågan inte är uppfyllt."
+                    "Kör igen med --replace-submitted för att ersätta svaren i de "
+                    "inskickade svaren."
                 )
             )
         if options["verbosity"] > 1:
