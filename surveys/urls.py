@@ -40,6 +40,11 @@ urlpatterns = [
         name="staff-questionnaire",
     ),
     path("personal/import/", views_staff.import_upload, name="staff-import"),
+    path(
+        "personal/import/<uuid:pk>/",
+        views_staff.import_preview,
+        name="staff-import-preview",
+    ),
     # Fieldwork: contact persons, invitations, deadlines (views_fieldwork)
     path(
         "kontaktpersoner/<str:org_code>/",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from crispy_forms.helper import FormHelper
@@ -12,13 +13,19 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
-from surveys.models import Questionnaire
+from surveys.models import ImportUpload, Questionnaire
 from surveys.permissions import require_staff
-from surveys.services.imports import ImportReport, responses_import
+from surveys.services.imports import (
+    import_upload_confirm,
+    import_upload_create,
+    import_upload_discard,
+    import_upload_preview,
+)
 
 # What the import accepts: text files; an Excel workbook is a zip archive.
 UPLOAD_SUFFIXES = (".csv", ".txt")
@@ -50,7 +57,7 @@ class ImportUploadForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_method = "post"
-        self.helper.add_input(Submit("submit", _("Import")))
+        self.helper.add_input(Submit("submit", _("Check the file")))
 
     def clean_file(self) -> UploadedFile:
         upload: UploadedFile = self.cleaned_data["file"]
@@ -86,26 +93,80 @@ class ImportUploadForm(forms.Form):
 
 @login_required
 def import_upload(request: HttpRequest) -> HttpResponse:
-    """Staff upload a CSV file of answers; show every error, or the import's report."""
+    """Staff upload a CSV file of answers; show every error, or go to its preview."""
     require_staff(request.user)
-    report: ImportReport | None = None
     errors: list[str] = []
     if request.method == "POST":
         form = ImportUploadForm(request.POST, request.FILES)
         if form.is_valid():
             try:
-                report = responses_import(
+                upload = import_upload_create(
                     questionnaire=form.cleaned_data["questionnaire"],
                     file=form.cleaned_data["file"],
-                    by=request.user,
+                    file_name=form.cleaned_data["file"].name or "",
                     draft=form.cleaned_data["draft"],
+                    by=request.user,
                 )
             except ValidationError as exc:
                 errors = exc.messages
+            else:
+                return redirect("surveys:staff-import-preview", pk=upload.pk)
     else:
         form = ImportUploadForm()
     return render(
+        request, "surveys/staff/import.html", {"form": form, "errors": errors}
+    )
+
+
+@login_required
+def import_preview(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    """An uploaded file's changes, to confirm or discard; after it, the import's report.
+
+    Only the staff user who uploaded the file sees it (404 for anyone else).
+    """
+    require_staff(request.user)
+    upload = get_object_or_404(
+        ImportUpload.objects.select_related("questionnaire__cycle"),
+        pk=pk,
+        uploaded_by=request.user,
+    )
+    errors: list[str] = []
+    if request.method == "POST" and upload.status == ImportUpload.Status.PENDING:
+        action = request.POST.get("action")
+        if action == "discard":
+            import_upload_discard(upload=upload)
+            messages.info(request, _("The file was discarded; nothing was imported."))
+            return redirect("surveys:staff-import")
+        if action in ("import", "replace"):
+            try:
+                done = import_upload_confirm(
+                    upload=upload,
+                    by=request.user,
+                    replace_submitted=action == "replace",
+                )
+            except ValidationError as exc:
+                errors = exc.messages
+            else:
+                if not done:
+                    messages.warning(
+                        request,
+                        _(
+                            "The answers changed after the preview was shown; nothing "
+                            "was imported. Check the changes again."
+                        ),
+                    )
+                return redirect("surveys:staff-import-preview", pk=upload.pk)
+    elif request.method == "POST":
+        return redirect("surveys:staff-import-preview", pk=upload.pk)
+    plan = None
+    if upload.status == ImportUpload.Status.PENDING and not errors:
+        try:
+            plan = import_upload_preview(upload=upload)
+        except ValidationError as exc:
+            errors = exc.messages
+    return render(
         request,
-        "surveys/staff/import.html",
-        {"form": form, "report": report, "errors": errors},
+        "surveys/staff/import_preview.html",
+        {"upload": upload, "plan": plan, "errors": errors},
+        status=400 if errors else 200,
     )

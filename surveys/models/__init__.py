@@ -5,6 +5,7 @@ from surveys.models.fieldwork import (
     QuestionnaireEvent,
     ResponseEvent,
 )
+from surveys.models.imports import ImportUpload
 from surveys.models.people import Invitation, Membership
 from surveys.models.questionnaire import (
     Cycle,
@@ -21,6 +22,7 @@ __all__ = [
     "ContactPerson",
     "Cycle",
     "EmailLog",
+    "ImportUpload",
     "Invitation",
     "Membership",
     "Participation",

@@ -19,6 +19,7 @@ from typing import IO
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from regions.models import Organisation
 from surveys.answers import (
@@ -33,6 +34,7 @@ from surveys.frames import questionnaire_is_for
 from surveys.models import (
     Answer,
     AnswerChange,
+    ImportUpload,
     Question,
     Questionnaire,
     QuestionType,
@@ -416,6 +418,11 @@ def import_plan(*, questionnaire: Questionnaire, file: ImportFile) -> ImportPlan
 
     Raises ValidationError listing every bad row, as responses_import does.
     """
+    if questionnaire.locked_at is not None:
+        raise ValidationError(
+            f"Enkäten ”{questionnaire.title}” är låst för den slutliga sammanställningen; "
+            "inga svar kan importeras förrän den låses upp."
+        )
     parsed = import_check(
         questionnaire=questionnaire, rows=import_rows(import_text(file))
     )
@@ -612,11 +619,6 @@ def responses_import(
     not stored, as in the web form. With expected_digest (the preview's), raises
     ImportPreviewChanged when the changes are no longer those previewed.
     """
-    if questionnaire.locked_at is not None:
-        raise ValidationError(
-            f"Enkäten ”{questionnaire.title}” är låst för den slutliga sammanställningen; "
-            "inga svar kan importeras förrän den låses upp."
-        )
     # The responses are locked so that the plan holds until the import has written.
     list(
         Response.objects.select_for_update(of=("self",))
@@ -745,3 +747,76 @@ def _answers_by_response(ids: list[int]) -> dict[int, dict[Key, Value]]:
     ):
         result.setdefault(response_id, {})[(code, item)] = Value(text, number, cannot)
     return result
+
+
+# The staff upload: preview first, import on confirmation
+
+
+def import_upload_create(
+    *,
+    questionnaire: Questionnaire,
+    file: ImportFile,
+    file_name: str,
+    draft: bool,
+    by: AbstractBaseUser,
+) -> ImportUpload:
+    """Check an uploaded file and keep it for its preview; raise ValidationError if bad."""
+    text = import_text(file)
+    plan = import_plan(questionnaire=questionnaire, file=text)
+    return ImportUpload.objects.create(
+        questionnaire=questionnaire,
+        uploaded_by=by,
+        file_name=file_name[:255],
+        content=text,
+        draft=draft,
+        digest=plan.digest,
+    )
+
+
+def import_upload_preview(*, upload: ImportUpload) -> ImportPlan:
+    """The plan of a waiting upload, checked again now; the confirm must match it."""
+    plan = import_plan(questionnaire=upload.questionnaire, file=upload.content)
+    if plan.digest != upload.digest:
+        ImportUpload.objects.filter(pk=upload.pk).update(digest=plan.digest)
+        upload.digest = plan.digest
+    return plan
+
+
+@transaction.atomic
+def import_upload_confirm(
+    *, upload: ImportUpload, by: AbstractBaseUser, replace_submitted: bool
+) -> bool:
+    """Import a previewed upload once; False when its changes differ from the preview.
+
+    The row lock and the status make a second confirm (a double click, a resent form)
+    a no-op. Raises ValidationError when the file no longer passes the checks.
+    """
+    locked = ImportUpload.objects.select_for_update().get(pk=upload.pk)
+    if locked.status != ImportUpload.Status.PENDING:
+        return True
+    try:
+        report = responses_import(
+            questionnaire=locked.questionnaire,
+            file=locked.content,
+            by=by,
+            draft=locked.draft,
+            replace_submitted=replace_submitted,
+            expected_digest=locked.digest,
+        )
+    except ImportPreviewChanged as exc:
+        locked.digest = exc.plan.digest
+        locked.save(update_fields=["digest"])
+        return False
+    locked.status = ImportUpload.Status.IMPORTED
+    locked.imported_at = timezone.now()
+    locked.report = report.lines()
+    locked.content = ""
+    locked.save(update_fields=["status", "imported_at", "report", "content"])
+    return True
+
+
+def import_upload_discard(*, upload: ImportUpload) -> None:
+    """Drop a waiting upload without importing it."""
+    ImportUpload.objects.filter(
+        pk=upload.pk, status=ImportUpload.Status.PENDING
+    ).update(status=ImportUpload.Status.DISCARDED, content="")

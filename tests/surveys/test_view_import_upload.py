@@ -4,7 +4,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from surveys.models import Answer, AnswerChange, Response
+from surveys.models import Answer, AnswerChange, ImportUpload, Response
 from surveys.services.transitions import questionnaire_lock
 from tests.conftest import PASSWORD
 
@@ -53,15 +53,32 @@ def test_staff_sees_the_upload_form_with_the_current_questionnaires(
     assert 'enctype="multipart/form-data"' in response.content.decode()
 
 
-def test_staff_upload_imports_the_file_and_shows_the_report(client, staff, cycle_2024):
+def test_staff_upload_previews_the_file_and_imports_it_on_confirmation(
+    client, staff, cycle_2024
+):
     _login(client, staff)
 
     response = _upload(client, cycle_2024["region"], GOOD)
 
-    assert response.status_code == 200
-    report = response.context["report"]
-    assert (report.organisations, report.answers, report.submitted) == (1, 3, 1)
-    assert report.summary() in response.content.decode()
+    upload = ImportUpload.objects.get()
+    assert response.status_code == 302
+    assert response.url == reverse("surveys:staff-import-preview", args=[upload.pk])
+    assert Answer.objects.count() == 0
+    preview = client.get(response.url)
+    assert preview.context["plan"].preview_line() == (
+        "3 svar ändras, 0 av dem i inskickade svar."
+    )
+    assert "3 svar ändras, 0 av dem i inskickade svar." in preview.content.decode()
+    assert Answer.objects.count() == 0
+
+    confirmed = client.post(response.url, {"action": "import"})
+
+    assert confirmed.status_code == 302
+    result = client.get(response.url)
+    assert result.context["upload"].status == ImportUpload.Status.IMPORTED
+    page = result.content.decode()
+    assert "Importerade 1 organisation, 3 svar;" in page
+    assert "Inskickade: 1, utkast: 0, oförändrade: 0, avvisade rader: 0" in page
     assert {
         (a.question.code, a.text, a.number)
         for a in Answer.objects.select_related("question")
@@ -79,12 +96,14 @@ def test_staff_upload_imports_the_file_and_shows_the_report(client, staff, cycle
     assert {(c.source, c.changed_by) for c in AnswerChange.objects.all()} == {
         (AnswerChange.Source.IMPORT, staff)
     }
+    assert ImportUpload.objects.get().content == ""
 
 
 def test_staff_upload_as_draft_keeps_the_response_a_draft(client, staff, cycle_2024):
     _login(client, staff)
 
-    _upload(client, cycle_2024["region"], GOOD, draft="on")
+    response = _upload(client, cycle_2024["region"], GOOD, draft="on")
+    client.post(response.url, {"action": "import"})
 
     assert Response.objects.get().status == Response.Status.DRAFT
 
@@ -101,7 +120,7 @@ def test_a_refused_upload_lists_every_error_and_writes_nothing(
         "Rad 3: okänd organisation ”Stockholmm” – menade du ”Stockholm”?",
         "Rad 4: fråga ”36”: ”många” är inte ett heltal",
     ]
-    assert response.context["report"] is None
+    assert not ImportUpload.objects.exists()
     page = response.content.decode()
     assert "<li>Rad 3: okänd organisation ”Stockholmm” – menade du" in page
     assert "<li>Rad 4: fråga ”36”: ”många” är inte ett heltal</li>" in page
