@@ -145,9 +145,10 @@ def test_a_preview_that_went_stale_is_shown_again_before_anything_is_imported(
 
     result = client.post(preview, {"action": "import"}, follow=True)
 
-    assert "nothing was imported" in str(
-        list(result.context["messages"])[0]
-    ) or "inget importerades" in str(list(result.context["messages"])[0])
+    assert [str(m) for m in result.context["messages"]] == [
+        "Svaren har ändrats sedan förhandsgranskningen visades; ingenting "
+        "importerades. Granska ändringarna igen."
+    ]
     assert not AnswerChange.objects.filter(source=AnswerChange.Source.IMPORT).exists()
     assert "1 svar ändras, 0 av dem i inskickade svar." in result.content.decode()
 
