@@ -30,6 +30,7 @@ from surveys.services import (
     response_save_answers,
     response_submit,
 )
+from surveys.services.imports import import_upload_create
 from surveys.services.invitations import invitation_token
 from tests.conftest import PASSWORD
 from tests.surveys.helpers import fill_response
@@ -128,6 +129,7 @@ STAFF_PAGES = {
         Page("surveys:staff-fieldwork"),
         Page("surveys:staff-invitations", lambda d: {"pk": d.region.pk}),
         Page("surveys:staff-import"),
+        Page("surveys:staff-import-preview", lambda d: {"pk": d.import_upload.pk}),
         Page("surveys:staff-cycles"),
         Page("surveys:staff-cycle-copy"),
         Page("surveys:staff-extra-question"),
@@ -370,6 +372,14 @@ def test_staff_pages_have_no_wcag_violations(
         region=cycle_2024["region"],
         municipality=cycle_2024["municipality"],
         region_response=region_response,
+        # A file that changes a submitted response: the preview shows its warning.
+        import_upload=import_upload_create(
+            questionnaire=cycle_2024["region"],
+            file=b"organisation,question,item,answer\n01,36,,12345\n",
+            file_name="svar.csv",
+            draft=False,
+            by=staff,
+        ),
     )
     audit = Audit(page, live_server.url)
     _log_in(page, live_server.url, staff)

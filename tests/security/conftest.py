@@ -11,8 +11,9 @@ from aggregation.models import AggregationRun
 from aggregation.services import aggregation_fresh_run
 from regions.models import Organisation
 from reports.models import ExportJob
-from surveys.models import ContactPerson, Questionnaire, Response
+from surveys.models import ContactPerson, ImportUpload, Questionnaire, Response
 from surveys.services import response_get_or_create
+from surveys.services.imports import import_upload_create
 from tests.factories import UserFactory
 from tests.reports.conftest import submit
 
@@ -27,6 +28,7 @@ class World:
     contact: ContactPerson  # of Upplands Väsby
     region_run: AggregationRun  # the region questionnaire's current results
     export_job: ExportJob  # a finished export with its file
+    import_upload: ImportUpload  # staff's uploaded import file, waiting for its preview
 
 
 ROLES = (
@@ -95,4 +97,11 @@ def world(
         contact=contact,
         region_run=aggregation_fresh_run(questionnaire=cycle_2024["region"]),
         export_job=job,
+        import_upload=import_upload_create(
+            questionnaire=cycle_2024["region"],
+            file=b"organisation,question,item,answer\n01,36,,12345\n",
+            file_name="svar.csv",
+            draft=False,
+            by=staff,
+        ),
     )
