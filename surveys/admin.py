@@ -8,6 +8,7 @@ from surveys.models import (
     ContactPerson,
     Cycle,
     EmailLog,
+    ImportUpload,
     Invitation,
     Membership,
     Participation,
@@ -181,6 +182,22 @@ class ResponseEventAdmin(admin.ModelAdmin):
 class QuestionnaireEventAdmin(admin.ModelAdmin):
     list_display = ("at", "kind", "questionnaire", "by", "detail")
     readonly_fields = [f.name for f in QuestionnaireEvent._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(ImportUpload)
+class ImportUploadAdmin(admin.ModelAdmin):
+    """Files uploaded on the import page; delete the ones left waiting."""
+
+    list_display = ("created_at", "file_name", "questionnaire", "uploaded_by", "status")
+    list_filter = ("status",)
+    exclude = ("content",)
+    readonly_fields = [f.name for f in ImportUpload._meta.fields if f.name != "content"]
 
     def has_add_permission(self, request) -> bool:
         return False

@@ -439,3 +439,31 @@ def test_free_text_too_long_or_with_control_characters_is_a_field_error(
     errors = text(by_id(page(result), f"q-{question.code}-errors"))
     assert message in errors
     assert not Answer.objects.filter(response=region_response).exists()
+
+
+def test_the_rss_paper_path_refuses_control_characters_and_overlong_text(
+    client, cycle_2024, rss_coordinator
+):
+    """The coordinator entering a municipality's paper answers meets the same rules."""
+    response = response_get_or_create(
+        questionnaire=cycle_2024["municipality"],
+        organisation=Organisation.objects.get(code="0114"),
+    )
+    question = (
+        response.questionnaire.questions.filter(
+            type=QuestionType.FREE_TEXT, show_if__isnull=True, items=[]
+        )
+        .order_by("position")
+        .first()
+    )
+    client.force_login(rss_coordinator)
+
+    result = client.post(
+        section_url(response, question.section.position),
+        {"version": response.version, f"q_{question.code}": "Pappers\x1bsvar"},
+    )
+
+    assert result.status_code == 400
+    errors = text(by_id(page(result), f"q-{question.code}-errors"))
+    assert "styrtecken (U+001B) vid tecken 8" in errors
+    assert not Answer.objects.filter(response=response).exists()
