@@ -53,7 +53,10 @@ def answers_frame(*, questionnaire: Questionnaire) -> pd.DataFrame:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     frame = pd.DataFrame.from_records(rows, columns=ANSWER_COLUMNS)
-    frame["number"] = frame["number"].astype("Int64")
+    # Whole numbers straight from the rows' Python ints: through float64 (what
+    # from_records makes of a column with gaps) 2**63 - 1 cannot be cast back and
+    # anything above 2**53 is rounded.
+    frame["number"] = pd.array([row[4] for row in rows], dtype="Int64")
     frame["cannot_estimate"] = frame["cannot_estimate"].astype(bool)
     return frame
 
