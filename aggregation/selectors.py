@@ -6,7 +6,7 @@ import hashlib
 from dataclasses import dataclass, field
 
 import pandas as pd
-from django.db import connection
+from django.db import connection, models
 from django.utils.translation import gettext
 
 from aggregation.models import AggregationRun, AppendixCell, ShareRow
@@ -219,3 +219,48 @@ def ticked_share_grid(
                 by_unit[key] = [None] * len(tables)
             by_unit[key][index] = cells[0] if cells else None
     return [t.item for t in tables], [(*key, by_unit[key]) for key in order]
+
+
+# Larger than any real count or sum of counts (the input bound is 10**12): a stored
+# number beyond this is named when a run fails.
+IMPLAUSIBLE_NUMBER = 10**12
+
+
+def implausible_numbers(*, questionnaires: list[Questionnaire]) -> list[str]:
+    """Where submitted answers hold a number too large to be real, in Swedish (1 query).
+
+    One line per answer: question (and item), organisation and value, for the message
+    of a failed run, so that staff know which answer to correct.
+    """
+    rows = (
+        Answer.objects.filter(
+            response__questionnaire__in=questionnaires,
+            response__status=Response.Status.SUBMITTED,
+        )
+        .filter(
+            models.Q(number__gt=IMPLAUSIBLE_NUMBER)
+            | models.Q(number__lt=-IMPLAUSIBLE_NUMBER)
+        )
+        .order_by("response__organisation__code", "question__position", "item")
+        .values_list(
+            "question__code",
+            "item",
+            "response__organisation__name",
+            "response__organisation__code",
+            "number",
+        )
+    )
+    return [
+        gettext(
+            "Question %(question)s%(item)s, %(organisation)s (%(code)s): the stored "
+            "number %(number)s is implausibly large; correct the answer and run again."
+        )
+        % {
+            "question": question,
+            "item": f" ({item})" if item else "",
+            "organisation": name,
+            "code": code,
+            "number": number,
+        }
+        for question, item, name, code, number in rows
+    ]

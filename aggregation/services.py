@@ -34,6 +34,7 @@ from aggregation.compute import (
     compute_results,
     results_fingerprint,
 )
+from aggregation import selectors
 from aggregation.models import AggregationRun, AppendixCell, ShareRow
 from surveys.models import Questionnaire
 
@@ -307,7 +308,7 @@ def aggregation_run_execute(*, run: AggregationRun) -> AggregationRun:
         AggregationRun.objects.filter(pk=locked.pk, status=Status.PROCESSING).update(
             status=Status.ERROR,
             finished_at=timezone.now(),
-            messages=[f"{type(exc).__name__}: {exc}"],
+            messages=_failure_messages(locked.questionnaire, exc),
         )
         locked.refresh_from_db()
         return locked
@@ -319,6 +320,24 @@ def aggregation_run_execute(*, run: AggregationRun) -> AggregationRun:
             "Pruning old results of questionnaire %s failed", questionnaire_id
         )
     return published
+
+
+def _failure_messages(questionnaire: Questionnaire, exc: Exception) -> list[str]:
+    """What a failed run stores: the error, and the stored answers that may be its cause.
+
+    Each answer with an implausibly large number is named (question, organisation,
+    value) among the answers the results are computed from.
+    """
+    messages = [f"{type(exc).__name__}: {exc}"]
+    try:
+        sources = [questionnaire]
+        compiling = compiling_questionnaire(questionnaire=questionnaire)
+        if compiling is not None:
+            sources.append(compiling)
+        messages.extend(selectors.implausible_numbers(questionnaires=sources))
+    except Exception:  # the message of a failure must not fail itself
+        logger.exception("Naming the cause of a failed run failed")
+    return messages
 
 
 def _publish(run: AggregationRun, results: Results) -> AggregationRun:

@@ -9,6 +9,7 @@ aggregation must cope with what is stored.
 from __future__ import annotations
 
 import pytest
+from django.urls import reverse
 
 from aggregation.models import AggregationRun, AppendixCell
 from aggregation.selectors import answers_frame
@@ -71,3 +72,37 @@ def test_counts_beyond_float_precision_are_not_rounded(region, staff):
     assert stored == [ODD]
     run = aggregation_fresh_run(questionnaire=region)
     assert riket(run) == f"{ODD:,}".replace(",", " ")
+
+
+def test_a_run_that_fails_names_the_question_and_organisation(
+    cycle_2024, staff, client
+):
+    """RSS counts far beyond any area overflow the shares; the failed run says where."""
+    rss, municipal = cycle_2024["rss"], cycle_2024["municipality"]
+    for code in ("RSS-09", "RSS-10"):
+        submit(rss, code, staff)
+    first = (
+        Answer.objects.filter(
+            response__questionnaire=rss,
+            question__code__startswith="S03-K06",
+            number__isnull=False,
+        )
+        .order_by("item")
+        .first()
+    )
+    Answer.objects.filter(
+        response__questionnaire=rss,
+        question=first.question,
+        item=first.item,
+    ).update(number=BIGGEST, cannot_estimate=False)
+
+    run = aggregation_fresh_run(questionnaire=municipal)
+
+    assert run.status == Status.ERROR
+    message = " ".join(run.messages)
+    for code in ("RSS-09", "RSS-10"):
+        assert f"Fråga {first.question.code} ({first.item}), " in message
+        assert f"({code}): det lagrade talet {BIGGEST} är orimligt stort" in message
+    client.force_login(staff)
+    page = client.get(reverse("aggregation:runs")).content.decode()
+    assert f"({first.item}), " in page and str(BIGGEST) in page
