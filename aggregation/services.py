@@ -26,16 +26,16 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection, models, transaction
 from django.db.models import Q
 from django.utils import timezone
-from kombu.exceptions import OperationalError as KombuOperationalError
 
+from aggregation import selectors
 from aggregation.compute import (
     Results,
     compiling_questionnaire,
     compute_results,
     results_fingerprint,
 )
-from aggregation import selectors
 from aggregation.models import AggregationRun, AppendixCell, ShareRow
+from config.broker import publish
 from surveys.models import Questionnaire
 
 logger = logging.getLogger(__name__)
@@ -125,23 +125,18 @@ def _enqueue(run: AggregationRun) -> None:
 
 
 def _send(pk: int) -> None:
-    """Send one run to the broker; if the broker is down the run stays queued.
+    """Send one run to the broker; if the broker is down or hangs the run stays queued.
 
-    The publish gives up after a few seconds (CELERY_BROKER_TRANSPORT_OPTIONS and
-    CELERY_TASK_PUBLISH_RETRY_POLICY in settings), so that a submit does not hang.
-    aggregation_requeue sends the run once the broker is back.
+    config.broker.publish gives up within BROKER_PUBLISH_TIMEOUT, so that a submit
+    does not hang; aggregation_requeue sends the run once the broker is back.
     """
     from aggregation.tasks import aggregate as aggregate_task
 
-    try:
-        aggregate_task.delay(pk)
-    except (KombuOperationalError, OSError) as exc:
-        logger.warning(
-            "Aggregation run %s stays queued: the broker is unreachable (%s); "
-            "it is sent again when the broker is back (aggregation_requeue).",
-            pk,
-            exc,
-        )
+    publish(
+        aggregate_task,
+        [pk],
+        what=f"Aggregation run {pk} stays queued: the broker is unreachable;",
+    )
 
 
 def _alive_since() -> datetime.datetime:

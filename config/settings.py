@@ -209,6 +209,10 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_step": 0.5,
     "interval_max": 0.5,
 }
+# Seconds a web request waits for the broker when it sends a task (config.broker.publish):
+# the connect and each read or write. Refused or hung, the task is left as a job row that
+# the requeue sends later.
+BROKER_PUBLISH_TIMEOUT = env.float("BROKER_PUBLISH_TIMEOUT", default=0.5)
 # Periodic tasks (run `celery -A config beat` beside the worker); times in CELERY_TIMEZONE.
 CELERY_BEAT_SCHEDULE = {
     # Every day at 07:00 Europe/Stockholm: the reminder e-mails due that day.
@@ -231,6 +235,12 @@ CELERY_BEAT_SCHEDULE = {
     # The same for export jobs queued while the broker was down, or whose worker died.
     "reports-exports-requeue": {
         "task": "reports.tasks.exports_requeue",
+        "schedule": crontab(minute="*/5"),
+        "options": {"expires": 4 * 60},
+    },
+    # The same for invitation e-mails asked for while the broker was down.
+    "surveys-invitations-requeue": {
+        "task": "surveys.tasks.invitations_requeue",
         "schedule": crontab(minute="*/5"),
         "options": {"expires": 4 * 60},
     },

@@ -22,6 +22,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from aggregation.services import RUN_TIME_LIMIT
+from config.broker import publish
 from regions.models import Organisation
 from reports.documents import (
     DOCUMENTS,
@@ -56,9 +57,12 @@ def _enqueue(job: ExportJob) -> None:
     from reports.tasks import export as export_task
 
     pk = job.pk
-    # robust: a broker that is down must not fail the request; the job stays queued and
-    # asking for the same export again sends it again.
-    transaction.on_commit(lambda: export_task.delay(pk), robust=True)
+    # A broker that is down or hangs must not fail or hold up the request: the job stays
+    # queued, and the requeue (or asking for the same export again) sends it again.
+    transaction.on_commit(
+        lambda: publish(export_task, [pk], what=f"Export job {pk} stays queued;"),
+        robust=True,
+    )
 
 
 def export_jobs_requeue(
@@ -70,8 +74,6 @@ def export_jobs_requeue(
     message did not), and a job whose worker died stays "running". Celery beat calls this
     every few minutes and each worker once on start; export_job_run is safe to repeat.
     """
-    from kombu.exceptions import OperationalError as KombuOperationalError
-
     from reports.tasks import export as export_task
 
     waiting = ExportJob.objects.filter(
@@ -80,10 +82,7 @@ def export_jobs_requeue(
     ).values_list("pk", flat=True)
     sent = []
     for pk in waiting:
-        try:
-            export_task.delay(pk)
-        except (KombuOperationalError, OSError) as exc:
-            logger.warning("Export job %s stays queued: %s", pk, exc)
+        if not publish(export_task, [pk], what=f"Export job {pk} stays queued;"):
             break
         sent.append(pk)
     return sent

@@ -33,37 +33,41 @@ def reminders_send_today(day: str | None = None) -> dict[str, int]:
 
 
 @shared_task
-def invitations_send(
-    questionnaire_id: int,
-    organisation_ids: list[int],
-    by_id: int | None,
-    base_url: str,
-    since: str,
-) -> dict[str, int]:
-    """E-mail a questionnaire's invitation to the organisations (after participations_invite).
+def invitations_send(batch_id: int) -> dict[str, int]:
+    """E-mail one invitation batch (asked for by participations_invite); marks it done.
 
-    Not retried automatically: an invitation has no once-only key. A redelivered task
-    skips the recipients this batch (since) already reached.
+    Not retried automatically: an invitation has no once-only key. A redelivered or
+    requeued task skips the recipients the batch already reached.
     """
-    from django.contrib.auth import get_user_model
+    from surveys.models import InvitationBatch
+    from surveys.services.fieldwork import invitation_batch_send
 
-    from regions.models import Organisation
-    from surveys.models import Questionnaire
-    from surveys.services.fieldwork import invitations_send as send
-
-    report = send(
-        questionnaire=Questionnaire.objects.select_related("cycle").get(
-            pk=questionnaire_id
-        ),
-        organisations=Organisation.objects.filter(pk__in=organisation_ids).order_by(
-            "code"
-        ),
-        by=get_user_model().objects.filter(pk=by_id).first() if by_id else None,
-        base_url=base_url,
-        since=datetime.datetime.fromisoformat(since),
+    batch = (
+        InvitationBatch.objects.select_related("questionnaire__cycle", "requested_by")
+        .filter(pk=batch_id)
+        .first()
     )
+    if batch is None:
+        return {"sent": 0, "skipped": 0, "failed": 0}
+    report = invitation_batch_send(batch=batch)
     return {
         "sent": report.sent,
         "skipped": report.skipped,
         "failed": len(report.failed),
     }
+
+
+@shared_task
+def invitations_requeue(older_than_seconds: int | None = None) -> list[int]:
+    """Send again the invitation batches left behind (beat, and each worker on start)."""
+    from surveys.services.fieldwork import (
+        INVITATIONS_RESEND_AFTER,
+        invitation_batches_requeue,
+    )
+
+    older_than = (
+        INVITATIONS_RESEND_AFTER
+        if older_than_seconds is None
+        else datetime.timedelta(seconds=older_than_seconds)
+    )
+    return invitation_batches_requeue(older_than=older_than)

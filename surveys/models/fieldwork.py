@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from regions.models import Organisation
@@ -184,3 +185,59 @@ class QuestionnaireEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.at:%Y-%m-%d}"
+
+
+class InvitationBatch(models.Model):
+    """Invitation e-mails asked for at once (participations_invite), as a job row.
+
+    The task surveys.tasks.invitations_send sends them and marks the batch done. A batch
+    whose message never reached a worker (the broker was down or hung) or whose worker
+    died stays not done, and surveys.tasks.invitations_requeue (beat, each worker on
+    start) sends it again; recipients already e-mailed by the batch are skipped.
+    """
+
+    questionnaire = models.ForeignKey(
+        Questionnaire, on_delete=models.CASCADE, related_name="invitation_batches"
+    )
+    organisation_ids = models.JSONField(default=list)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    base_url = models.CharField(max_length=300, blank=True)
+    requested_at = models.DateTimeField(_("requested"), default=timezone.now)
+    done_at = models.DateTimeField(_("done"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["requested_at", "id"]
+        verbose_name = _("invitation batch")
+        verbose_name_plural = _("invitation batches")
+        indexes = [models.Index(fields=["done_at", "requested_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.questionnaire} – {len(self.organisation_ids)} ({self.pk})"
+
+
+class FormSubmission(models.Model):
+    """A one-time token of a form that creates something: a resubmit does not duplicate.
+
+    The form carries a random token; the first submit stores it with what it created,
+    a second submit of the same token (double click, back and send again, a retry
+    after an error page) finds it and shows what was created.
+    """
+
+    token = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    questionnaire = models.ForeignKey(
+        Questionnaire,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    def __str__(self) -> str:
+        return self.token

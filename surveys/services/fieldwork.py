@@ -34,10 +34,12 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from config.broker import publish
 from regions.models import Organisation
 from surveys.models import (
     ContactPerson,
     EmailLog,
+    InvitationBatch,
     Membership,
     Participation,
     Questionnaire,
@@ -52,6 +54,9 @@ logger = logging.getLogger(__name__)
 
 # Without SITE_URL in the settings, links in e-mails sent by background jobs point here.
 DEFAULT_SITE_URL = "http://localhost:8000"
+# An invitation batch not done after this long is sent to the broker again (its message
+# may never have arrived); a duplicate sends nothing twice.
+INVITATIONS_RESEND_AFTER = datetime.timedelta(minutes=5)
 
 
 def site_url() -> str:
@@ -317,8 +322,6 @@ def participations_invite(
     invite any organisation of the audience; an RSS coordinator only the municipalities
     of the area, to the municipal questionnaire (the hjälpenkät).
     """
-    from surveys.tasks import invitations_send as invitations_send_task
-
     chosen = sorted({o.pk: o for o in organisations}.values(), key=lambda o: o.code)
     _check_may_invite(questionnaire, chosen, by)
     report = InvitationReport(questionnaire=questionnaire)
@@ -355,14 +358,64 @@ def participations_invite(
         else:
             report.to_email.append(organisation)
     if report.to_email:
-        ids = [o.pk for o in report.to_email]
-        by_id = by.pk if by is not None else None
-        since = timezone.now().isoformat()
-        transaction.on_commit(
-            lambda: invitations_send_task.delay(
-                questionnaire.pk, ids, by_id, base_url or site_url(), since
-            )
+        batch = InvitationBatch.objects.create(
+            questionnaire=questionnaire,
+            organisation_ids=[o.pk for o in report.to_email],
+            requested_by=by if by is not None and by.is_authenticated else None,
+            base_url=base_url or site_url(),
         )
+        invitation_batch_enqueue(batch_id=batch.pk)
+    return report
+
+
+def invitation_batch_enqueue(*, batch_id: int) -> None:
+    """Send the batch to the workers once the transaction commits; never fails the caller.
+
+    A broker that is down or hangs leaves the batch not done: invitation_batches_requeue
+    sends it later.
+    """
+    from surveys.tasks import invitations_send as invitations_send_task
+
+    transaction.on_commit(
+        lambda: publish(
+            invitations_send_task,
+            [batch_id],
+            what=f"Invitation batch {batch_id} waits;",
+        ),
+        robust=True,
+    )
+
+
+def invitation_batches_requeue(
+    *, older_than: datetime.timedelta = INVITATIONS_RESEND_AFTER
+) -> list[int]:
+    """Send again the invitation batches not done after older_than; return their ids."""
+    due = InvitationBatch.objects.filter(
+        done_at__isnull=True, requested_at__lte=timezone.now() - older_than
+    ).values_list("pk", flat=True)
+    sent = []
+    for pk in due:
+        invitation_batch_enqueue(batch_id=pk)
+        sent.append(pk)
+    return sent
+
+
+def invitation_batch_send(*, batch: InvitationBatch) -> SendReport:
+    """E-mail one batch's invitations and mark it done; safe to run again."""
+    if batch.done_at is not None:
+        return SendReport()
+    report = invitations_send(
+        questionnaire=batch.questionnaire,
+        organisations=Organisation.objects.filter(
+            pk__in=batch.organisation_ids
+        ).order_by("code"),
+        by=batch.requested_by,
+        base_url=batch.base_url,
+        since=batch.requested_at,
+    )
+    InvitationBatch.objects.filter(pk=batch.pk, done_at__isnull=True).update(
+        done_at=timezone.now()
+    )
     return report
 
 

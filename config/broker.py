@@ -1,0 +1,53 @@
+"""One bounded, robust way to send a task to the broker (Redis).
+
+A web request that sends a task (a submit queues an aggregation, an export, invitation
+e-mails) must neither fail nor hang when Redis refuses connections or stops answering.
+`publish` connects and writes with short socket timeouts (BROKER_PUBLISH_TIMEOUT), never
+retries, and returns False, logged, when the broker did not take the message. Every
+caller has left a job row first (an aggregation run, an export job, an invitation
+batch), which the requeue (Celery beat every 5 minutes, and each worker on start) sends
+again once the broker is back; the tasks are safe to run twice.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+
+from celery import Task
+from django.conf import settings
+
+logger = logging.getLogger(__name__)
+
+
+def publish(task: Task, args: Sequence = (), *, what: str) -> bool:
+    """Send the task with args; False (and a warning) if the broker did not take it.
+
+    With eager tasks (no REDIS_URL) the task runs here, as apply_async would run it.
+    """
+    app = task.app
+    if app.conf.task_always_eager:
+        task.apply_async(args=list(args))
+        return True
+    timeout = settings.BROKER_PUBLISH_TIMEOUT
+    try:
+        with app.connection_for_write(
+            connect_timeout=timeout,
+            transport_options={
+                "socket_connect_timeout": timeout,
+                "socket_timeout": timeout,
+                # Connect once: no retry loop (kombu's default retries for ever).
+                "max_retries": 0,
+            },
+        ) as connection:
+            task.apply_async(args=list(args), connection=connection, retry=False)
+    except Exception as exc:  # refused, timed out, reset: whatever the transport raises
+        logger.warning(
+            "%s is not sent: the broker did not take it (%s: %s); the requeue sends "
+            "it when the broker is back.",
+            what,
+            type(exc).__name__,
+            exc,
+        )
+        return False
+    return True
