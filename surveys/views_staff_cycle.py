@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import secrets
 from dataclasses import dataclass
 from typing import Any
 
@@ -164,6 +165,8 @@ class UnlockForm(forms.Form):
 
 class ExtraQuestionForm(_PostForm):
     submit_label = gettext_lazy("Create and invite")
+    # A one-time token: the same form sent twice creates one questionnaire.
+    once = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
     cycle = forms.ModelChoiceField(
         label=gettext_lazy("Cycle"), queryset=Cycle.objects.all(), empty_label=None
     )
@@ -220,6 +223,11 @@ class ExtraQuestionForm(_PostForm):
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 12}),
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("once", secrets.token_urlsafe(24))
 
     def clean_reminder_dates(self) -> list[datetime.date] | None:
         value = self.cleaned_data["reminder_dates"]
@@ -649,6 +657,7 @@ def extra_question_create(request: HttpRequest) -> HttpResponse:
             data = form.cleaned_data
             try:
                 questionnaire = cycles.extra_question_create(
+                    once=data["once"],
                     cycle=data["cycle"],
                     by=request.user,
                     title=data["title"],

@@ -19,13 +19,14 @@ from typing import Any
 import yaml
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from regions.models import Organisation
 from surveys.models import (
     Cycle,
+    FormSubmission,
     Question,
     Questionnaire,
     QuestionnaireEvent,
@@ -405,9 +406,40 @@ def _web_source_file(cycle: Cycle, title: str) -> str:
     return candidate
 
 
+def extra_question_create(*, once: str = "", **fields: Any) -> Questionnaire:
+    """A one-question questionnaire of its own for the chosen municipalities, once.
+
+    `once` is the form's one-time token: a second submit of the same form (double
+    click, back and send again, a retry after an error) returns the questionnaire the
+    first created instead of a duplicate. The fields are those of _extra_question_create.
+    """
+    if once:
+        done = _created_by_form(once)
+        if done is not None:
+            return done
+    try:
+        return _extra_question_create(once=once, **fields)
+    except IntegrityError:
+        # The same form submitted at the same moment: the other request created it.
+        done = _created_by_form(once) if once else None
+        if done is None:
+            raise
+        return done
+
+
+def _created_by_form(once: str) -> Questionnaire | None:
+    submission = (
+        FormSubmission.objects.filter(token=once, questionnaire__isnull=False)
+        .select_related("questionnaire")
+        .first()
+    )
+    return submission.questionnaire if submission is not None else None
+
+
 @transaction.atomic
-def extra_question_create(
+def _extra_question_create(
     *,
+    once: str = "",
     cycle: Cycle,
     by: AbstractBaseUser,
     title: str,
@@ -492,4 +524,6 @@ def extra_question_create(
         kind=QuestionnaireEvent.Kind.CREATED,
         by=by,
     )
+    if once:
+        FormSubmission.objects.create(token=once[:64], questionnaire=questionnaire)
     return questionnaire
