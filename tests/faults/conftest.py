@@ -171,3 +171,34 @@ def wait_for(condition: Callable[[], object], what: str, *workers) -> object:
         time.sleep(0.2)
     logs = "\n".join(worker.log.read_text() for worker in workers)
     pytest.fail(f"{what}: not within {WAIT_SECONDS} s\n{logs}")
+
+
+@pytest.fixture(scope="module")
+def own_redis(tmp_path_factory) -> Iterator:
+    """A redis-server of this test module's own (see tests/faults/redis_server.py)."""
+    from tests.faults.redis_server import RedisServer
+
+    server = RedisServer(tmp_path_factory.mktemp("redis"))
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=["refused", "paused"])
+def broken_redis(request, own_redis, settings) -> Iterator:
+    """Celery points at our Redis, which is stopped (refused) or paused (SIGSTOP).
+
+    Afterwards the server runs again, answering.
+    """
+    if not own_redis.running():
+        own_redis.start()
+    point_celery_at(settings, own_redis.url)
+    if request.param == "refused":
+        own_redis.stop()
+    else:
+        own_redis.pause()
+    own_redis.fault = request.param
+    yield own_redis
+    own_redis.resume()
+    if not own_redis.running():
+        own_redis.start()
