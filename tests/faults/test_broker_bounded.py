@@ -33,6 +33,11 @@ def org(code: str) -> Organisation:
     return Organisation.objects.get(code=code)
 
 
+def note(what: str, fault: str, seconds: float) -> None:
+    """The figure, printed with `pytest -s tests/faults/test_broker_bounded.py`."""
+    print(f"\nTIMING {what} with Redis {fault}: {seconds:.3f} s")  # noqa: T201
+
+
 def timed_post(client, url: str, data: dict):
     started = time.monotonic()
     result = client.post(url, data)
@@ -46,6 +51,7 @@ def test_a_submit_is_saved_and_answers_at_once(
 
     _sent, slowest = answer_and_submit_over_http(client, cycle_2024["region"], "03")
 
+    note("slowest request of save+submit", broken_redis.fault, slowest)
     assert slowest < BOUND_SECONDS, (broken_redis.fault, slowest)
     assert Response.objects.get(
         questionnaire=cycle_2024["region"], organisation__code="03"
@@ -66,6 +72,7 @@ def test_invite_the_municipalities_saves_once_and_the_requeue_sends_the_mail(
         client, url, {"scope": "selected", "organisations": [org("0114").pk]}
     )
 
+    note("Bjud in kommunerna", broken_redis.fault, seconds)
     assert result.status_code == 302, result.content.decode()[:500]
     assert seconds < BOUND_SECONDS, (broken_redis.fault, seconds)
     assert Participation.objects.filter(organisation__code="0114").count() == 1
@@ -96,6 +103,7 @@ def test_the_staff_invitations_page_answers_at_once(
         client, url, {"scope": "selected", "organisations": [org("01").pk]}
     )
 
+    note("staff invitations", broken_redis.fault, seconds)
     assert result.status_code == 302, result.content.decode()[:500]
     assert seconds < BOUND_SECONDS, (broken_redis.fault, seconds)
     assert InvitationBatch.objects.filter(done_at__isnull=True).count() == 1
@@ -124,6 +132,7 @@ def test_the_extra_question_sent_twice_is_created_once(
     first, seconds = timed_post(client, url, data)
     again, _seconds = timed_post(client, url, data)  # the retry after an error page
 
+    note("extra question", broken_redis.fault, seconds)
     assert first.status_code == again.status_code == 302
     assert first["Location"] == again["Location"]
     assert seconds < BOUND_SECONDS, (broken_redis.fault, seconds)
