@@ -213,6 +213,10 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 # the connect and each read or write. Refused or hung, the task is left as a job row that
 # the requeue sends later.
 BROKER_PUBLISH_TIMEOUT = env.float("BROKER_PUBLISH_TIMEOUT", default=0.5)
+# An export's worker writes a heartbeat every EXPORT_HEARTBEAT_SECONDS; a job silent for
+# EXPORT_LEASE_SECONDS lost its worker: it is failed and can be asked for again at once.
+EXPORT_HEARTBEAT_SECONDS = env.float("EXPORT_HEARTBEAT_SECONDS", default=20)
+EXPORT_LEASE_SECONDS = env.float("EXPORT_LEASE_SECONDS", default=120)
 # Periodic tasks (run `celery -A config beat` beside the worker); times in CELERY_TIMEZONE.
 CELERY_BEAT_SCHEDULE = {
     # Every day at 07:00 Europe/Stockholm: the reminder e-mails due that day.

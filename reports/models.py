@@ -52,6 +52,9 @@ class ExportJob(models.Model):
     requested_at = models.DateTimeField(_("requested"), auto_now_add=True)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    # Written by the worker every EXPORT_HEARTBEAT_SECONDS while it builds: a job whose
+    # heartbeat is older than EXPORT_LEASE_SECONDS lost its worker.
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
     file = models.FileField(_("file"), upload_to="exports/%Y/%m/", blank=True)
     # The name the browser saves the file under.
     filename = models.CharField(_("file name"), max_length=200, blank=True)

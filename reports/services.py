@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import datetime
 import logging
+import threading
 from collections.abc import Callable
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import connections, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -52,6 +54,82 @@ def _alive_since() -> datetime.datetime:
     return timezone.now() - datetime.timedelta(seconds=EXPORT_TIME_LIMIT)
 
 
+def _dead() -> Q:
+    """Processing jobs whose worker died: past the time limit, or silent past the lease."""
+    lease_since = timezone.now() - datetime.timedelta(
+        seconds=settings.EXPORT_LEASE_SECONDS
+    )
+    return Q(status=Status.PROCESSING) & (
+        Q(started_at__lt=_alive_since()) | Q(heartbeat_at__lt=lease_since)
+    )
+
+
+def _is_alive(job: ExportJob) -> bool:
+    """A processing job whose worker still shows signs of life."""
+    if job.status != Status.PROCESSING or job.started_at is None:
+        return False
+    if job.started_at < _alive_since():
+        return False
+    lease_since = timezone.now() - datetime.timedelta(
+        seconds=settings.EXPORT_LEASE_SECONDS
+    )
+    return job.heartbeat_at is None or job.heartbeat_at >= lease_since
+
+
+WORKER_DIED = (
+    "Exporten avbröts: arbetsprocessen som byggde den slutade svara (senaste "
+    "livstecken %(when)s). Beställ exporten igen."
+)
+
+
+def _fail_dead(jobs) -> None:
+    """Mark the dead jobs among these failed, with a message; they can be asked again."""
+    for job in jobs.filter(_dead()):
+        when = timezone.localtime(job.heartbeat_at or job.started_at)
+        ExportJob.objects.filter(pk=job.pk, status=Status.PROCESSING).filter(
+            _dead()
+        ).update(
+            status=Status.ERROR,
+            finished_at=timezone.now(),
+            message=WORKER_DIED % {"when": when.strftime("%Y-%m-%d %H:%M:%S")},
+        )
+
+
+class _Heartbeat:
+    """Writes the job's heartbeat every EXPORT_HEARTBEAT_SECONDS while a build runs.
+
+    A thread of its own (with its own database connection), so that a long step of the
+    build without progress calls still shows the worker alive.
+    """
+
+    def __init__(self, job_pk: int, started_at: datetime.datetime) -> None:
+        self.job_pk = job_pk
+        self.started_at = started_at
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(target=self._beat, daemon=True)
+
+    def _beat(self) -> None:
+        try:
+            while not self.stopped.wait(settings.EXPORT_HEARTBEAT_SECONDS):
+                ExportJob.objects.filter(
+                    pk=self.job_pk,
+                    status=Status.PROCESSING,
+                    started_at=self.started_at,
+                ).update(heartbeat_at=timezone.now())
+        except Exception:
+            logger.exception("Heartbeat of export %s failed", self.job_pk)
+        finally:
+            connections.close_all()
+
+    def __enter__(self) -> _Heartbeat:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stopped.set()
+        self.thread.join(timeout=5)
+
+
 def _enqueue(job: ExportJob) -> None:
     """Send the job to the workers once the current transaction has committed."""
     from reports.tasks import export as export_task
@@ -77,8 +155,7 @@ def export_jobs_requeue(
     from reports.tasks import export as export_task
 
     waiting = ExportJob.objects.filter(
-        Q(status=Status.CREATED, requested_at__lt=timezone.now() - older_than)
-        | Q(status=Status.PROCESSING, started_at__lt=_alive_since())
+        Q(status=Status.CREATED, requested_at__lt=timezone.now() - older_than) | _dead()
     ).values_list("pk", flat=True)
     sent = []
     for pk in waiting:
@@ -157,10 +234,10 @@ def export_job_request(
             if queued.requested_at < timezone.now() - QUEUED_RESEND_AFTER:
                 _enqueue(queued)
             return queued
-        running = same.filter(
-            status=Status.PROCESSING, started_at__gte=_alive_since()
-        ).first()
-        if running is not None:
+        # A job whose worker died is failed now, and the export starts again at once.
+        _fail_dead(same)
+        running = same.filter(status=Status.PROCESSING).first()
+        if running is not None and _is_alive(running):
             return running
         job = ExportJob(
             document=document,
@@ -223,14 +300,11 @@ def export_job_run(*, job: ExportJob) -> ExportJob:
             if locked.file.storage.exists(locked.file.name):
                 return locked
             logger.warning("Export %s lost its file; building it again", locked.pk)
-        if (
-            locked.status == Status.PROCESSING
-            and locked.started_at is not None
-            and locked.started_at >= _alive_since()
-        ):
+        if _is_alive(locked):
             return locked
         locked.status = Status.PROCESSING
         locked.started_at = timezone.now()
+        locked.heartbeat_at = locked.started_at
         locked.finished_at = None
         locked.progress = 0
         locked.message = ""
@@ -240,6 +314,7 @@ def export_job_run(*, job: ExportJob) -> ExportJob:
             update_fields=[
                 "status",
                 "started_at",
+                "heartbeat_at",
                 "finished_at",
                 "progress",
                 "message",
@@ -248,8 +323,28 @@ def export_job_run(*, job: ExportJob) -> ExportJob:
             ]
         )
     started_at = locked.started_at
-    stored_name = ""
     # Outside any transaction: building may take minutes and writes progress as it goes.
+    try:
+        with _Heartbeat(locked.pk, started_at):
+            return _build_and_store(locked, started_at)
+    except Exception as exc:
+        logger.exception("Export %s failed", locked.pk)
+        ExportJob.objects.filter(
+            pk=locked.pk, status=Status.PROCESSING, started_at=started_at
+        ).update(
+            status=Status.ERROR,
+            finished_at=timezone.now(),
+            message=_failure_message(locked, exc),
+            file="",
+            size=0,
+        )
+        locked.refresh_from_db()
+        return locked
+
+
+def _build_and_store(locked: ExportJob, started_at: datetime.datetime) -> ExportJob:
+    """Build the document and store it as the job's file (export_job_run's work)."""
+    stored_name = ""
     try:
         filename = document_filename(
             document=locked.document,
@@ -283,21 +378,10 @@ def export_job_run(*, job: ExportJob) -> ExportJob:
             current.size = len(data)
             current.save()
             return current
-    except Exception as exc:
-        logger.exception("Export %s failed", locked.pk)
+    except Exception:
         if stored_name:
             ExportJob._meta.get_field("file").storage.delete(stored_name)
-        ExportJob.objects.filter(
-            pk=locked.pk, status=Status.PROCESSING, started_at=started_at
-        ).update(
-            status=Status.ERROR,
-            finished_at=timezone.now(),
-            message=_failure_message(locked, exc),
-            file="",
-            size=0,
-        )
-        locked.refresh_from_db()
-        return locked
+        raise
 
 
 def export_jobs_prune(*, keep_days: int) -> int:

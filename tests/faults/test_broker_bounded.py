@@ -35,7 +35,7 @@ def org(code: str) -> Organisation:
 
 def note(what: str, fault: str, seconds: float) -> None:
     """The figure, printed with `pytest -s tests/faults/test_broker_bounded.py`."""
-    print(f"\nTIMING {what} with Redis {fault}: {seconds:.3f} s")  # noqa: T201
+    print(f"\nTIMING {what} with Redis {fault}: {seconds:.3f} s")
 
 
 def timed_post(client, url: str, data: dict):
