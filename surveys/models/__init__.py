@@ -1,4 +1,5 @@
 from surveys.models.fieldwork import (
+    CompilationFetch,
     ContactPerson,
     EmailLog,
     FormSubmission,
@@ -21,6 +22,7 @@ from surveys.models.response import Answer, AnswerChange, Response
 __all__ = [
     "Answer",
     "AnswerChange",
+    "CompilationFetch",
     "ContactPerson",
     "Cycle",
     "EmailLog",

@@ -241,3 +241,31 @@ class FormSubmission(models.Model):
 
     def __str__(self) -> str:
         return self.token
+
+
+class CompilationFetch(models.Model):
+    """The counts an RSS last fetched from its area's municipal answers ("Hämta").
+
+    Kept to tell when they went stale: another municipality submitted or was reopened
+    since, so that counting again gives other numbers. Keys are "question|label".
+    """
+
+    response = models.OneToOneField(
+        Response, on_delete=models.CASCADE, related_name="compilation_fetch"
+    )
+    counts = models.JSONField(default=dict)
+    fetched_at = models.DateTimeField(_("fetched"), default=timezone.now)
+    fetched_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("fetched compilation")
+        verbose_name_plural = _("fetched compilations")
+
+    def __str__(self) -> str:
+        return f"{self.response} ({self.fetched_at:%Y-%m-%d %H:%M})"

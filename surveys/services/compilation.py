@@ -16,6 +16,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from regions.models import Organisation
@@ -23,13 +24,14 @@ from surveys.answers import Value
 from surveys.models import (
     Answer,
     AnswerChange,
+    CompilationFetch,
     Question,
     Questionnaire,
     QuestionType,
     Response,
 )
 from surveys.models.questionnaire import ANSWERED_OPTION
-from surveys.selectors import compilation_status
+from surveys.selectors import CompilationStatus, compilation_status
 from surveys.services.responses import ResponseLockedError, response_save_answers
 
 Key = tuple[str, str]
@@ -85,34 +87,38 @@ def compiled_counts(
     return values
 
 
-@transaction.atomic
-def rss_compilation_prefill(
-    *, response: Response, by: AbstractBaseUser | None
-) -> CompilationReport:
-    """Fill an RSS's draft counts per option from its area's submitted municipal answers.
+@dataclass(frozen=True)
+class CountChange:
+    """One count cell whose value differs: (question, label), then and now."""
 
-    Overwrites every count-per-option cell (and the S03a count of municipalities that
-    answered, where the questionnaire has it), audited as a system change by `by`.
-    Refuses a response that is not an RSS's, a submitted one (ResponseLockedError), and
-    an area where no municipality has submitted yet (nothing to count: the counts stay
-    as typed).
-    """
-    status = compilation_status(response)
-    if status is None:
-        raise ValidationError(
-            _("Only an RSS's response to the RSS questionnaire compiles counts.")
-        )
-    if response.is_submitted:
-        raise ResponseLockedError(
-            _("The questionnaire is submitted and can no longer be changed.")
-        )
-    if not status.submitted:
-        raise ValidationError(
-            _(
-                "No municipality of the area has submitted the municipal questionnaire "
-                "yet; the counts were not changed."
-            )
-        )
+    question: str
+    label: str
+    before: int | None
+    after: int
+
+    @property
+    def difference(self) -> int:
+        return self.after - (self.before or 0)
+
+    @property
+    def difference_display(self) -> str:
+        return f"{self.difference:+d}"
+
+
+class CountsWouldBeOverwritten(Exception):
+    """Fetching would overwrite counts the RSS typed itself; confirm first."""
+
+    def __init__(self, changes: list[CountChange]) -> None:
+        super().__init__(f"{len(changes)} typed counts would be overwritten")
+        self.changes = changes
+
+
+def _key(key: Key) -> str:
+    return f"{key[0]}|{key[1]}"
+
+
+def _fetched_counts(response: Response, status: CompilationStatus) -> dict[Key, Value]:
+    """The counts "Hämta kommunernas svar" gives now, from the area's submitted answers."""
     questions = list(
         response.questionnaire.questions.filter(
             Q(type=QuestionType.COUNT_PER_OPTION) | Q(code=ANSWERED_QUESTION_CODE)
@@ -138,12 +144,129 @@ def rss_compilation_prefill(
         for q in questions
     ):
         values[(ANSWERED_QUESTION_CODE, "")] = Value(number=len(status.submitted))
+    return values
+
+
+def rss_compilation_overwrites(
+    *, response: Response, status: CompilationStatus | None = None
+) -> list[CountChange]:
+    """The counts the RSS typed itself that fetching now would change.
+
+    A typed count is one that differs from what the last fetch wrote (every stored
+    count when the RSS never fetched). Counts that are still as fetched are not listed:
+    fetching again updates them as intended.
+    """
+    status = status or compilation_status(response)
+    if status is None:
+        return []
+    fetched = _fetched_counts(response, status)
+    last = getattr(
+        CompilationFetch.objects.filter(response=response).first(), "counts", {}
+    )
+    stored = dict(
+        (((code, item), number))
+        for code, item, number in Answer.objects.filter(
+            response=response, number__isnull=False
+        ).values_list("question__code", "item", "number")
+    )
+    changes = []
+    for key, value in fetched.items():
+        before = stored.get(key)
+        if before is None or before == value.number:
+            continue
+        if last.get(_key(key)) == before:
+            continue  # as fetched last time, not typed
+        changes.append(CountChange(key[0], key[1], before, value.number))
+    return changes
+
+
+def rss_compilation_drift(*, response: Response) -> list[CountChange]:
+    """The fetched counts that counting again would change: they went stale.
+
+    Another municipality of the area submitted, or a submitted one was reopened, since
+    the RSS fetched. Empty when the RSS never fetched (it typed its counts).
+    """
+    last = CompilationFetch.objects.filter(response=response).first()
+    if last is None:
+        return []
+    status = compilation_status(response)
+    if status is None:
+        return []
+    now = _fetched_counts(response, status)
+    changes = []
+    for key, value in now.items():
+        before = last.counts.get(_key(key))
+        if before is not None and before != value.number:
+            changes.append(CountChange(key[0], key[1], before, value.number))
+    return changes
+
+
+def rss_compilation_submit_check(*, response: Response, confirmed: bool) -> None:
+    """Refuse (ValidationError) to submit stale fetched counts unless confirmed."""
+    if confirmed:
+        return
+    drift = rss_compilation_drift(response=response)
+    if drift:
+        raise ValidationError(
+            _(
+                "The municipalities' answers have changed since the counts were "
+                "fetched (%(n)s counts differ). Fetch again, or confirm that the counts "
+                "are to be submitted as they are."
+            )
+            % {"n": len(drift)}
+        )
+
+
+@transaction.atomic
+def rss_compilation_prefill(
+    *, response: Response, by: AbstractBaseUser | None, confirmed: bool = False
+) -> CompilationReport:
+    """Fill an RSS's draft counts per option from its area's submitted municipal answers.
+
+    Overwrites every count-per-option cell (and the S03a count of municipalities that
+    answered, where the questionnaire has it), audited as a system change by `by`, and
+    keeps what it wrote (CompilationFetch) to tell later when it went stale. Refuses a
+    response that is not an RSS's, a submitted one (ResponseLockedError), and an area
+    where no municipality has submitted yet (nothing to count: the counts stay as
+    typed). Raises CountsWouldBeOverwritten, listing them, when counts the RSS typed
+    itself would change, unless confirmed.
+    """
+    status = compilation_status(response)
+    if status is None:
+        raise ValidationError(
+            _("Only an RSS's response to the RSS questionnaire compiles counts.")
+        )
+    response.refresh_from_db(fields=["status"])
+    if response.is_submitted:
+        raise ResponseLockedError(
+            _("The questionnaire is submitted and can no longer be changed.")
+        )
+    if not status.submitted:
+        raise ValidationError(
+            _(
+                "No municipality of the area has submitted the municipal questionnaire "
+                "yet; the counts were not changed."
+            )
+        )
+    if not confirmed:
+        overwrites = rss_compilation_overwrites(response=response, status=status)
+        if overwrites:
+            raise CountsWouldBeOverwritten(overwrites)
+    values = _fetched_counts(response, status)
     saved = response_save_answers(
         response=response,
         values=values,
         by=by,
         version=None,
         source=AnswerChange.Source.SYSTEM,
+    )
+    CompilationFetch.objects.update_or_create(
+        response=response,
+        defaults={
+            "counts": {_key(k): v.number for k, v in values.items()},
+            "fetched_at": timezone.now(),
+            "fetched_by": by if by is not None and by.is_authenticated else None,
+        },
     )
     return CompilationReport(
         response=saved,

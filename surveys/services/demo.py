@@ -849,7 +849,9 @@ def _compile(
     zero everywhere, as an RSS typing the counts of an empty paper pile would.
     """
     try:
-        return rss_compilation_prefill(response=response, by=by).response
+        return rss_compilation_prefill(
+            response=response, by=by, confirmed=True
+        ).response
     except ValidationError:
         zeros = {
             (question.code, cell["label"]): Value(number=0)

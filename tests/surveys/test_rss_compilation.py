@@ -16,7 +16,10 @@ from surveys.services import (
     response_save_answers,
     response_submit,
 )
-from surveys.services.compilation import rss_compilation_prefill
+from surveys.services.compilation import (
+    CountsWouldBeOverwritten,
+    rss_compilation_prefill,
+)
 from surveys.services.responses import ResponseLockedError
 from tests.factories import MembershipFactory, UserFactory
 from tests.surveys.helpers import complete_values, fill_response, tr
@@ -254,7 +257,15 @@ def test_the_prefill_overwrites_typed_counts_and_keeps_other_answers(
         version=None,
     )
 
-    rss_compilation_prefill(response=blekinge, by=coordinator)
+    # Typed by the RSS itself: fetching lists what it would overwrite and asks first.
+    with pytest.raises(CountsWouldBeOverwritten) as refused:
+        rss_compilation_prefill(response=blekinge, by=coordinator)
+    assert [
+        (c.question, c.label, c.before, c.after) for c in refused.value.changes
+    ] == [("S03-K06", "Ja", 5, 1)]
+    assert answers_map(blekinge)[("S03-K06", "Ja")] == Value(number=5)
+
+    rss_compilation_prefill(response=blekinge, by=coordinator, confirmed=True)
 
     answers = answers_map(blekinge)
     assert answers[("S03-K06", "Ja")] == Value(number=1)
