@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, render
 
 from aggregation.quality import quality_rows
 from surveys.models import Questionnaire
+from surveys.services.compilation import rss_compilations_drift
 
 # ?confirmed=… : which warnings to list.
 CONFIRMED_FILTERS = {"": None, "no": False, "yes": True}
@@ -46,5 +47,10 @@ def quality_list(request: HttpRequest, questionnaire_pk: int) -> HttpResponse:
             "confirmed": confirmed,
             "drafts": drafts,
             "unconfirmed": unconfirmed,
+            "stale_compilations": (
+                rss_compilations_drift(questionnaire=questionnaire)
+                if questionnaire.audience == Questionnaire.Audience.RSS
+                else []
+            ),
         },
     )

@@ -23,6 +23,10 @@ from surveys.permissions import (
     membership_of,
     organisations_for_user,
 )
+from surveys.services.compilation import (
+    rss_compilation_drift,
+    rss_compilation_submit_check,
+)
 from surveys.services.responses import response_is_open
 
 
@@ -320,6 +324,7 @@ def response_review(request: HttpRequest, pk: int) -> HttpResponse:
             "by_section": by_section,
             "error_count": len(errors),
             "warning_count": len(warnings),
+            "drift": rss_compilation_drift(response=response),
         },
     )
 
@@ -332,6 +337,13 @@ def response_submit(request: HttpRequest, pk: int) -> HttpResponse:
         version = int(request.POST.get("version", ""))
     except ValueError:
         version = None
+    try:
+        rss_compilation_submit_check(
+            response=response, confirmed=request.POST.get("confirm_stale") == "1"
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("surveys:response-review", pk=response.pk)
     try:
         services.response_submit(response=response, by=request.user, version=version)
     except services.StaleResponseError as exc:

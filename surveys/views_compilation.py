@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -14,7 +14,10 @@ from django.views.decorators.http import require_POST
 from regions.models import Organisation
 from surveys.models import Questionnaire, QuestionType, Response
 from surveys.permissions import get_response_for_user
-from surveys.services.compilation import rss_compilation_prefill
+from surveys.services.compilation import (
+    CountsWouldBeOverwritten,
+    rss_compilation_prefill,
+)
 from surveys.services.responses import ResponseLockedError
 
 
@@ -53,7 +56,23 @@ def response_prefill(request: HttpRequest, pk: int) -> HttpResponse:
     position = _count_section(response, request.POST.get("position"))
     target = reverse("surveys:response-section", args=[response.pk, position])
     try:
-        report = rss_compilation_prefill(response=response, by=request.user)
+        report = rss_compilation_prefill(
+            response=response,
+            by=request.user,
+            confirmed=request.POST.get("confirm") == "1",
+        )
+    except CountsWouldBeOverwritten as exc:
+        # Counts the RSS typed itself would change: show them and ask first.
+        return render(
+            request,
+            "surveys/compilation_confirm.html",
+            {
+                "response": response,
+                "position": position,
+                "changes": exc.changes,
+                "back": target,
+            },
+        )
     except ResponseLockedError as exc:
         messages.error(request, str(exc))
         return redirect("surveys:response-summary", pk=response.pk)

@@ -202,8 +202,11 @@ def rss_compilation_drift(*, response: Response) -> list[CountChange]:
 
 
 def rss_compilation_submit_check(*, response: Response, confirmed: bool) -> None:
-    """Refuse (ValidationError) to submit stale fetched counts unless confirmed."""
-    if confirmed:
+    """Refuse (ValidationError) to submit stale fetched counts unless confirmed.
+
+    A response already submitted passes: submitting it again changes nothing.
+    """
+    if confirmed or response.is_submitted:
         return
     drift = rss_compilation_drift(response=response)
     if drift:
@@ -274,3 +277,25 @@ def rss_compilation_prefill(
         missing=status.missing,
         values=values,
     )
+
+
+def rss_compilations_drift(
+    *, questionnaire: Questionnaire
+) -> list[tuple[Response, list[CountChange]]]:
+    """Every RSS response of the questionnaire whose fetched counts went stale.
+
+    For the staff's quality list; a few queries per RSS that fetched (24 at most).
+    """
+    stale = []
+    fetched = (
+        Response.objects.filter(
+            questionnaire=questionnaire, compilation_fetch__isnull=False
+        )
+        .select_related("organisation", "questionnaire")
+        .order_by("organisation__code")
+    )
+    for response in fetched:
+        drift = rss_compilation_drift(response=response)
+        if drift:
+            stale.append((response, drift))
+    return stale

@@ -55,8 +55,11 @@ def compilation_card(context: Context, response: Response, section: Section) -> 
         ).exists()
     if not has_counts:
         return empty
+    from surveys.services.compilation import rss_compilation_drift
+
     return {
         "status": compilation_status(response),
+        "drift": rss_compilation_drift(response=response),
         "response": response,
         "section": section,
         "csrf_token": context.get("csrf_token"),
