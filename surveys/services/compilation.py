@@ -180,7 +180,9 @@ def rss_compilation_overwrites(
     return changes
 
 
-def rss_compilation_drift(*, response: Response) -> list[CountChange]:
+def rss_compilation_drift(
+    *, response: Response, status: CompilationStatus | None = None
+) -> list[CountChange]:
     """The fetched counts that counting again would change: they went stale.
 
     Another municipality of the area submitted, or a submitted one was reopened, since
@@ -189,7 +191,7 @@ def rss_compilation_drift(*, response: Response) -> list[CountChange]:
     last = CompilationFetch.objects.filter(response=response).first()
     if last is None:
         return []
-    status = compilation_status(response)
+    status = status or compilation_status(response)
     if status is None:
         return []
     now = _fetched_counts(response, status)

@@ -57,9 +57,10 @@ def compilation_card(context: Context, response: Response, section: Section) -> 
         return empty
     from surveys.services.compilation import rss_compilation_drift
 
+    status = compilation_status(response)
     return {
-        "status": compilation_status(response),
-        "drift": rss_compilation_drift(response=response),
+        "status": status,
+        "drift": rss_compilation_drift(response=response, status=status),
         "response": response,
         "section": section,
         "csrf_token": context.get("csrf_token"),
