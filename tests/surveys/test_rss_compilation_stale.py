@@ -16,17 +16,18 @@ from surveys.models import QuestionType
 from surveys.services import answers_map, response_save_answers
 from surveys.services.compilation import rss_compilation_drift, rss_compilation_prefill
 from surveys.services.transitions import response_reopen
+from tests.surveys import test_rss_compilation as base
 from tests.surveys.helpers import complete_values, tr
-from tests.surveys.test_rss_compilation import (  # noqa: F401 (fixtures)
-    _within_fieldwork,
-    blekinge,
-    coordinator,
-    submit_municipal,
-)
+from tests.surveys.test_rss_compilation import submit_municipal
 
 pytestmark = pytest.mark.django_db
 
 CHANGED = "Changed since fetched"
+
+# The fixtures of the compilation tests: RSS Blekinge, its coordinator, the fieldwork day.
+_within_fieldwork = base._within_fieldwork
+blekinge = base.blekinge
+coordinator = base.coordinator
 
 
 def count_section(response) -> int:
