@@ -135,7 +135,7 @@ def _send(pk: int) -> None:
     publish(
         aggregate_task,
         [pk],
-        what=f"Aggregation run {pk} stays queued: the broker is unreachable;",
+        what=f"Aggregation run {pk}",
     )
 
 

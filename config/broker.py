@@ -23,6 +23,8 @@ logger = logging.getLogger(__name__)
 def publish(task: Task, args: Sequence = (), *, what: str) -> bool:
     """Send the task with args; False (and a warning) if the broker did not take it.
 
+    `what` names the job row in the warning ("Aggregation run 7").
+
     With eager tasks (no REDIS_URL) the task runs here, as apply_async would run it.
     """
     app = task.app
@@ -43,7 +45,7 @@ def publish(task: Task, args: Sequence = (), *, what: str) -> bool:
             task.apply_async(args=list(args), connection=connection, retry=False)
     except Exception as exc:  # refused, timed out, reset: whatever the transport raises
         logger.warning(
-            "%s is not sent: the broker did not take it (%s: %s); the requeue sends "
+            "%s stays queued: the broker is unreachable (%s: %s); the requeue sends "
             "it when the broker is back.",
             what,
             type(exc).__name__,

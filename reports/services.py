@@ -138,7 +138,7 @@ def _enqueue(job: ExportJob) -> None:
     # A broker that is down or hangs must not fail or hold up the request: the job stays
     # queued, and the requeue (or asking for the same export again) sends it again.
     transaction.on_commit(
-        lambda: publish(export_task, [pk], what=f"Export job {pk} stays queued;"),
+        lambda: publish(export_task, [pk], what=f"Export job {pk}"),
         robust=True,
     )
 
@@ -159,7 +159,7 @@ def export_jobs_requeue(
     ).values_list("pk", flat=True)
     sent = []
     for pk in waiting:
-        if not publish(export_task, [pk], what=f"Export job {pk} stays queued;"):
+        if not publish(export_task, [pk], what=f"Export job {pk}"):
             break
         sent.append(pk)
     return sent

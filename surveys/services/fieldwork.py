@@ -380,7 +380,7 @@ def invitation_batch_enqueue(*, batch_id: int) -> None:
         lambda: publish(
             invitations_send_task,
             [batch_id],
-            what=f"Invitation batch {batch_id} waits;",
+            what=f"Invitation batch {batch_id}",
         ),
         robust=True,
     )
