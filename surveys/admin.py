@@ -10,6 +10,7 @@ from surveys.models import (
     EmailLog,
     ImportUpload,
     Invitation,
+    InvitationBatch,
     Membership,
     Participation,
     Question,
@@ -198,6 +199,21 @@ class ImportUploadAdmin(admin.ModelAdmin):
     list_filter = ("status",)
     exclude = ("content",)
     readonly_fields = [f.name for f in ImportUpload._meta.fields if f.name != "content"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(InvitationBatch)
+class InvitationBatchAdmin(admin.ModelAdmin):
+    """Invitation e-mails asked for; not done: waiting for the requeue (Redis down)."""
+
+    list_display = ("requested_at", "questionnaire", "requested_by", "done_at")
+    list_filter = ("questionnaire",)
+    readonly_fields = [f.name for f in InvitationBatch._meta.fields]
 
     def has_add_permission(self, request) -> bool:
         return False
