@@ -11,6 +11,7 @@ from django.utils.translation import gettext
 
 from aggregation.models import AggregationRun, AppendixCell, ShareRow
 from regions.models import County, Organisation
+from surveys.answers import DEFAULT_MAX_NUMBER
 from surveys.models import Answer, Question, Questionnaire, Response
 
 ANSWER_COLUMNS = [
@@ -221,9 +222,9 @@ def ticked_share_grid(
     return [t.item for t in tables], [(*key, by_unit[key]) for key in order]
 
 
-# Larger than any real count or sum of counts (the input bound is 10**12): a stored
-# number beyond this is named when a run fails.
-IMPLAUSIBLE_NUMBER = 10**12
+# Beyond the bound every answer is checked against at input (surveys.answers): a stored
+# number larger than this predates the bound, and is named when a run fails.
+IMPLAUSIBLE_NUMBER = DEFAULT_MAX_NUMBER
 
 
 def implausible_numbers(*, questionnaires: list[Questionnaire]) -> list[str]:

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('surveys', '0004_questionnaire_events_extra_questions'),
+        ('surveys', '0005_import_uploads'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
