@@ -5,9 +5,9 @@ goes in, tables come out, so the staff pages, the coordinator's page and the rep
 the same figures. `rates_frame` reads that frame from the database in a fixed number of
 queries.
 
-The frame of a questionnaire is every organisation of its audience (all 21 regions, 24
-RSS or 290 municipalities). An extra question sent to a chosen set (invited_only) has
-its Participation rows as its frame, or its whole audience while nobody is invited.
+The frame of a questionnaire is surveys.frames' answer: every organisation of its
+audience (all 21 regions, 24 RSS or 290 municipalities), or the organisations chosen when
+an extra question was created for a chosen set.
 """
 
 from __future__ import annotations
@@ -23,7 +23,8 @@ from django.db.models import Exists, Max, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from regions.models import Organisation
-from surveys.models import Answer, AnswerChange, Participation, Questionnaire, Response
+from surveys.frames import is_sent_to_chosen_set
+from surveys.models import Answer, AnswerChange, Questionnaire, Response
 
 NOT_STARTED = "not_started"
 DRAFT = "draft"
@@ -199,11 +200,14 @@ def rates_frame(
     """
     questionnaires = list(questionnaires)
     ids = [q.pk for q in questionnaires]
-    invited: dict[int, set[int]] = {}
-    for questionnaire_id, organisation_id in Participation.objects.filter(
+    chosen: dict[int, set[int]] = {}
+    for (
+        questionnaire_id,
+        organisation_id,
+    ) in Questionnaire.chosen_organisations.through.objects.filter(
         questionnaire_id__in=ids
     ).values_list("questionnaire_id", "organisation_id"):
-        invited.setdefault(questionnaire_id, set()).add(organisation_id)
+        chosen.setdefault(questionnaire_id, set()).add(organisation_id)
     candidates = Organisation.objects.filter(
         kind__in={q.organisation_kind for q in questionnaires}
     )
@@ -248,9 +252,11 @@ def rates_frame(
     }
     rows = []
     for questionnaire in questionnaires:
-        # Only an extra question sent to a chosen set has the invited as its frame.
+        # The rule of surveys.frames, applied to rows read in bulk.
         frame_ids = (
-            invited.get(questionnaire.pk) if questionnaire.invited_only else None
+            chosen.get(questionnaire.pk, set())
+            if is_sent_to_chosen_set(questionnaire)
+            else None
         )
         for organisation in people:
             if organisation["kind"] != questionnaire.organisation_kind:

@@ -8,8 +8,8 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 
 from regions.models import Organisation
 from surveys.answers import Value, missing_items, visible_questions
-from surveys.frames import frame_size
-from surveys.models import Participation, Question, Questionnaire, Response, Section
+from surveys.frames import frame_organisations, frame_size, questionnaires_for
+from surveys.models import Question, Questionnaire, Response, Section
 
 
 def questionnaires_for_organisation(organisation: Organisation) -> QuerySet:
@@ -22,15 +22,11 @@ def questionnaires_for_organisation(organisation: Organisation) -> QuerySet:
             Questionnaire.Audience.EXTRA,
         ],
     }[organisation.kind]
-    # An extra question with invitations (Participation rows) is only for the invited
-    # (Questionnaire.invited_only); the other questionnaires go to the whole audience.
-    invited = Participation.objects.filter(questionnaire=OuterRef("pk"))
+    # Who each questionnaire is for is surveys.frames' rule (a chosen set or all).
     return (
-        Questionnaire.objects.filter(is_current=True, audience__in=audiences)
-        .filter(
-            ~Q(audience=Questionnaire.Audience.EXTRA)
-            | ~Exists(invited)
-            | Exists(invited.filter(organisation=organisation))
+        questionnaires_for(
+            Questionnaire.objects.filter(is_current=True, audience__in=audiences),
+            organisation,
         )
         .select_related("cycle")
         .order_by("-cycle__year", "audience", "opens_on", "pk")
@@ -148,9 +144,9 @@ def progress(
 
 
 def status_rows_for_questionnaire(questionnaire: Questionnaire) -> list[StatusRow]:
-    """Staff: every organisation of the questionnaire's audience with its status."""
+    """Staff: every organisation of the questionnaire's frame with its status."""
     organisations = (
-        Organisation.objects.filter(kind=questionnaire.organisation_kind)
+        frame_organisations(questionnaire)
         .select_related("county", "rss")
         .order_by("code")
     )

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 
 from regions.models import Organisation
+from surveys.frames import frame_size
 from surveys.models import (
     Answer,
     ContactPerson,
@@ -185,9 +186,7 @@ def fieldwork_overview() -> list[dict]:
         rows.append(
             {
                 "questionnaire": questionnaire,
-                "audience": Organisation.objects.filter(
-                    kind=questionnaire.organisation_kind
-                ).count(),
+                "audience": frame_size(questionnaire),
                 "reminders": dates,
                 "next_reminder": next(
                     (d for d in dates if d >= today.isoformat()), None

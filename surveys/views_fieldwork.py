@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from regions.models import County, Organisation
+from surveys.frames import frame_organisations
 from surveys.models import ContactPerson, Questionnaire
 from surveys.permissions import membership_of, require_staff
 from surveys.selectors_fieldwork import (
@@ -257,7 +258,8 @@ def staff_invitations(request: HttpRequest, pk: int) -> HttpResponse:
     questionnaire = get_object_or_404(
         Questionnaire.objects.select_related("cycle"), pk=pk
     )
-    audience = Organisation.objects.filter(kind=questionnaire.organisation_kind)
+    # Only the frame: an extra question sent to a chosen set lists and invites that set.
+    audience = frame_organisations(questionnaire)
     if request.method == "POST":
         _invite(request, questionnaire, audience)
         return redirect(request.get_full_path())
@@ -332,7 +334,7 @@ def area_invitations(request: HttpRequest, code: str) -> HttpResponse:
     questionnaire = municipal_questionnaire()
     if questionnaire is None:
         raise Http404("No municipal questionnaire")
-    area = rss.municipalities.all()
+    area = frame_organisations(questionnaire).filter(rss=rss)
     if request.method == "POST":
         _invite(request, questionnaire, area)
         return redirect("surveys:area-invitations", code=rss.code)

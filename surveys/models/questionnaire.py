@@ -62,6 +62,16 @@ class Questionnaire(models.Model):
     source_file = models.CharField(_("definition file"), max_length=300, blank=True)
     # SHA-256 of the parsed definition: an unchanged file is a no-op on reload.
     checksum = models.CharField(max_length=64, blank=True)
+    # Sent to a chosen set: fixed when the questionnaire is created (an extra question
+    # made on the staff pages) and never inferred from invitations, so that inviting
+    # can never widen it. surveys.frames reads it; nothing else should.
+    for_chosen_set = models.BooleanField(_("sent to a chosen set"), default=False)
+    chosen_organisations = models.ManyToManyField(
+        Organisation,
+        verbose_name=_("chosen organisations"),
+        blank=True,
+        related_name="chosen_for",
+    )
     loaded_at = models.DateTimeField(_("loaded at"), auto_now=True)
 
     class Meta:
@@ -89,15 +99,6 @@ class Questionnaire(models.Model):
     def is_made_on_web(self) -> bool:
         """An extra question made on the staff pages, not loaded from a file."""
         return self.source_file.startswith(WEB_SOURCE_PREFIX)
-
-    @property
-    def invited_only(self) -> bool:
-        """Sent to a chosen set: with invitations, only the invited see and answer it.
-
-        The other questionnaires go to their whole audience; invitations only say who got
-        the e-mail.
-        """
-        return self.audience == self.Audience.EXTRA
 
     @property
     def organisation_kind(self) -> str:

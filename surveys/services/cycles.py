@@ -455,9 +455,9 @@ def _extra_question_create(
     """A one-question questionnaire of its own for the chosen municipalities.
 
     It gets its own dates and reminders (None: three and one week before closing), and
-    the chosen organisations are invited with participations_invite: Participation rows,
-    which are its frame (only they see it, its response rate counts only them), and the
-    invitation e-mails, sent once the transaction commits.
+    the chosen organisations are its frame, stored with it (for_chosen_set,
+    chosen_organisations: only they see it, its response rate counts only them). They are
+    invited with participations_invite, the e-mails sent once the transaction commits.
     """
     require_staff(by)
     organisations = list(organisations)
@@ -499,6 +499,7 @@ def _extra_question_create(
         closes_on=closes_on,
         reminder_dates=sorted(d.isoformat() for d in set(reminders)),
         source_file=_web_source_file(cycle, title),
+        for_chosen_set=True,
     )
     section = Section.objects.create(
         questionnaire=questionnaire, position=1, title=title.strip()
@@ -513,6 +514,8 @@ def _extra_question_create(
         previous_code=None,
         rule=default_rule(question_type, []),
     )
+    # The chosen set is fixed here, once: inviting later can never widen it.
+    questionnaire.chosen_organisations.set(organisations)
     participations_invite(
         questionnaire=questionnaire,
         organisations=organisations,

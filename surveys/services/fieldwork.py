@@ -36,6 +36,7 @@ from django.utils.translation import gettext as _
 
 from config.broker import publish
 from regions.models import Organisation
+from surveys.frames import frame_ids, frame_organisations, questionnaire_is_for
 from surveys.models import (
     ContactPerson,
     EmailLog,
@@ -284,7 +285,9 @@ def _check_may_invite(
         )
     if not organisations:
         raise ValidationError(_("Choose at least one organisation."))
-    wrong = [o for o in organisations if o.kind != questionnaire.organisation_kind]
+    # Inviting never widens the frame (an extra question sent to a chosen set).
+    frame = frame_ids(questionnaire)
+    wrong = [o for o in organisations if o.pk not in frame]
     if wrong:
         raise ValidationError(
             _("%(codes)s do not answer %(title)s.")
@@ -586,8 +589,12 @@ def _remind(
     report: ReminderReport,
     connection,
 ) -> None:
+    # The invited organisations of the frame (an invitation outside it is ignored).
     participations = list(
-        Participation.objects.filter(questionnaire=questionnaire)
+        Participation.objects.filter(
+            questionnaire=questionnaire,
+            organisation__in=frame_organisations(questionnaire),
+        )
         .select_related("organisation")
         .order_by("organisation__code")
     )
@@ -687,7 +694,8 @@ def participation_extend(
             _("%(title)s is locked; its deadlines can no longer be changed.")
             % {"title": questionnaire.title}
         )
-    if organisation.kind != questionnaire.organisation_kind:
+    # An organisation outside the frame is refused: an extension never invites anyone.
+    if not questionnaire_is_for(questionnaire, organisation):
         raise ValidationError(
             _("%(codes)s do not answer %(title)s.")
             % {"codes": organisation.code, "title": questionnaire.title}
@@ -696,9 +704,7 @@ def participation_extend(
         Participation.objects.bulk_create(
             [
                 Participation(questionnaire=questionnaire, organisation=o)
-                for o in Organisation.objects.filter(
-                    kind=questionnaire.organisation_kind
-                )
+                for o in frame_organisations(questionnaire)
             ],
             ignore_conflicts=True,
         )
@@ -744,9 +750,7 @@ def fieldwork_keep_open(
             Participation.objects.bulk_create(
                 [
                     Participation(questionnaire=questionnaire, organisation=o)
-                    for o in Organisation.objects.filter(
-                        kind=questionnaire.organisation_kind
-                    )
+                    for o in frame_organisations(questionnaire)
                 ],
                 ignore_conflicts=True,
             )

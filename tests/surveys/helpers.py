@@ -121,3 +121,19 @@ def text(element: Element) -> str:
 
     collect(element)
     return " ".join(" ".join(parts).split())
+
+
+def send_to_chosen_set(questionnaire, *codes: str) -> None:
+    """Make the questionnaire one sent to a chosen set (as an extra question made on the
+    web is) and invite those organisations."""
+    from regions.models import Organisation
+    from surveys.models import Participation
+
+    questionnaire.for_chosen_set = True
+    questionnaire.save(update_fields=["for_chosen_set"])
+    for code in codes:
+        organisation = Organisation.objects.get(code=code)
+        questionnaire.chosen_organisations.add(organisation)
+        Participation.objects.get_or_create(
+            questionnaire=questionnaire, organisation=organisation
+        )

@@ -209,11 +209,14 @@ def test_without_participations_the_frame_is_every_organisation_of_the_audience(
 
 def extra_questionnaire(*codes):
     """An extra question sent to the municipalities with these codes."""
-    questionnaire = QuestionnaireFactory(audience="extra", title="Extrafråga")
+    questionnaire = QuestionnaireFactory(
+        audience="extra", title="Extrafråga", for_chosen_set=True
+    )
     for code in codes:
+        organisation = Organisation.objects.get(code=code)
+        questionnaire.chosen_organisations.add(organisation)
         Participation.objects.create(
-            questionnaire=questionnaire,
-            organisation=Organisation.objects.get(code=code),
+            questionnaire=questionnaire, organisation=organisation
         )
     return questionnaire
 

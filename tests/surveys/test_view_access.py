@@ -6,10 +6,10 @@ from django.urls import reverse
 
 from regions.models import Organisation
 from surveys.answers import Value
-from surveys.models import AnswerChange, Participation, QuestionType, Response
+from surveys.models import AnswerChange, QuestionType, Response
 from surveys.services import answers_map
 from tests.factories import QuestionFactory, QuestionnaireFactory, SectionFactory
-from tests.surveys.helpers import page, text
+from tests.surveys.helpers import page, send_to_chosen_set, text
 
 pytestmark = pytest.mark.django_db
 
@@ -329,10 +329,7 @@ def test_an_organisation_not_invited_to_a_questionnaire_with_invitations_cannot_
     client, cycle_2024, municipality_respondent, other_municipality_respondent
 ):
     extra = cycle_2024["extra"]
-    Participation.objects.create(
-        questionnaire=extra,
-        organisation=municipality_respondent.membership.organisation,
-    )
+    send_to_chosen_set(extra, municipality_respondent.membership.organisation.code)
     client.force_login(other_municipality_respondent)
     url = reverse("surveys:response-start", args=[extra.pk, "0381"])
     assert client.post(url).status_code == 404

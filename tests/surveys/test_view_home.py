@@ -6,14 +6,14 @@ import pytest
 from django.urls import reverse
 
 from regions.models import Organisation
-from surveys.models import Participation, QuestionType, Response
+from surveys.models import QuestionType, Response
 from tests.factories import (
     CycleFactory,
     QuestionFactory,
     QuestionnaireFactory,
     SectionFactory,
 )
-from tests.surveys.helpers import find_all, page, text, tr
+from tests.surveys.helpers import find_all, page, send_to_chosen_set, text, tr
 
 pytestmark = pytest.mark.django_db
 
@@ -180,10 +180,7 @@ def test_staff_overview_counts_only_the_invited_when_some_are_invited(
     client, staff, national_frame
 ):
     extra = make_questionnaire(2024, "extra", "Extrafråga", datetime.date(2025, 4, 11))
-    for code in ("0114", "0115", "0117"):
-        Participation.objects.create(
-            questionnaire=extra, organisation=Organisation.objects.get(code=code)
-        )
+    send_to_chosen_set(extra, "0114", "0115", "0117")
     client.force_login(staff)
 
     cells = {

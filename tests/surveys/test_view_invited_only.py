@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from regions.models import Organisation
 from surveys.models import Participation
+from tests.surveys.helpers import send_to_chosen_set
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +48,7 @@ def test_an_extra_question_sent_to_others_is_neither_listed_nor_startable(
     client, cycle_2024, municipality_respondent
 ):
     extra = cycle_2024["extra"]
-    _invite(extra, "0381")
+    send_to_chosen_set(extra, "0381")
     client.force_login(municipality_respondent)
     start = reverse("surveys:response-start", args=[extra.pk, "0114"])
 

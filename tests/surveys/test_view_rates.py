@@ -13,7 +13,7 @@ from tests.factories import (
     SectionFactory,
     UserFactory,
 )
-from tests.surveys.helpers import find_all, page, text
+from tests.surveys.helpers import find_all, page, send_to_chosen_set, text
 
 pytestmark = pytest.mark.django_db
 
@@ -296,9 +296,7 @@ def test_the_coordinator_chooses_among_the_municipal_questionnaires(
         code="E01",
         type=QuestionType.FREE_TEXT,
     )
-    Participation.objects.create(
-        questionnaire=extra, organisation=Organisation.objects.get(code="0114")
-    )
+    send_to_chosen_set(extra, "0114")
     client.force_login(rss_coordinator)
 
     result = client.get(area_url("RSS-01", enkat=extra.pk))
