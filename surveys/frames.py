@@ -15,20 +15,18 @@ as answerable nor open for respondents before its opening date (questionnaire_ha
 from __future__ import annotations
 
 import datetime
-from zoneinfo import ZoneInfo
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.utils import timezone
 
 from regions.models import Organisation
 from surveys.models import Questionnaire
 
-# Opening days are Swedish calendar days, as deadlines are.
-_STOCKHOLM = ZoneInfo("Europe/Stockholm")
-
 
 def _stockholm_today() -> datetime.date:
-    return timezone.localdate(timezone=_STOCKHOLM)
+    # Opening days are Swedish calendar days, as deadlines are (one clock for both).
+    from surveys.services import responses
+
+    return responses.stockholm_today()
 
 
 def is_sent_to_chosen_set(questionnaire: Questionnaire) -> bool:

@@ -27,6 +27,7 @@ from surveys.selectors_fieldwork import (
     fieldwork_rows,
     municipal_questionnaire,
 )
+from surveys.services.confirmations import confirmation_use
 from surveys.services.fieldwork import (
     InvitationReport,
     contact_add,
@@ -34,6 +35,7 @@ from surveys.services.fieldwork import (
     participation_extend,
     participations_invite,
 )
+from surveys.views_confirm import CONFIRMATION_FIELD, render_confirmation
 
 # --- Permission helpers ----------------------------------------------------------------
 
@@ -173,26 +175,62 @@ def _report_messages(request: HttpRequest, report: InvitationReport) -> None:
 
 def _invite(
     request: HttpRequest, questionnaire: Questionnaire, audience: QuerySet
-) -> bool:
-    """Handle the invitation form; True when the service ran."""
+) -> HttpResponse | None:
+    """Handle the invitation form; a confirmation page first for more than one
+    organisation. None when done or refused (the caller redirects)."""
     form = InviteForm(request.POST, audience=audience)
     if not form.is_valid():
         messages.error(request, _("Choose organisations from the list."))
-        return False
+        return None
+    chosen = form.chosen()
+    resend = form.cleaned_data["resend"]
+    payload = {
+        "questionnaire": questionnaire.pk,
+        "organisations": sorted(o.pk for o in chosen),
+        "resend": resend,
+    }
     try:
+        if len(chosen) > 1:
+            if CONFIRMATION_FIELD not in request.POST:
+                return render_confirmation(
+                    request,
+                    action="invite",
+                    payload=payload,
+                    title=_("Send the invitation to %(title)s")
+                    % {"title": questionnaire.title},
+                    lead=(
+                        _(
+                            "These organisations are invited and their contact persons "
+                            "e-mailed, also those who already had the invitation."
+                        )
+                        if resend
+                        else _(
+                            "These organisations are invited and their contact persons "
+                            "e-mailed, except those who already had the invitation."
+                        )
+                    ),
+                    names=[f"{o.full_name} ({o.code})" for o in chosen],
+                    back_url=request.get_full_path(),
+                )
+            confirmation_use(
+                key=request.POST[CONFIRMATION_FIELD],
+                user=request.user,
+                action="invite",
+                payload=payload,
+            )
         report = participations_invite(
             questionnaire=questionnaire,
-            organisations=form.chosen(),
+            organisations=chosen,
             by=request.user,
             base_url=_base_url(request),
-            resend=form.cleaned_data["resend"],
+            resend=resend,
         )
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
-        return False
+        return None
     _report_messages(request, report)
-    return True
+    return None
 
 
 # --- Contact persons ----------------------------------------------------------------
@@ -261,8 +299,9 @@ def staff_invitations(request: HttpRequest, pk: int) -> HttpResponse:
     # Only the frame: an extra question sent to a chosen set lists and invites that set.
     audience = frame_organisations(questionnaire)
     if request.method == "POST":
-        _invite(request, questionnaire, audience)
-        return redirect(request.get_full_path())
+        return _invite(request, questionnaire, audience) or redirect(
+            request.get_full_path()
+        )
     filters = FilterForm(request.GET or None)
     chosen = filters.cleaned_data if filters.is_valid() else {}
     rows = fieldwork_rows(questionnaire=questionnaire, organisations=audience)
@@ -336,8 +375,9 @@ def area_invitations(request: HttpRequest, code: str) -> HttpResponse:
         raise Http404("No municipal questionnaire")
     area = frame_organisations(questionnaire).filter(rss=rss)
     if request.method == "POST":
-        _invite(request, questionnaire, area)
-        return redirect("surveys:area-invitations", code=rss.code)
+        return _invite(request, questionnaire, area) or redirect(
+            "surveys:area-invitations", code=rss.code
+        )
     return render(
         request,
         "surveys/fieldwork/area.html",

@@ -1,5 +1,6 @@
 from surveys.models.fieldwork import (
     CompilationFetch,
+    Confirmation,
     ContactPerson,
     EmailLog,
     FormSubmission,
@@ -23,6 +24,7 @@ __all__ = [
     "Answer",
     "AnswerChange",
     "CompilationFetch",
+    "Confirmation",
     "ContactPerson",
     "Cycle",
     "EmailLog",

@@ -269,3 +269,28 @@ class CompilationFetch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.response} ({self.fetched_at:%Y-%m-%d %H:%M})"
+class Confirmation(models.Model):
+    """A one-time key for an action on many organisations, bound to what was shown.
+
+    The confirmation page shows what the action will do and carries the key; the action
+    runs only with an unused key of the same user whose digest matches the action as it
+    would run now (a stale page, the back button or a double click cannot act twice or
+    on more). See surveys.services.confirmations.
+    """
+
+    key = models.CharField(max_length=64, unique=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    action = models.CharField(_("action"), max_length=50)
+    # SHA-256 of the action's parameters as shown (organisations, options).
+    digest = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("confirmation")
+        verbose_name_plural = _("confirmations")
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.created_at:%Y-%m-%d %H:%M}"

@@ -137,3 +137,11 @@ def send_to_chosen_set(questionnaire, *codes: str) -> None:
         Participation.objects.get_or_create(
             questionnaire=questionnaire, organisation=organisation
         )
+
+
+def post_confirmed(client, url: str, data: dict):
+    """Post an action on many organisations, then confirm what its page shows."""
+    shown = client.post(url, data)
+    assert shown.status_code == 200, shown.status_code
+    assert shown.templates[0].name == "surveys/confirm.html"
+    return client.post(url, {**data, "confirmation": shown.context["key"]})

@@ -11,7 +11,7 @@ from regions.models import Organisation
 from surveys.models import EmailLog, Participation, Response
 from surveys.services.fieldwork import contact_add
 from tests.factories import QuestionnaireFactory
-from tests.surveys.helpers import find_all, page, text, tr
+from tests.surveys.helpers import find_all, page, post_confirmed, text, tr
 
 pytestmark = pytest.mark.django_db
 
@@ -80,7 +80,8 @@ def test_staff_invite_the_ticked_organisations(
     client.force_login(staff)
 
     with django_capture_on_commit_callbacks(execute=True):
-        result = client.post(
+        result = post_confirmed(
+            client,
             invitations_url(region_questionnaire),
             {"scope": "selected", "organisations": [org("01").pk, org("04").pk]},
         )
@@ -101,7 +102,7 @@ def test_staff_invite_the_whole_audience(
     client.force_login(staff)
 
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(invitations_url(region_questionnaire), {"scope": "all"})
+        post_confirmed(client, invitations_url(region_questionnaire), {"scope": "all"})
 
     assert Participation.objects.filter(questionnaire=region_questionnaire).count() == (
         21
@@ -253,7 +254,7 @@ def test_the_coordinator_invites_the_area_and_sees_the_date(
     client.force_login(rss_coordinator)
 
     with django_capture_on_commit_callbacks(execute=True):
-        posted = client.post(area_url(), {"scope": "all"})
+        posted = post_confirmed(client, area_url(), {"scope": "all"})
     home = client.get(reverse("surveys:home"))
 
     assert posted.status_code == 302
