@@ -29,7 +29,8 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template, render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -122,6 +123,13 @@ def contact_remove(*, contact: ContactPerson, by: AbstractBaseUser | None) -> No
 # --- E-mail --------------------------------------------------------------------------
 
 
+def render_plain_text(template_name: str, context: dict) -> str:
+    """Render a plain-text template (an e-mail's subject or text body) without HTML
+    autoescaping, so that `&` and `'` stay as they are (not `&amp;`, `&#x27;`)."""
+    template = get_template(template_name)
+    return template.template.render(Context(context, autoescape=False))
+
+
 def email_send(
     *,
     kind: str,
@@ -143,9 +151,9 @@ def email_send(
     """
     with translation.override(settings.LANGUAGE_CODE):
         subject = " ".join(
-            render_to_string(f"emails/{template}_subject.txt", context).split()
+            render_plain_text(f"emails/{template}_subject.txt", context).split()
         )
-        body = render_to_string(f"emails/{template}_body.txt", context)
+        body = render_plain_text(f"emails/{template}_body.txt", context)
         html = render_to_string(f"emails/{template}_body.html", context)
     try:
         with transaction.atomic():

@@ -300,3 +300,20 @@ def test_the_account_email_of_an_admin_invitation_is_logged(
         staff_user,
     )
     assert log.questionnaire is None
+
+
+def test_the_subject_is_plain_text(invite, staff, national_frame):
+    questionnaire = QuestionnaireFactory(
+        audience="region", title="Vård & omsorg: 'nära' <2024>", closes_on=CLOSES_ON
+    )
+    contact_add(organisation=org("01"), name="Anna Ek", email="anna@rs.se")
+
+    invite(questionnaire=questionnaire, organisations=[org("01")], by=staff)
+
+    (message,) = mail.outbox
+    assert "Vård & omsorg: 'nära' <2024>" in message.subject
+    assert "&amp;" not in message.subject and "&#x27;" not in message.subject
+    assert "Vård & omsorg: 'nära' <2024>" in message.body
+    assert EmailLog.objects.get().subject == message.subject
+    # The HTML part stays escaped.
+    assert "Vård &amp; omsorg" in message.alternatives[0][0]
