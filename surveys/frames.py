@@ -78,3 +78,16 @@ def questionnaire_has_opened(
 ) -> bool:
     """Whether the opening date (a Swedish calendar day) has come."""
     return (today or _stockholm_today()) >= questionnaire.opens_on
+
+
+def newest_opened(questionnaires: QuerySet[Questionnaire]) -> Questionnaire | None:
+    """The newest cycle's questionnaire that has opened, else the newest one.
+
+    A cycle copied for next year does not take the place of the one in the field.
+    """
+    candidates = list(questionnaires.select_related("cycle").order_by("-cycle__year"))
+    today = _stockholm_today()
+    return next(
+        (q for q in candidates if questionnaire_has_opened(q, today)),
+        candidates[0] if candidates else None,
+    )

@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 
 from regions.models import Organisation
 from surveys.answers import Value, missing_items, visible_questions
-from surveys.frames import frame_organisations, frame_size, questionnaires_for
+from surveys.frames import (
+    frame_organisations,
+    frame_size,
+    newest_opened,
+    questionnaire_has_opened,
+    questionnaires_for,
+)
 from surveys.models import Question, Questionnaire, Response, Section
+from surveys.services import responses as responses_service
 
 
 def questionnaires_for_organisation(organisation: Organisation) -> QuerySet:
@@ -41,6 +49,8 @@ class StatusRow:
     organisation: Organisation
     response: Response | None
     answered: int
+    # Before the opening date: the day it opens (the page shows only that, no form).
+    opens_on: datetime.date | None = None
 
     @property
     def status(self) -> str:
@@ -60,10 +70,18 @@ def _status_rows(
         for r in responses.annotate(answered=Count("answers__question", distinct=True))
     }
     rows = []
+    today = responses_service.stockholm_today()
     for questionnaire, organisation in pairs:
         response = found.get((questionnaire.pk, organisation.pk))
         answered = response.answered if response is not None else 0
-        rows.append(StatusRow(questionnaire, organisation, response, answered))
+        opens_on = (
+            None
+            if questionnaire_has_opened(questionnaire, today)
+            else questionnaire.opens_on
+        )
+        rows.append(
+            StatusRow(questionnaire, organisation, response, answered, opens_on)
+        )
     return rows
 
 
@@ -80,13 +98,10 @@ def status_rows_for_organisation(organisation: Organisation) -> list[StatusRow]:
 
 def area_status_rows(rss: Organisation) -> list[StatusRow]:
     """An RSS coordinator's view: the municipal questionnaire per municipality of the area."""
-    questionnaire = (
+    questionnaire = newest_opened(
         Questionnaire.objects.filter(
             is_current=True, audience=Questionnaire.Audience.MUNICIPALITY
         )
-        .select_related("cycle")
-        .order_by("-cycle__year")
-        .first()
     )
     if questionnaire is None:
         return []

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 
 from regions.models import Organisation
-from surveys.frames import frame_size
+from surveys.frames import frame_size, newest_opened
 from surveys.models import (
     Answer,
     ContactPerson,
@@ -24,13 +24,10 @@ from surveys.services import responses as responses_service
 
 def municipal_questionnaire() -> Questionnaire | None:
     """The hjälpenkät: the current municipal questionnaire of the newest cycle."""
-    return (
+    return newest_opened(
         Questionnaire.objects.filter(
             is_current=True, audience=Questionnaire.Audience.MUNICIPALITY
         )
-        .select_related("cycle")
-        .order_by("-cycle__year")
-        .first()
     )
 
 

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from surveys import quality, selectors, services
 from surveys.answers import visible_questions
 from surveys.forms import InvitationAcceptForm, SectionForm
-from surveys.frames import questionnaire_is_for
+from surveys.frames import questionnaire_has_opened, questionnaire_is_for
 from surveys.models import AnswerChange, Questionnaire, QuestionType, Response
 from surveys.permissions import (
     get_response_for_user,
@@ -77,6 +77,16 @@ def response_start(
     if not questionnaire_is_for(questionnaire, organisation):
         # Sent to a chosen set (e.g. an extra question): others may not start it.
         raise Http404("Not invited")
+    if not request.user.is_staff and not questionnaire_has_opened(questionnaire):
+        messages.info(
+            request,
+            _("%(title)s opens on %(date)s.")
+            % {
+                "title": questionnaire.title,
+                "date": questionnaire.opens_on.isoformat(),
+            },
+        )
+        return redirect("surveys:home")
     try:
         response = services.response_get_or_create(
             questionnaire=questionnaire, organisation=organisation

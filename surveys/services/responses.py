@@ -104,7 +104,8 @@ def response_is_open(
 
     A locked questionnaire refuses everybody, staff included. After the deadline (the
     organisation's extension, else the questionnaire's closing date, as a Swedish calendar
-    day) respondents are refused; staff and system writes (by=None) are exempt.
+    day) and before the opening date respondents are refused; staff and system writes
+    (by=None) are exempt.
     """
     questionnaire = response.questionnaire
     if questionnaire.locked_at is not None:
@@ -115,6 +116,10 @@ def response_is_open(
     if by is None or getattr(by, "is_staff", False):
         return True, ""
     today = stockholm_today()
+    if today < questionnaire.opens_on:
+        return False, _("The questionnaire opens on %(date)s.") % {
+            "date": questionnaire.opens_on.isoformat()
+        }
     if today <= questionnaire.closes_on:  # an extension only ever moves it later
         return True, ""
     deadline = response_deadline(

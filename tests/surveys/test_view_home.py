@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from regions.models import Organisation
@@ -219,3 +220,63 @@ def test_the_start_page_query_count_is_fixed(
     # Two of them give each table its deadlines and invitations (fieldwork_annotate).
     with django_assert_max_num_queries(14):
         assert client.get(HOME).status_code == 200
+
+
+def test_a_copied_cycle_is_not_answerable_before_it_opens(
+    client, cycle_2024, municipality_respondent, rss_coordinator
+):
+    from surveys.services.cycles import cycle_copy
+
+    cycle_copy(from_year=2024, to_year=2025, by=None)
+    municipal_2025 = cycle_2024["municipality"].__class__.objects.get(
+        cycle__year=2025, audience="municipality"
+    )
+    client.force_login(municipality_respondent)
+
+    home = client.get(HOME)
+    content = home.content.decode()
+    start = reverse("surveys:response-start", args=[municipal_2025.pk, "0114"])
+    assert start not in content
+    row = next(r for r in home.context["rows"] if r.questionnaire == municipal_2025)
+    assert row.opens_on == municipal_2025.opens_on
+    assert f"Öppnar {municipal_2025.opens_on:%Y-%m-%d}" in content
+    # The 2024 questionnaire in the field is still there to answer.
+    assert (
+        reverse("surveys:response-start", args=[cycle_2024["municipality"].pk, "0114"])
+        in content
+    )
+
+    assert client.post(start).status_code == 302
+    assert not Response.objects.filter(questionnaire=municipal_2025).exists()
+
+    # The RSS area still follows the questionnaire in the field.
+    client.force_login(rss_coordinator)
+    area_rows = client.get(HOME).context["area_rows"]
+    assert {r.questionnaire for r in area_rows} == {cycle_2024["municipality"]}
+
+
+def test_an_existing_response_cannot_be_saved_before_the_opening_date(
+    client, cycle_2024, municipality_respondent
+):
+    from surveys.services.cycles import cycle_copy
+
+    cycle_copy(from_year=2024, to_year=2025, by=None)
+    municipal_2025 = cycle_2024["municipality"].__class__.objects.get(
+        cycle__year=2025, audience="municipality"
+    )
+    response = Response.objects.create(
+        questionnaire=municipal_2025,
+        organisation=municipality_respondent.membership.organisation,
+    )
+    client.force_login(municipality_respondent)
+
+    url = reverse("surveys:response-section", args=[response.pk, 1])
+    shown = client.get(url)
+    posted = client.post(url, {"version": response.version})
+
+    assert shown.status_code == posted.status_code == 302
+    assert "surveys/section.html" not in [t.name for t in shown.templates]
+    notes = [str(m) for m in get_messages(shown.wsgi_request)]
+    assert any(f"{municipal_2025.opens_on:%Y-%m-%d}" in n for n in notes), notes
+    response.refresh_from_db()
+    assert response.version == 0 or not response.answers.exists()
