@@ -2,6 +2,8 @@
 
 from surveys.services.invitations import (
     invitation_accept,
+    invitation_accept_existing,
+    invitation_account,
     invitation_create,
     invitation_from_token,
 )
@@ -21,6 +23,8 @@ __all__ = [
     "StaleResponseError",
     "answers_map",
     "invitation_accept",
+    "invitation_accept_existing",
+    "invitation_account",
     "invitation_create",
     "invitation_from_token",
     "questionnaires_load",

@@ -101,35 +101,90 @@ def invitation_from_token(token: str) -> Invitation:
     return invitation
 
 
-@transaction.atomic
-def invitation_accept(
-    *, token: str, first_name: str, last_name: str, password: str
-) -> AbstractBaseUser:
-    """Create the person's account (or attach an existing one) and use up the link."""
+def invitation_account(invitation: Invitation) -> AbstractBaseUser | None:
+    """The existing account the invitation is addressed to, if any."""
+    return (
+        get_user_model()
+        .objects.filter(username__iexact=invitation.email)
+        .select_related("membership")
+        .first()
+    )
+
+
+def _open_invitation(token: str) -> Invitation:
     invitation = invitation_from_token(token)
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.accepted_at is not None:
         raise ValidationError(_("The invitation link has already been used."))
-    user_model = get_user_model()
-    user = user_model.objects.filter(username=invitation.email).first()
+    return invitation
+
+
+def _check_other_organisation(user: AbstractBaseUser, invitation: Invitation) -> None:
+    membership = getattr(user, "membership", None)
     if (
-        user is not None
-        and hasattr(user, "membership")
-        and user.membership.organisation_id != invitation.organisation_id
+        membership is not None
+        and membership.organisation_id != invitation.organisation_id
     ):
         raise ValidationError(
             _("This e-mail address already belongs to another organisation.")
         )
-    if user is None:
-        user = user_model(username=invitation.email, email=invitation.email)
+
+
+@transaction.atomic
+def invitation_accept(
+    *, token: str, first_name: str, last_name: str, password: str
+) -> AbstractBaseUser:
+    """Create the invited person's account with the chosen password; use up the link.
+
+    Only for an address without an account: an existing account's password and
+    memberships are never changed from a link (see invitation_accept_existing).
+    """
+    invitation = _open_invitation(token)
+    existing = invitation_account(invitation)
+    if existing is not None:
+        _check_other_organisation(existing, invitation)
+        raise ValidationError(
+            _(
+                "There is already an account for %(email)s. Log in with your own "
+                "password and then accept the invitation."
+            )
+            % {"email": invitation.email}
+        )
+    user = get_user_model()(username=invitation.email, email=invitation.email)
     user.first_name, user.last_name = first_name, last_name
     user.set_password(password)
     user.save()
-    Membership.objects.update_or_create(
-        user=user,
-        defaults={"organisation": invitation.organisation, "role": invitation.role},
+    Membership.objects.create(
+        user=user, organisation=invitation.organisation, role=invitation.role
     )
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
     return user
+
+
+@transaction.atomic
+def invitation_accept_existing(*, token: str, user: AbstractBaseUser) -> Membership:
+    """The logged-in holder of the invited account accepts: membership, link used up.
+
+    Refused for any other account than the one the invitation is addressed to, and for
+    an account that already belongs to another organisation. The password is untouched.
+    """
+    invitation = _open_invitation(token)
+    account = invitation_account(invitation)
+    if account is None or account.pk != user.pk:
+        raise ValidationError(
+            _(
+                "This invitation is for %(email)s. Log in with that account to accept it."
+            )
+            % {"email": invitation.email}
+        )
+    _check_other_organisation(account, invitation)
+    membership, _created = Membership.objects.update_or_create(
+        user=account,
+        defaults={"organisation": invitation.organisation, "role": invitation.role},
+    )
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = account
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    return membership

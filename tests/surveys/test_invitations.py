@@ -286,3 +286,73 @@ def test_an_address_of_another_organisation_cannot_be_taken_over(client, invite)
     other.refresh_from_db()
     assert other.check_password("Old-password-1")
     assert other.membership.organisation.code == "03"
+
+
+OWN_PASSWORD = "Own-password-2024"
+
+
+def existing_account():
+    user = UserFactory(username="ny.person@regionstockholm.se")
+    user.set_password(OWN_PASSWORD)
+    user.save()
+    return user
+
+
+def test_an_invitation_to_an_existing_account_never_resets_its_password(client, invite):
+    user = existing_account()
+    _invitation, path = invite()
+
+    shown = client.get(path)
+    posted = client.post(path, accept_form())
+
+    assert shown.status_code == posted.status_code == 200
+    assert "surveys/invitation_existing.html" in [t.name for t in posted.templates]
+    user.refresh_from_db()
+    assert user.check_password(OWN_PASSWORD)
+    assert not user.check_password(PASSWORD)
+    assert not Membership.objects.filter(user=user).exists()
+    assert "_auth_user_id" not in client.session
+
+
+def test_the_service_refuses_to_set_a_password_for_an_existing_account(invite):
+    user = existing_account()
+    invitation, path = invite()
+
+    with pytest.raises(ValidationError):
+        invitation_accept(
+            token=path.rstrip("/").rsplit("/", 1)[-1],
+            first_name="Nina",
+            last_name="Persson",
+            password=PASSWORD,
+        )
+
+    user.refresh_from_db()
+    assert user.check_password(OWN_PASSWORD)
+    invitation.refresh_from_db()
+    assert invitation.accepted_at is None
+
+
+def test_the_holder_logs_in_with_their_own_password_then_accepts(client, invite):
+    user = existing_account()
+    invitation, path = invite()
+    client.force_login(user)
+
+    assert client.get(path).status_code == 200
+    assert not Membership.objects.filter(user=user).exists()
+    accepted = client.post(path)
+
+    assert accepted.status_code == 302
+    user.refresh_from_db()
+    assert user.check_password(OWN_PASSWORD)
+    assert user.membership.organisation.code == "01"
+    invitation.refresh_from_db()
+    assert invitation.accepted_by == user
+
+
+def test_another_logged_in_account_cannot_accept_it(client, invite, region_respondent):
+    user = existing_account()
+    _invitation, path = invite()
+    client.force_login(region_respondent)
+
+    assert client.post(path).status_code == 403
+    assert not Membership.objects.filter(user=user).exists()
