@@ -26,6 +26,7 @@ from reports.documents import DOCUMENTS, FORMATS, document_filename
 from reports.models import ExportJob
 from surveys.models import Questionnaire
 from surveys.permissions import (
+    get_questionnaire_for_audience,
     get_questionnaire_for_staff,
     get_response_for_user,
     membership_of,
@@ -302,10 +303,9 @@ def receipt_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def questionnaire_pdf(request: HttpRequest, questionnaire_pk: int) -> HttpResponse:
-    """The blank printable questionnaire (no answers in it), for any logged-in user."""
-    questionnaire = get_object_or_404(
-        Questionnaire.objects.select_related("cycle"), pk=questionnaire_pk
-    )
+    """The blank printable questionnaire (no answers in it), for its audience (the
+    organisations it is for and their RSS coordinator) and staff; 404 for others."""
+    questionnaire = get_questionnaire_for_audience(request.user, questionnaire_pk)
     data = pdf_documents.questionnaire_pdf(questionnaire=questionnaire)
     return _pdf_response(
         data,

@@ -83,3 +83,24 @@ def get_questionnaire_for_staff(
     """The questionnaire (with its cycle) for national staff; 403 for everyone else."""
     require_staff(user)
     return get_object_or_404(Questionnaire.objects.select_related("cycle"), pk=pk)
+
+
+def get_questionnaire_for_audience(
+    user: AbstractBaseUser | AnonymousUser, pk: int
+) -> Questionnaire:
+    """The questionnaire for its frame's members, their RSS coordinator, and staff.
+
+    404 for everyone else (an extra question sent to others is not shown, not even
+    blank). The frame is surveys.frames' rule.
+    """
+    from surveys.frames import frame_organisations
+
+    questionnaire = get_object_or_404(
+        Questionnaire.objects.select_related("cycle"), pk=pk
+    )
+    if user.is_authenticated and user.is_staff:
+        return questionnaire
+    mine = organisations_for_user(user)
+    if not frame_organisations(questionnaire).filter(pk__in=mine.values("pk")).exists():
+        raise Http404("No such questionnaire")
+    return questionnaire

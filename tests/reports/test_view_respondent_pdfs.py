@@ -13,7 +13,7 @@ from regions.models import Organisation
 from surveys.answers import Value
 from surveys.services import response_get_or_create
 from tests.reports.conftest import submit
-from tests.surveys.helpers import by_id, find_all, page, tr
+from tests.surveys.helpers import by_id, find_all, page, send_to_chosen_set, tr
 
 pytestmark = pytest.mark.django_db
 
@@ -121,10 +121,9 @@ def test_the_blank_questionnaire_asks_anonymous_visitors_to_log_in(client, cycle
 
 
 @pytest.mark.parametrize(
-    "actor",
-    ["municipality_respondent", "rss_coordinator", "region_respondent", "staff"],
+    "actor", ["region_respondent", "other_region_respondent", "staff"]
 )
-def test_any_logged_in_user_gets_the_blank_questionnaire_without_answers(
+def test_the_audience_gets_the_blank_questionnaire_without_answers(
     client, request, cycle_2024, submitted, actor
 ):
     client.force_login(request.getfixturevalue(actor))
@@ -166,3 +165,39 @@ def test_the_start_page_links_to_the_blank_questionnaires(
         "a",
         href=reverse("reports:questionnaire-pdf", args=[cycle_2024["municipality"].pk]),
     )
+
+
+@pytest.mark.parametrize(
+    ("actor", "audience", "status"),
+    [
+        ("municipality_respondent", "region", 404),
+        ("rss_coordinator", "region", 404),
+        ("region_respondent", "municipality", 404),
+        ("region_respondent", "rss", 404),
+        ("rss_coordinator", "rss", 200),
+        ("rss_coordinator", "municipality", 200),
+        ("municipality_respondent", "municipality", 200),
+    ],
+)
+def test_the_blank_questionnaire_is_only_for_its_audience_and_staff(
+    client, request, cycle_2024, actor, audience, status
+):
+    client.force_login(request.getfixturevalue(actor))
+    url = reverse("reports:questionnaire-pdf", args=[cycle_2024[audience].pk])
+
+    assert client.get(url).status_code == status
+
+
+def test_an_extra_question_sent_to_others_has_no_blank_pdf_for_them(
+    client, cycle_2024, municipality_respondent, other_rss_coordinator, rss_coordinator
+):
+    extra = cycle_2024["extra"]
+    send_to_chosen_set(extra, "0381")  # Enköping, RSS-03
+    url = reverse("reports:questionnaire-pdf", args=[extra.pk])
+
+    client.force_login(municipality_respondent)  # Upplands Väsby
+    assert client.get(url).status_code == 404
+    client.force_login(rss_coordinator)  # RSS-01: none of its area is chosen
+    assert client.get(url).status_code == 404
+    client.force_login(other_rss_coordinator)  # RSS-03: Enköping's coordinator
+    assert client.get(url).status_code == 200

@@ -79,8 +79,9 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "reports:region-profile-pdf": ("GET", "302 403 403 403 403 200 200"),
     # Region Stockholm's submitted response: its receipt
     "reports:receipt-pdf": ("GET", "302 404 404 404 404 200 200"),
-    # The blank questionnaire holds no answers: everyone logged in
-    "reports:questionnaire-pdf": ("GET", "302 200 200 200 200 200 200"),
+    # The blank questionnaire (of the municipalities' extra question): the organisations
+    # it is for, their RSS coordinators and staff; not a region
+    "reports:questionnaire-pdf": ("GET", "302 200 200 200 200 404 200"),
 }
 
 
