@@ -8,7 +8,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from surveys.services.confirmations import confirmation_create
+from surveys.services.confirmations import confirmation_create, confirmation_use
 
 # Up to this many organisations are named on the page; more are counted only.
 NAMES_SHOWN = 25
@@ -24,6 +24,7 @@ def render_confirmation(
     lead: str,
     names: Sequence[str] = (),
     count: int | None = None,
+    count_text: str = "",
     back_url: str,
 ) -> HttpResponse:
     """The page that shows what an action will do and asks for an explicit confirmation.
@@ -48,6 +49,7 @@ def render_confirmation(
             "title": title,
             "lead": lead,
             "count": len(names) if count is None else count,
+            "count_text": count_text,
             "names": names[:NAMES_SHOWN],
             "more": max(0, len(names) - NAMES_SHOWN),
             "fields": fields,
@@ -57,3 +59,19 @@ def render_confirmation(
             "back_url": back_url,
         },
     )
+
+
+def confirm_or_page(
+    request: HttpRequest, *, action: str, payload: Any, **page: Any
+) -> HttpResponse | None:
+    """None when the POST carries a key for exactly this action (the key is spent now);
+    the confirmation page (render_confirmation with `page`) when it carries none.
+
+    Raises ValidationError when the key is refused (used, old, another user's, or the
+    action would now do something else than what was shown).
+    """
+    key = request.POST.get(CONFIRMATION_FIELD)
+    if key is None:
+        return render_confirmation(request, action=action, payload=payload, **page)
+    confirmation_use(key=key, user=request.user, action=action, payload=payload)
+    return None

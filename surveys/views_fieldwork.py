@@ -27,7 +27,6 @@ from surveys.selectors_fieldwork import (
     fieldwork_rows,
     municipal_questionnaire,
 )
-from surveys.services.confirmations import confirmation_use
 from surveys.services.fieldwork import (
     InvitationReport,
     contact_add,
@@ -35,7 +34,7 @@ from surveys.services.fieldwork import (
     participation_extend,
     participations_invite,
 )
-from surveys.views_confirm import CONFIRMATION_FIELD, render_confirmation
+from surveys.views_confirm import confirm_or_page
 
 # --- Permission helpers ----------------------------------------------------------------
 
@@ -191,33 +190,28 @@ def _invite(
     }
     try:
         if len(chosen) > 1:
-            if CONFIRMATION_FIELD not in request.POST:
-                return render_confirmation(
-                    request,
-                    action="invite",
-                    payload=payload,
-                    title=_("Send the invitation to %(title)s")
-                    % {"title": questionnaire.title},
-                    lead=(
-                        _(
-                            "These organisations are invited and their contact persons "
-                            "e-mailed, also those who already had the invitation."
-                        )
-                        if resend
-                        else _(
-                            "These organisations are invited and their contact persons "
-                            "e-mailed, except those who already had the invitation."
-                        )
-                    ),
-                    names=[f"{o.full_name} ({o.code})" for o in chosen],
-                    back_url=request.get_full_path(),
-                )
-            confirmation_use(
-                key=request.POST[CONFIRMATION_FIELD],
-                user=request.user,
+            page = confirm_or_page(
+                request,
                 action="invite",
                 payload=payload,
+                title=_("Send the invitation to %(title)s")
+                % {"title": questionnaire.title},
+                lead=(
+                    _(
+                        "These organisations are invited and their contact persons "
+                        "e-mailed, also those who already had the invitation."
+                    )
+                    if resend
+                    else _(
+                        "These organisations are invited and their contact persons "
+                        "e-mailed, except those who already had the invitation."
+                    )
+                ),
+                names=[f"{o.full_name} ({o.code})" for o in chosen],
+                back_url=request.get_full_path(),
             )
+            if page is not None:
+                return page
         report = participations_invite(
             questionnaire=questionnaire,
             organisations=chosen,

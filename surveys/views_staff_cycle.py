@@ -20,12 +20,14 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from regions.models import County, Organisation
 from surveys import rates
+from surveys.frames import frame_size
 from surveys.models import (
     AnswerChange,
     Cycle,
@@ -41,6 +43,7 @@ from surveys.permissions import (
     require_staff,
 )
 from surveys.services import cycles, transitions
+from surveys.views_confirm import confirm_or_page
 
 AUDIT_PAGE_SIZE = 50
 # Where an answer change came from, as the audit page names it.
@@ -288,6 +291,31 @@ def cycle_copy(request: HttpRequest) -> HttpResponse:
         form = CycleCopyForm(request.POST, years=years)
         if form.is_valid():
             try:
+                from_year = form.cleaned_data["from_year"]
+                to_year = form.cleaned_data["to_year"]
+                copied = cycles.cycle_copy_preview(from_year=from_year, to_year=to_year)
+                page = confirm_or_page(
+                    request,
+                    action="cycle-copy",
+                    payload={"from": from_year, "to": to_year},
+                    title=_("Copy cycle %(from)s to %(to)s")
+                    % {"from": from_year, "to": to_year},
+                    lead=_(
+                        "Cycle %(to)s is created with a copy of each of these "
+                        "questionnaires, dates and reminders one year on per year "
+                        "between. Each goes to every organisation of its audience "
+                        "when it opens."
+                    )
+                    % {"to": to_year},
+                    names=[q.title for q in copied],
+                    count_text=ngettext(
+                        "%(n)s questionnaire", "%(n)s questionnaires", len(copied)
+                    )
+                    % {"n": len(copied)},
+                    back_url=request.get_full_path(),
+                )
+                if page is not None:
+                    return page
                 cycle = cycles.cycle_copy(
                     from_year=form.cleaned_data["from_year"],
                     to_year=form.cleaned_data["to_year"],
@@ -330,6 +358,9 @@ def questionnaire_edit(request: HttpRequest, pk: int) -> HttpResponse:
         form = QuestionnaireEditForm(request.POST, initial=initial)
         if form.is_valid():
             try:
+                page = _confirm_date_change(request, questionnaire, form.cleaned_data)
+                if page is not None:
+                    return page
                 saved = cycles.questionnaire_update(
                     questionnaire=questionnaire, by=request.user, **form.cleaned_data
                 )
@@ -350,6 +381,45 @@ def questionnaire_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "surveys/staff/questionnaire_edit.html",
         {"questionnaire": questionnaire, "form": form, "responses": responses},
+    )
+
+
+def _confirm_date_change(
+    request: HttpRequest, questionnaire: Questionnaire, data: dict[str, Any]
+) -> HttpResponse | None:
+    """A change of dates concerns every organisation of the frame: confirm it first."""
+    new = {
+        "opens_on": data["opens_on"].isoformat(),
+        "closes_on": data["closes_on"].isoformat(),
+        "reminder_dates": sorted(d.isoformat() for d in set(data["reminder_dates"])),
+    }
+    old = {
+        "opens_on": questionnaire.opens_on.isoformat(),
+        "closes_on": questionnaire.closes_on.isoformat(),
+        "reminder_dates": sorted(str(d)[:10] for d in questionnaire.reminder_dates),
+    }
+    if new == old:
+        return None
+    return confirm_or_page(
+        request,
+        action="questionnaire-dates",
+        payload={"questionnaire": questionnaire.pk, **new},
+        title=_("Change the dates of %(title)s") % {"title": questionnaire.title},
+        lead=_(
+            "Opens %(opens)s, last day %(closes)s, reminders %(reminders)s "
+            "(before: %(old_opens)s, %(old_closes)s, %(old_reminders)s). "
+            "It concerns every organisation it is for."
+        )
+        % {
+            "opens": new["opens_on"],
+            "closes": new["closes_on"],
+            "reminders": ", ".join(new["reminder_dates"]) or "–",
+            "old_opens": old["opens_on"],
+            "old_closes": old["closes_on"],
+            "old_reminders": ", ".join(old["reminder_dates"]) or "–",
+        },
+        count=frame_size(questionnaire),
+        back_url=request.get_full_path(),
     )
 
 
@@ -487,9 +557,23 @@ def area_rates(request: HttpRequest, code: str) -> HttpResponse:
 @require_POST
 @login_required
 def questionnaire_lock(request: HttpRequest, pk: int) -> HttpResponse:
-    """Staff: lock the questionnaire for the final aggregation."""
+    """Staff: lock the questionnaire for the final aggregation (after a confirmation)."""
     questionnaire = get_questionnaire_for_staff(request.user, pk)
     try:
+        page = confirm_or_page(
+            request,
+            action="questionnaire-lock",
+            payload={"questionnaire": questionnaire.pk},
+            title=_("Lock %(title)s") % {"title": questionnaire.title},
+            lead=_(
+                "Nobody, staff included, can change any of its answers until it is "
+                "unlocked. It concerns every organisation it is for."
+            ),
+            count=frame_size(questionnaire),
+            back_url=reverse("surveys:staff-rates", args=[pk]),
+        )
+        if page is not None:
+            return page
         transitions.questionnaire_lock(questionnaire=questionnaire, by=request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
@@ -510,6 +594,23 @@ def questionnaire_unlock(request: HttpRequest, pk: int) -> HttpResponse:
     form = UnlockForm(request.POST)
     form.is_valid()
     try:
+        page = confirm_or_page(
+            request,
+            action="questionnaire-unlock",
+            payload={
+                "questionnaire": questionnaire.pk,
+                "reason": form.cleaned_data.get("reason", ""),
+            },
+            title=_("Unlock %(title)s") % {"title": questionnaire.title},
+            lead=_(
+                "Its answers can be changed again by every organisation it is for "
+                "whose deadline has not passed, and by staff."
+            ),
+            count=frame_size(questionnaire),
+            back_url=reverse("surveys:staff-rates", args=[pk]),
+        )
+        if page is not None:
+            return page
         transitions.questionnaire_unlock(
             questionnaire=questionnaire,
             by=request.user,
@@ -656,6 +757,31 @@ def extra_question_create(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             try:
+                chosen = form.organisations()
+                page = len(chosen) > 1 and confirm_or_page(
+                    request,
+                    action="extra-question",
+                    payload={
+                        "cycle": data["cycle"].pk,
+                        "title": data["title"],
+                        "text": data["text"],
+                        "type": data["question_type"],
+                        "opens_on": data["opens_on"],
+                        "closes_on": data["closes_on"],
+                        "reminders": data["reminder_dates"],
+                        "organisations": [o.pk for o in chosen],
+                    },
+                    title=_("Send the extra question %(title)s")
+                    % {"title": data["title"]},
+                    lead=_(
+                        "The question is created for these municipalities only, and "
+                        "their contact persons are e-mailed the invitation."
+                    ),
+                    names=[f"{o.full_name} ({o.code})" for o in chosen],
+                    back_url=request.get_full_path(),
+                )
+                if page:
+                    return page
                 questionnaire = cycles.extra_question_create(
                     once=data["once"],
                     cycle=data["cycle"],
@@ -667,7 +793,7 @@ def extra_question_create(request: HttpRequest) -> HttpResponse:
                     opens_on=data["opens_on"],
                     closes_on=data["closes_on"],
                     reminder_dates=data["reminder_dates"],
-                    organisations=form.organisations(),
+                    organisations=chosen,
                     base_url=request.build_absolute_uri("/")[:-1],
                 )
             except ValidationError as exc:

@@ -102,16 +102,8 @@ def check_dates(
 # Copying a cycle
 
 
-@transaction.atomic
-def cycle_copy(*, from_year: int, to_year: int, by: AbstractBaseUser | None) -> Cycle:
-    """Create cycle `to_year` as a copy of `from_year` and return it.
-
-    Copies every current questionnaire made from a definition file (extra questions made
-    on the web are one-off sends and stay behind) with its sections and questions; each
-    copied question's `previous` is the question it was copied from. Dates and reminder
-    dates move by the years between; the year in titles and in the cycle's name follows.
-    Refuses when `to_year` exists or is not after `from_year`.
-    """
+def cycle_copy_preview(*, from_year: int, to_year: int) -> list[Questionnaire]:
+    """The questionnaires cycle_copy would copy; ValidationError where it would refuse."""
     try:
         source = Cycle.objects.get(year=from_year)
     except Cycle.DoesNotExist as exc:
@@ -128,18 +120,32 @@ def cycle_copy(*, from_year: int, to_year: int, by: AbstractBaseUser | None) -> 
             _("Cycle %(year)s already exists; it is not overwritten.")
             % {"year": to_year}
         )
+    return sorted(
+        source.questionnaires.filter(is_current=True).exclude(
+            source_file__startswith=WEB_SOURCE_PREFIX
+        ),
+        key=lambda q: (AUDIENCE_ORDER.index(q.audience), q.pk),
+    )
+
+
+@transaction.atomic
+def cycle_copy(*, from_year: int, to_year: int, by: AbstractBaseUser | None) -> Cycle:
+    """Create cycle `to_year` as a copy of `from_year` and return it.
+
+    Copies every current questionnaire made from a definition file (extra questions made
+    on the web are one-off sends and stay behind) with its sections and questions; each
+    copied question's `previous` is the question it was copied from. Dates and reminder
+    dates move by the years between; the year in titles and in the cycle's name follows.
+    Refuses when `to_year` exists or is not after `from_year`.
+    """
+    originals = cycle_copy_preview(from_year=from_year, to_year=to_year)
+    source = Cycle.objects.get(year=from_year)
     years = to_year - from_year
     cycle = Cycle.objects.create(
         year=to_year,
         name=_replace_year(source.name, from_year, to_year),
         opens_on=shift_years(source.opens_on, years),
         closes_on=shift_years(source.closes_on, years),
-    )
-    originals = sorted(
-        source.questionnaires.filter(is_current=True).exclude(
-            source_file__startswith=WEB_SOURCE_PREFIX
-        ),
-        key=lambda q: (AUDIENCE_ORDER.index(q.audience), q.pk),
     )
     copies: dict[int, Question] = {}
     sources: list[tuple[Question, int]] = []

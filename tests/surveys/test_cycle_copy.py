@@ -26,6 +26,7 @@ from surveys.services.cycles import (
     shift_years,
 )
 from tests.factories import UserFactory
+from tests.surveys.helpers import post_confirmed
 
 pytestmark = pytest.mark.django_db
 
@@ -311,8 +312,10 @@ def test_staff_copy_a_cycle_from_the_page(client, cycle_2024, staff):
     client.force_login(staff)
 
     page = client.get(reverse("surveys:staff-cycle-copy"))
-    result = client.post(
-        reverse("surveys:staff-cycle-copy"), {"from_year": 2024, "to_year": 2025}
+    result = post_confirmed(
+        client,
+        reverse("surveys:staff-cycle-copy"),
+        {"from_year": 2024, "to_year": 2025},
     )
 
     assert page.status_code == 200
@@ -323,8 +326,10 @@ def test_staff_copy_a_cycle_from_the_page(client, cycle_2024, staff):
 
 def test_the_copy_page_shows_why_it_refuses(client, cycle_2024, staff):
     client.force_login(staff)
-    client.post(
-        reverse("surveys:staff-cycle-copy"), {"from_year": 2024, "to_year": 2025}
+    post_confirmed(
+        client,
+        reverse("surveys:staff-cycle-copy"),
+        {"from_year": 2024, "to_year": 2025},
     )
 
     result = client.post(
@@ -341,7 +346,8 @@ def test_the_edit_page_saves_before_any_response(client, cycle_2024, staff):
     )
     client.force_login(staff)
 
-    result = client.post(
+    result = post_confirmed(
+        client,
         reverse("surveys:staff-questionnaire-edit", args=[region.pk]),
         {
             "title": "Regionenkät 2025",

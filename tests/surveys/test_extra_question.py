@@ -19,6 +19,7 @@ from surveys.models import (
 from surveys.selectors import questionnaires_for_organisation
 from surveys.services import questionnaires_load
 from surveys.services.cycles import extra_question_create
+from tests.surveys.helpers import post_confirmed
 
 pytestmark = pytest.mark.django_db
 
@@ -189,8 +190,8 @@ def form(cycle, **fields):
 def test_staff_send_an_extra_question_to_all_290_municipalities(client, cycle, staff):
     client.force_login(staff)
 
-    result = client.post(
-        reverse("surveys:staff-extra-question"), form(cycle, everyone="on")
+    result = post_confirmed(
+        client, reverse("surveys:staff-extra-question"), form(cycle, everyone="on")
     )
 
     extra = Questionnaire.objects.get(source_file__startswith="web:")
@@ -208,7 +209,8 @@ def test_staff_choose_counties_rss_areas_and_single_municipalities(
     blekinge_rss = Organisation.objects.get(code="RSS-10")
     enkoping = Organisation.objects.get(code="0381")
 
-    client.post(
+    post_confirmed(
+        client,
         reverse("surveys:staff-extra-question"),
         form(
             cycle,

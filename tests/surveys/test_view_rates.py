@@ -13,7 +13,13 @@ from tests.factories import (
     SectionFactory,
     UserFactory,
 )
-from tests.surveys.helpers import find_all, page, send_to_chosen_set, text
+from tests.surveys.helpers import (
+    find_all,
+    page,
+    post_confirmed,
+    send_to_chosen_set,
+    text,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -188,11 +194,13 @@ def test_the_rates_page_asks_an_anonymous_visitor_to_log_in(client, municipal):
 def test_staff_lock_and_unlock_from_the_rates_page(client, staff, municipal):
     client.force_login(staff)
 
-    client.post(reverse("surveys:staff-questionnaire-lock", args=[municipal.pk]))
+    lock = reverse("surveys:staff-questionnaire-lock", args=[municipal.pk])
+    post_confirmed(client, lock, {})
     municipal.refresh_from_db()
     locked_at = municipal.locked_at
     shown = client.get(rates_url(municipal))
-    client.post(
+    post_confirmed(
+        client,
         reverse("surveys:staff-questionnaire-unlock", args=[municipal.pk]),
         {"reason": "Sent svar från Enköping"},
     )
