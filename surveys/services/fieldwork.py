@@ -575,13 +575,7 @@ def reminders_send(*, today: datetime.date, base_url: str = "") -> ReminderRepor
     base_url = base_url or site_url()
     key = today.isoformat()
     report = ReminderReport(today=today)
-    questionnaires = [
-        q
-        for q in Questionnaire.objects.filter(
-            is_current=True, locked_at__isnull=True
-        ).select_related("cycle")
-        if reminder_due(q, today)
-    ]
+    questionnaires = _questionnaires_due(today)
     with get_connection() as connection:
         for questionnaire in questionnaires:
             report.questionnaires.append(questionnaire)
@@ -589,14 +583,32 @@ def reminders_send(*, today: datetime.date, base_url: str = "") -> ReminderRepor
     return report
 
 
-def _remind(
-    questionnaire: Questionnaire,
-    today: datetime.date,
-    key: str,
-    base_url: str,
-    report: ReminderReport,
-    connection,
-) -> None:
+def _questionnaires_due(today: datetime.date) -> list[Questionnaire]:
+    return [
+        q
+        for q in Questionnaire.objects.filter(
+            is_current=True, locked_at__isnull=True
+        ).select_related("cycle")
+        if reminder_due(q, today)
+    ]
+
+
+def reminders_preview(
+    *, today: datetime.date
+) -> list[tuple[Questionnaire, list[Organisation]]]:
+    """What reminders_send would do on the day: each questionnaire due and the
+    organisations it would remind (invited, in the frame, not submitted, in time)."""
+    result = []
+    for questionnaire in _questionnaires_due(today):
+        due, _submitted, _past = _due_participations(questionnaire, today)
+        result.append((questionnaire, [p.organisation for p in due]))
+    return result
+
+
+def _due_participations(
+    questionnaire: Questionnaire, today: datetime.date
+) -> tuple[list[Participation], int, int]:
+    """The participations to remind, and how many have submitted or are past deadline."""
     # The invited organisations of the frame (an invitation outside it is ignored).
     participations = list(
         Participation.objects.filter(
@@ -611,21 +623,36 @@ def _remind(
             questionnaire=questionnaire, status=Response.Status.SUBMITTED
         ).values_list("organisation_id", flat=True)
     )
+    due = []
+    n_submitted = past_deadline = 0
+    for participation in participations:
+        if participation.organisation_id in submitted:
+            n_submitted += 1
+        elif (
+            effective_deadline(questionnaire.closes_on, participation.closes_on) < today
+        ):
+            past_deadline += 1
+        else:
+            due.append(participation)
+    return due, n_submitted, past_deadline
+
+
+def _remind(
+    questionnaire: Questionnaire,
+    today: datetime.date,
+    key: str,
+    base_url: str,
+    report: ReminderReport,
+    connection,
+) -> None:
+    due, n_submitted, past_deadline = _due_participations(questionnaire, today)
+    report.submitted += n_submitted
+    report.past_deadline += past_deadline
     logged = set(
         EmailLog.objects.filter(
             kind=EmailLog.Kind.REMINDER, questionnaire=questionnaire, key=key
         ).values_list("organisation_id", "recipient")
     )
-    due = []
-    for participation in participations:
-        if participation.organisation_id in submitted:
-            report.submitted += 1
-        elif (
-            effective_deadline(questionnaire.closes_on, participation.closes_on) < today
-        ):
-            report.past_deadline += 1
-        else:
-            due.append(participation)
     recipients = recipients_by_organisation(p.organisation for p in due)
     for participation in due:
         organisation = participation.organisation

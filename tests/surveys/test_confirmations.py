@@ -114,3 +114,85 @@ def test_a_key_is_for_its_user_action_and_a_short_time(staff, region_respondent)
     confirmation_use(key=key, user=staff, action="invite", payload=payload)
     with pytest.raises(ValidationError):
         confirmation_use(key=key, user=staff, action="invite", payload=payload)
+
+
+def test_locking_shows_the_frame_first_and_locks_once(
+    client, region_questionnaire, staff
+):
+    client.force_login(staff)
+    lock = reverse("surveys:staff-questionnaire-lock", args=[region_questionnaire.pk])
+
+    shown = client.post(lock)
+    region_questionnaire.refresh_from_db()
+    assert shown.context["count"] == 21
+    assert region_questionnaire.locked_at is None
+
+    client.post(lock, {"confirmation": shown.context["key"]})
+    region_questionnaire.refresh_from_db()
+    assert region_questionnaire.locked_at is not None
+
+
+def test_copying_a_cycle_lists_the_questionnaires_and_copies_once(
+    client, cycle_2024, staff
+):
+    from surveys.models import Cycle
+
+    client.force_login(staff)
+    copy = reverse("surveys:staff-cycle-copy")
+    data = {"from_year": 2024, "to_year": 2025}
+
+    shown = client.post(copy, data)
+    assert not Cycle.objects.filter(year=2025).exists()
+    assert shown.context["count"] == 4
+    assert cycle_2024["region"].title in shown.context["names"]
+
+    key = shown.context["key"]
+    client.post(copy, {**data, "confirmation": key})
+    again = client.post(copy, {**data, "confirmation": key})
+    assert Cycle.objects.filter(year=2025).count() == 1
+    assert again.status_code == 200  # the form, with why it refuses
+
+
+def test_an_extra_question_to_several_municipalities_is_confirmed_first(
+    client, cycle_2024, staff
+):
+    from surveys.models import Questionnaire
+
+    client.force_login(staff)
+    data = {
+        "cycle": cycle_2024["extra"].cycle.pk,
+        "title": "Extra fråga",
+        "text": "Hur går det?",
+        "question_type": "free_text",
+        "opens_on": "2025-01-07",
+        "closes_on": "2025-02-28",
+        "municipalities": [org("0114").pk, org("0115").pk],
+    }
+
+    shown = client.post(reverse("surveys:staff-extra-question"), data)
+
+    assert shown.context["count"] == 2
+    assert not Questionnaire.objects.filter(source_file__startswith="web:").exists()
+
+
+def test_changing_the_dates_is_confirmed_with_the_frame(client, cycle_2024, staff):
+    from surveys.services.cycles import cycle_copy
+
+    region = cycle_copy(from_year=2024, to_year=2025, by=staff).questionnaires.get(
+        audience="region"
+    )
+    client.force_login(staff)
+    url = reverse("surveys:staff-questionnaire-edit", args=[region.pk])
+    data = {
+        "title": region.title,
+        "introduction": region.introduction,
+        "opens_on": "2025-12-01",
+        "closes_on": "2026-03-31",
+        "reminder_dates": "",
+    }
+
+    shown = client.post(url, data)
+    region.refresh_from_db()
+
+    assert shown.context["count"] == 21
+    assert region.opens_on != datetime.date(2025, 12, 1)

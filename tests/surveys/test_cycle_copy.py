@@ -223,6 +223,7 @@ def test_the_command_copies_and_writes_definitions(cycle_2024, tmp_path):
         "--write-definitions",
         "--directory",
         str(tmp_path),
+        "--no-input",
         stdout=out,
     )
 
@@ -232,10 +233,27 @@ def test_the_command_copies_and_writes_definitions(cycle_2024, tmp_path):
 
 
 def test_the_command_refuses_an_existing_cycle(cycle_2024):
-    call_command("copy_cycle", "2024", "2025", stdout=StringIO())
+    call_command("copy_cycle", "2024", "2025", "--no-input", stdout=StringIO())
 
     with pytest.raises(CommandError, match="2025"):
-        call_command("copy_cycle", "2024", "2025")
+        call_command("copy_cycle", "2024", "2025", "--no-input")
+
+
+def test_the_command_asks_first_and_copies_nothing_without_a_yes(
+    cycle_2024, monkeypatch
+):
+    out = StringIO()
+    monkeypatch.setattr("builtins.input", lambda prompt: "n")
+
+    with pytest.raises(CommandError, match="Avbrutet"):
+        call_command("copy_cycle", "2024", "2025", stdout=out)
+
+    assert "4 enkäter" in out.getvalue()
+    assert not Questionnaire.objects.filter(cycle__year=2025).exists()
+
+    monkeypatch.setattr("builtins.input", lambda prompt: "j")
+    call_command("copy_cycle", "2024", "2025", stdout=out)
+    assert Questionnaire.objects.filter(cycle__year=2025).count() == 4
 
 
 # Editing a copied questionnaire before it opens

@@ -191,8 +191,8 @@ def test_the_beat_schedule_runs_the_reminders_every_morning():
 def test_the_command_sends_the_reminders_of_a_date(questionnaire):
     out = StringIO()
 
-    call_command("send_reminders", "--date", "2025-03-10", stdout=out)
-    call_command("send_reminders", "--date", "2025-03-10", stdout=out)
+    call_command("send_reminders", "--date", "2025-03-10", "--no-input", stdout=out)
+    call_command("send_reminders", "--date", "2025-03-10", "--no-input", stdout=out)
 
     assert recipients() == ["a@rs.se", "c@ru.se", "d@rso.se"]
     assert "Skickade: 3" in out.getvalue()
@@ -222,3 +222,31 @@ def test_a_reminder_logged_by_a_concurrent_run_is_not_sent_again(questionnaire):
     assert remind() is None
     assert recipients() == ["a@rs.se"]
     assert EmailLog.objects.count() == 1
+
+
+def test_the_command_shows_who_is_reminded_and_sends_nothing_without_a_yes(
+    questionnaire, monkeypatch
+):
+    out = StringIO()
+    monkeypatch.setattr("builtins.input", lambda prompt: "")
+
+    with pytest.raises(CommandError, match="Avbrutet"):
+        call_command("send_reminders", "--date", "2025-03-10", stdout=out)
+
+    assert recipients() == []
+    assert "3 organisationer" in out.getvalue()
+
+    monkeypatch.setattr("builtins.input", lambda prompt: "ja")
+    call_command("send_reminders", "--date", "2025-03-10", stdout=out)
+    assert recipients() == ["a@rs.se", "c@ru.se", "d@rso.se"]
+
+
+def test_the_command_without_a_terminal_asks_for_no_input(questionnaire, monkeypatch):
+    def closed(prompt):
+        raise EOFError
+
+    monkeypatch.setattr("builtins.input", closed)
+
+    with pytest.raises(CommandError, match="--no-input"):
+        call_command("send_reminders", "--date", "2025-03-10", stdout=StringIO())
+    assert recipients() == []

@@ -8,13 +8,19 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
-from surveys.services.cycles import cycle_copy, definitions_write
+from surveys.management.confirm import add_no_input_argument, confirm_or_stop
+from surveys.services.cycles import (
+    cycle_copy,
+    cycle_copy_preview,
+    definitions_write,
+)
 
 
 class Command(BaseCommand):
     help = (
         "Create the next cycle as a copy of a previous one (questionnaires, sections, "
-        "questions linked to their predecessors, dates moved on), e.g. copy_cycle 2024 2025."
+        "questions linked to their predecessors, dates moved on), e.g. copy_cycle 2024 2025. "
+        "Asks before copying unless --no-input."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -31,6 +37,7 @@ class Command(BaseCommand):
             help="folder holding the <year> folders (default: surveys/definitions)",
         )
         parser.add_argument("--user", help="username recorded as the one who copied")
+        add_no_input_argument(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
         by = None
@@ -39,6 +46,20 @@ class Command(BaseCommand):
                 by = get_user_model().objects.get_by_natural_key(options["user"])
             except get_user_model().DoesNotExist as exc:
                 raise CommandError(f"No user {options['user']!r}.") from exc
+        try:
+            copied = cycle_copy_preview(
+                from_year=options["from_year"], to_year=options["to_year"]
+            )
+        except ValidationError as exc:
+            raise CommandError(
+                "Nothing copied:\n  " + "\n  ".join(exc.messages)
+            ) from exc
+        confirm_or_stop(
+            self,
+            interactive=options["interactive"],
+            summary=f"Omgång {options['to_year']} skapas med en kopia av "
+            f"{len(copied)} enkäter:\n" + "\n".join(f"  {q.title}" for q in copied),
+        )
         try:
             with transaction.atomic():
                 cycle = cycle_copy(

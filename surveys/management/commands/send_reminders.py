@@ -6,14 +6,19 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from surveys.services.fieldwork import reminders_send, site_url
+from surveys.management.confirm import add_no_input_argument, confirm_or_stop
+from surveys.services.fieldwork import reminders_preview, reminders_send, site_url
 from surveys.services.responses import stockholm_today
+
+# Up to this many organisations are named in the question; more are counted only.
+NAMES_SHOWN = 10
 
 
 class Command(BaseCommand):
     help = (
         "Send the reminder e-mails due on a day (default: today in Sweden) to the invited "
-        "organisations that have not submitted. Running it twice sends nothing twice."
+        "organisations that have not submitted. Running it twice sends nothing twice. "
+        "Asks before sending unless --no-input."
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
@@ -25,6 +30,7 @@ class Command(BaseCommand):
             "--base-url",
             help="address the links in the e-mails start with (default: SITE_URL)",
         )
+        add_no_input_argument(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
         today = stockholm_today()
@@ -35,6 +41,23 @@ class Command(BaseCommand):
                 raise CommandError(
                     f"Datumet ”{options['date']}” ska skrivas ÅÅÅÅ-MM-DD."
                 ) from exc
+        preview = reminders_preview(today=today)
+        if preview:
+            lines = [f"{today}: påminnelser skickas till"]
+            for questionnaire, organisations in preview:
+                names = ", ".join(o.name for o in organisations[:NAMES_SHOWN])
+                more = len(organisations) - NAMES_SHOWN
+                lines.append(
+                    f"  {questionnaire.title}: {len(organisations)} organisationer"
+                    + (
+                        f" ({names}{f' och {more} till' if more > 0 else ''})"
+                        if organisations
+                        else ""
+                    )
+                )
+            confirm_or_stop(
+                self, interactive=options["interactive"], summary="\n".join(lines)
+            )
         report = reminders_send(today=today, base_url=options["base_url"] or site_url())
         if not report.questionnaires:
             self.stdout.write(f"{today}: inga påminnelser är planerade i dag.")
