@@ -117,3 +117,18 @@ def test_a_stray_invitation_outside_the_set_neither_shows_nor_counts(
     assert frames.frame_size(uppsala_extra) == 8
     start = reverse("surveys:response-start", args=[uppsala_extra.pk, "0114"])
     assert client.post(start).status_code == 404
+
+
+def test_reminders_go_only_to_the_chosen_set(uppsala_extra):
+    from surveys.services.fieldwork import reminders_preview
+
+    Participation.objects.create(
+        questionnaire=uppsala_extra, organisation=Organisation.objects.get(code="0114")
+    )
+    day = datetime.date.fromisoformat(uppsala_extra.reminder_dates[0])
+
+    ((questionnaire, organisations),) = [
+        (q, o) for q, o in reminders_preview(today=day) if q == uppsala_extra
+    ]
+
+    assert sorted(o.code for o in organisations) == UPPSALA
