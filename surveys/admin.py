@@ -42,7 +42,11 @@ class QuestionnaireAdmin(admin.ModelAdmin):
 
     list_display = ("title", "cycle", "audience", "version", "is_current", "loaded_at")
     list_filter = ("cycle", "audience", "is_current")
-    readonly_fields = [f.name for f in Questionnaire._meta.fields]
+    # The chosen set too: it is fixed when the questionnaire is created (surveys.frames).
+    readonly_fields = [
+        *(f.name for f in Questionnaire._meta.fields),
+        "chosen_organisations",
+    ]
     inlines = [QuestionInline]
 
 
