@@ -127,8 +127,8 @@ def test_reminders_go_only_to_the_chosen_set(uppsala_extra):
     )
     day = datetime.date.fromisoformat(uppsala_extra.reminder_dates[0])
 
-    ((questionnaire, organisations),) = [
-        (q, o) for q, o in reminders_preview(today=day) if q == uppsala_extra
+    (organisations,) = [
+        o for q, o in reminders_preview(today=day) if q == uppsala_extra
     ]
 
     assert sorted(o.code for o in organisations) == UPPSALA
