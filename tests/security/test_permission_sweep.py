@@ -61,8 +61,9 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "surveys:staff-cycle-copy": ("GET", "302 403 403 403 403 403 200"),
     "surveys:staff-questionnaire-edit": ("GET", "302 403 403 403 403 403 200"),
     "surveys:staff-rates": ("GET", "302 403 403 403 403 403 200"),
-    "surveys:staff-questionnaire-lock": ("POST", "302 403 403 403 403 403 302"),
-    "surveys:staff-questionnaire-unlock": ("POST", "302 403 403 403 403 403 302"),
+    # Locking and unlocking: staff first get the confirmation page
+    "surveys:staff-questionnaire-lock": ("POST", "302 403 403 403 403 403 200"),
+    "surveys:staff-questionnaire-unlock": ("POST", "302 403 403 403 403 403 200"),
     "surveys:staff-extra-question": ("GET", "302 403 403 403 403 403 200"),
     "aggregation:runs": ("GET", "302 403 403 403 403 403 200"),
     "aggregation:tables": ("GET", "302 403 403 403 403 403 200"),

@@ -8,6 +8,7 @@ from regions.models import Organisation
 from surveys.answers import Value
 from surveys.models import AnswerChange, QuestionType, Response
 from surveys.services import answers_map
+from tests.conftest import FIELDWORK_DAY
 from tests.factories import QuestionFactory, QuestionnaireFactory, SectionFactory
 from tests.surveys.helpers import page, send_to_chosen_set, text
 
@@ -330,6 +331,8 @@ def test_an_organisation_not_invited_to_a_questionnaire_with_invitations_cannot_
 ):
     extra = cycle_2024["extra"]
     send_to_chosen_set(extra, municipality_respondent.membership.organisation.code)
+    extra.opens_on = FIELDWORK_DAY  # it opened late (2025-03-20)
+    extra.save(update_fields=["opens_on"])
     client.force_login(other_municipality_respondent)
     url = reverse("surveys:response-start", args=[extra.pk, "0381"])
     assert client.post(url).status_code == 404
