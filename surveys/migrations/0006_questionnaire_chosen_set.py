@@ -25,7 +25,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('regions', '0001_initial'),
-        ('surveys', '0004_questionnaire_events_extra_questions'),
+        ('surveys', '0005_import_uploads'),
     ]
 
     operations = [
