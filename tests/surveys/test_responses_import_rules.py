@@ -10,7 +10,6 @@ from surveys.answers import Value
 from surveys.models import (
     Answer,
     AnswerChange,
-    Participation,
     Questionnaire,
     QuestionType,
     Response,
@@ -18,7 +17,7 @@ from surveys.models import (
 )
 from surveys.services import response_get_or_create, response_submit
 from surveys.services.imports import import_plan, responses_import
-from tests.surveys.helpers import fill_response
+from tests.surveys.helpers import fill_response, send_to_chosen_set
 
 pytestmark = pytest.mark.django_db
 
@@ -113,9 +112,7 @@ def test_a_control_character_in_another_column_names_that_column(region):
 
 def test_an_organisation_not_invited_to_a_chosen_set_is_refused_per_row(cycle_2024):
     extra = cycle_2024["extra"]
-    Participation.objects.create(
-        questionnaire=extra, organisation=Organisation.objects.get(code="0380")
-    )
+    send_to_chosen_set(extra, "0380")
     question = extra.questions.order_by("position").first()
 
     messages = _refused(
