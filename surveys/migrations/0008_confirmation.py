@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('surveys', '0006_questionnaire_chosen_set'),
+        ('surveys', '0007_questionnaire_chosen_set'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -25,7 +25,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('regions', '0001_initial'),
-        ('surveys', '0005_import_uploads'),
+        ('surveys', '0006_fault_job_rows'),
     ]
 
     operations = [
