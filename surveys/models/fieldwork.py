@@ -269,6 +269,8 @@ class CompilationFetch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.response} ({self.fetched_at:%Y-%m-%d %H:%M})"
+
+
 class Confirmation(models.Model):
     """A one-time key for an action on many organisations, bound to what was shown.
 
