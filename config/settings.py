@@ -10,6 +10,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
@@ -35,6 +36,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "axes",
+    "csp",
     "config.apps.SiteConfig",
     "regions",
     "surveys",
@@ -44,6 +46,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -277,6 +281,55 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# CONTENT SECURITY POLICY (django-csp 4) AND PERMISSIONS POLICY (django-permissions-policy)
+# https://django-csp.readthedocs.io/en/latest/configuration.html
+# Scripts, styles, fonts and images only from the site itself: no inline <script>, no
+# on...= handler, no style="" (templates bind behaviour from data attributes in
+# static/js/site.js; charts use SVG presentation attributes). data: images are Bootstrap's
+# icons of checkboxes and selects. CSP_REPORT_URI (optional) receives violation reports.
+_csp_report_uri = env("CSP_REPORT_URI", default="")
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+        **({"report-uri": [_csp_report_uri]} if _csp_report_uri else {}),
+    },
+}
+# https://github.com/adamchainz/django-permissions-policy
+# Browser features no page of the site uses, refused to the site and anything it embeds.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in env.list(
+        "PERMISSIONS_POLICY_DENY",
+        default=[
+            "accelerometer",
+            "autoplay",
+            "camera",
+            "display-capture",
+            "encrypted-media",
+            "geolocation",
+            "gyroscope",
+            "magnetometer",
+            "microphone",
+            "midi",
+            "payment",
+            "publickey-credentials-get",
+            "screen-wake-lock",
+            "serial",
+            "usb",
+            "xr-spatial-tracking",
+        ],
+    )
+}
 # System checks to silence, comma-separated, e.g. security.W021 where the domain is not
 # submitted to the HSTS preload list.
 SILENCED_SYSTEM_CHECKS = env.list("SILENCED_SYSTEM_CHECKS", default=[])

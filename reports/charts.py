@@ -51,6 +51,40 @@ def _prefixed_ids(svg: str, prefix: str) -> str:
     return _ID.sub(lambda m: f"{m.group(1)}{prefix}-{m.group(2)}", svg)
 
 
+_STYLE_ATTRIBUTE = re.compile(r' style="([^"]*)"')
+_STYLE_ELEMENT = re.compile(r"\s*<style[^>]*>\*\{([^}]*)\}</style>")
+
+
+def _declarations_as_attributes(declarations: str) -> str:
+    attributes = []
+    for declaration in declarations.split(";"):
+        name, _, value = declaration.partition(":")
+        name, value = name.strip(), value.strip()
+        # Every property matplotlib writes (fill, stroke, font-size, text-anchor...)
+        # is also a presentation attribute of the same name.
+        if name:
+            attributes.append(f' {name}="{value}"')
+    return "".join(attributes)
+
+
+def _presentation_attributes(svg: str) -> str:
+    """matplotlib's inline styles as SVG presentation attributes.
+
+    The site's Content-Security-Policy allows no inline style (style="" or <style>), so
+    a browser would draw every bar and the background black. The attributes draw the
+    same, in the browser and in WeasyPrint. The <style> rule for every element becomes
+    attributes of the root <svg>, which its children inherit unless they set their own.
+    """
+    root_rule = _STYLE_ELEMENT.search(svg)
+    svg = _STYLE_ELEMENT.sub("", svg)
+    svg = _STYLE_ATTRIBUTE.sub(lambda m: _declarations_as_attributes(m.group(1)), svg)
+    if root_rule:
+        svg = svg.replace(
+            "<svg ", "<svg" + _declarations_as_attributes(root_rule.group(1)) + " ", 1
+        )
+    return svg
+
+
 def bar_chart(
     *,
     labels: Sequence[str],
@@ -128,6 +162,7 @@ def bar_chart(
     svg = buffer.getvalue()
     svg = svg[svg.index("<svg") :]
     svg = _prefixed_ids(svg, chart_id)
+    svg = _presentation_attributes(svg)
     # Accessible name and description; width follows the container.
     title_id = f"{chart_id}-title"
     svg = svg.replace(

@@ -81,7 +81,7 @@
         // The server's own fragment: the chart, its caption and its text alternative.
         slot.innerHTML = html;
         slot.removeAttribute("data-chart-url");
-        slot.style.minHeight = "";
+        slot.classList.add("chart-loaded");
       })
       .catch(function () {})
       .then(function () {
