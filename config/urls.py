@@ -1,8 +1,15 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 urlpatterns = [
+    # Pages without the icon link (the admin's) ask the browser's default address.
+    path(
+        "favicon.ico",
+        RedirectView.as_view(url=static("favicon.svg"), permanent=True),
+    ),
     path("admin/", admin.site.urls),
     path(
         "konto/logga-in/",

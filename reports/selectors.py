@@ -538,11 +538,12 @@ def results_view(
 
 def results_chart(*, run: AggregationRun, kind: str, key: str) -> Chart | None:
     """One chart of the results page: "appendix" and a question code, or "share" and
-    the number of a share group; None if there is no such chart."""
+    the number of a share group. None for a table without numbers (it has no chart);
+    LookupError if there is no such table."""
     if kind == "appendix":
         table = next((t for t in appendix_tables(run=run) if t.code == key), None)
         if table is None:
-            return None
+            raise LookupError(f"No appendix table {key}")
         return _chart(
             run, f"appendix:{key}", _appendix_chart_builder(table), lazy=False
         )[0]
@@ -552,9 +553,9 @@ def results_chart(*, run: AggregationRun, kind: str, key: str) -> Chart | None:
             None,
         )
         if group is None:
-            return None
+            raise LookupError(f"No share group {key}")
         return _chart(run, f"share:{key}", _share_chart_builder(group), lazy=False)[0]
-    return None
+    raise LookupError(f"No kind of chart {kind}")
 
 
 @dataclass

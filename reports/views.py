@@ -202,7 +202,10 @@ def results(request: HttpRequest, questionnaire_pk: int) -> HttpResponse:
 def results_chart(
     request: HttpRequest, questionnaire_pk: int, run_pk: int, kind: str, key: str
 ) -> HttpResponse:
-    """One chart of the results page as an HTML fragment (loaded by the page's script)."""
+    """One chart of the results page as an HTML fragment (loaded by the page's script).
+
+    A table without numbers has no chart: an empty fragment, not an error the browser logs.
+    """
     questionnaire = get_questionnaire_for_staff(request.user, questionnaire_pk)
     run = get_object_or_404(
         AggregationRun,
@@ -210,9 +213,10 @@ def results_chart(
         questionnaire=questionnaire,
         status=AggregationRun.Status.COMPLETE,
     )
-    chart = selectors.results_chart(run=run, kind=kind, key=key)
-    if chart is None:
-        raise Http404("No such chart")
+    try:
+        chart = selectors.results_chart(run=run, kind=kind, key=key)
+    except LookupError:
+        raise Http404("No such chart") from None
     return render(request, "reports/_chart.html", {"chart": chart})
 
 
