@@ -128,6 +128,6 @@ def page(browser, browser_problems):
     problems = browser_problems.report()
     if problems:
         pytest.fail(
-            f"{len(problems)} problems in the browser:\n" + "\n".join(problems),
+            f"{len(problems)} problems in the browser:\n" + "\n".join(problems[:40]),
             pytrace=False,
         )
