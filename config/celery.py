@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 
 from celery import Celery
-from celery.signals import worker_ready
+from celery.signals import beat_init, celeryd_init, worker_ready
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
@@ -25,3 +25,17 @@ def requeue_on_worker_start(sender=None, **kwargs) -> None:
     app.send_task("aggregation.tasks.requeue", kwargs={"older_than_seconds": 0})
     app.send_task("reports.tasks.exports_requeue", kwargs={"older_than_seconds": 0})
     app.send_task("surveys.tasks.invitations_requeue", kwargs={"older_than_seconds": 0})
+
+
+@celeryd_init.connect
+@beat_init.connect
+def refuse_development_key(sender=None, **kwargs) -> None:
+    """The worker and beat, like the web, refuse to start with DEBUG off and the
+    development SECRET_KEY (config.checks): a worker signs invitation links too.
+
+    SystemExit, not an exception: Celery logs and ignores what a signal handler raises.
+    """
+    from config.checks import DEV_KEY_REFUSAL, serves_with_development_key
+
+    if serves_with_development_key():
+        raise SystemExit(f"Refusing to start: {DEV_KEY_REFUSAL}")

@@ -12,6 +12,12 @@ DEV_KEY_REFUSAL = (
 )
 
 
+def serves_with_development_key() -> bool:
+    """A process that serves (web, worker, beat) with DEBUG off and the development key:
+    refused at start (config/wsgi.py, config/celery.py)."""
+    return not settings.DEBUG and settings.SECRET_KEY == settings.DEV_SECRET_KEY
+
+
 @register(Tags.security, deploy=True)
 def secret_key_check(app_configs, **kwargs) -> list[Error]:
     """The development SECRET_KEY in the code can never sign a production session."""

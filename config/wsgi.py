@@ -5,15 +5,14 @@ With DEBUG false it refuses to start on the development SECRET_KEY.
 
 import os
 
-from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.wsgi import get_wsgi_application
 
+from config.checks import DEV_KEY_REFUSAL, serves_with_development_key
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
-if not settings.DEBUG and settings.SECRET_KEY == settings.DEV_SECRET_KEY:
-    from config.checks import DEV_KEY_REFUSAL
-
+if serves_with_development_key():
     raise ImproperlyConfigured(DEV_KEY_REFUSAL)
 
 application = get_wsgi_application()

@@ -83,6 +83,9 @@ def worker(worker_database_url, queue, tmp_path) -> Iterator[subprocess.Popen]:
         "REDIS_URL": REDIS_URL,
         "DJANGO_SETTINGS_MODULE": "config.settings",
         "PYTHONUNBUFFERED": "1",
+        # The worker refuses the development key with DEBUG off (config/celery.py); it
+        # signs with the same key as this process.
+        "DEBUG": "true",
     }
     with log.open("w") as output:
         process = subprocess.Popen(  # noqa: S603 (our own interpreter and script)

@@ -132,6 +132,9 @@ def start_worker(
             "REDIS_URL": REDIS_URL,
             "DJANGO_SETTINGS_MODULE": "config.settings",
             "PYTHONUNBUFFERED": "1",
+            # The worker refuses the development key with DEBUG off (config/celery.py); it
+            # signs with the same key as this process.
+            "DEBUG": "true",
         }
         env.pop("PAUSE_IN_PUBLISH", None)
         if pause_in_publish is not None:
