@@ -9,6 +9,7 @@ urlpatterns = [
     path(
         "favicon.ico",
         RedirectView.as_view(url=static("favicon.svg"), permanent=True),
+        name="favicon",
     ),
     path("admin/", admin.site.urls),
     path(

@@ -20,6 +20,7 @@ from surveys.models import (
     ResponseEvent,
 )
 from surveys.services import invitation_create
+from surveys.services.links import site_url
 
 
 @admin.register(Cycle)
@@ -125,7 +126,7 @@ class InvitationAdmin(admin.ModelAdmin):
             email=obj.email,
             role=obj.role,
             by=request.user,
-            base_url=request.build_absolute_uri("/")[:-1],
+            base_url=site_url(),
         )
         obj.pk, obj.nonce, obj.created_at = (
             invitation.pk,

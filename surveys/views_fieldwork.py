@@ -34,6 +34,7 @@ from surveys.services.fieldwork import (
     participation_extend,
     participations_invite,
 )
+from surveys.services.links import site_url
 from surveys.views_confirm import confirm_or_page
 
 # --- Permission helpers ----------------------------------------------------------------
@@ -68,7 +69,8 @@ def _get_area_for_user(request: HttpRequest, code: str) -> Organisation:
 
 
 def _base_url(request: HttpRequest) -> str:
-    return request.build_absolute_uri("/")[:-1]
+    """Links in e-mails start with SITE_URL, never with the Host the client sent."""
+    return site_url()
 
 
 # --- Forms --------------------------------------------------------------------------

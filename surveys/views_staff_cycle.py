@@ -43,6 +43,7 @@ from surveys.permissions import (
     require_staff,
 )
 from surveys.services import cycles, transitions
+from surveys.services.links import site_url
 from surveys.views_confirm import confirm_or_page
 
 AUDIT_PAGE_SIZE = 50
@@ -794,7 +795,7 @@ def extra_question_create(request: HttpRequest) -> HttpResponse:
                     closes_on=data["closes_on"],
                     reminder_dates=data["reminder_dates"],
                     organisations=chosen,
-                    base_url=request.build_absolute_uri("/")[:-1],
+                    base_url=site_url(),
                 )
             except ValidationError as exc:
                 _add_errors(form, exc)

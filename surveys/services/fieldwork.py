@@ -50,20 +50,14 @@ from surveys.models import (
 )
 from surveys.services import responses as responses_service
 from surveys.services.invitations import invitation_create
+from surveys.services.links import site_url
 from surveys.services.responses import effective_deadline
 
 logger = logging.getLogger(__name__)
 
-# Without SITE_URL in the settings, links in e-mails sent by background jobs point here.
-DEFAULT_SITE_URL = "http://localhost:8000"
 # An invitation batch not done after this long is sent to the broker again (its message
 # may never have arrived); a duplicate sends nothing twice.
 INVITATIONS_RESEND_AFTER = datetime.timedelta(minutes=5)
-
-
-def site_url() -> str:
-    """The address links in e-mails start with when no request gives it (jobs, commands)."""
-    return (getattr(settings, "SITE_URL", "") or DEFAULT_SITE_URL).rstrip("/")
 
 
 def _is_staff(user: AbstractBaseUser | None) -> bool:

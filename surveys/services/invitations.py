@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from regions.models import Organisation
 from surveys.models import EmailLog, Invitation, Membership
+from surveys.services.links import site_url
 
 SALT = "surveys.invitation"
 
@@ -51,7 +52,7 @@ def invitation_create(
         nonce=secrets.token_urlsafe(32),
         created_by=by,
     )
-    url = base_url + reverse(
+    url = (base_url or site_url()) + reverse(
         "surveys:invitation-accept", args=[invitation_token(invitation)]
     )
     if send_email:

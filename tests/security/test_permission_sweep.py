@@ -31,6 +31,7 @@ EXPECTED: dict[str, tuple[str, str]] = {
     # Public
     "login": ("GET", "200 200 200 200 200 200 200"),
     "logout": ("POST", "302 302 302 302 302 302 302"),
+    "favicon": ("GET", "301 301 301 301 301 301 301"),
     "surveys:invitation-accept": ("GET", "410 410 410 410 410 410 410"),
     # Everyone logged in: their own start page
     "surveys:home": ("GET", "302 200 200 200 200 200 200"),

@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core import mail
 from django.urls import reverse
@@ -88,7 +89,8 @@ def test_staff_invite_the_ticked_organisations(
 
     assert result.status_code == 302
     assert [m.to for m in mail.outbox] == [["a@rs.se"]]
-    assert mail.outbox[0].body.count("http://testserver/") == 2
+    # The start page and the account link, from SITE_URL (not the request's Host).
+    assert mail.outbox[0].body.count(settings.SITE_URL + "/") == 2
     assert sorted(
         Participation.objects.values_list("organisation__code", flat=True)
     ) == ["01", "04"]
