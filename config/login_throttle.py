@@ -1,12 +1,17 @@
-"""Login throttling with django-axes: the backend that refuses locked-out logins and the
-page a locked-out person sees (settings: AXES_*)."""
+"""Login throttling with django-axes: the backend that refuses locked-out logins, the
+handler that also limits the failures of one address over all usernames, and the page a
+locked-out person sees (settings: AXES_*)."""
 
 from __future__ import annotations
 
+from axes.attempts import get_cool_off_threshold
 from axes.backends import AxesStandaloneBackend
-from axes.helpers import get_cool_off
+from axes.handlers.database import AxesDatabaseHandler
+from axes.helpers import get_cool_off, get_failure_limit
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
+from django.db.models import Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import ngettext
@@ -25,6 +30,35 @@ class LoginThrottleBackend(AxesStandaloneBackend):
         if request is None:
             return None
         return super().authenticate(request, username, password, **kwargs)
+
+
+class LoginThrottleHandler(AxesDatabaseHandler):
+    """axes' database handler, with a second limit: AXES_IP_FAILURE_LIMIT failed logins
+    from one address, whatever the usernames, lock that address out for the cool-off.
+
+    axes counts per username and address (AXES_LOCKOUT_PARAMETERS), so one address could
+    try a few passwords on every username (password spraying) without end. The address
+    limit is higher than the per-username one: colleagues behind one office address
+    mistype too. 0 turns it off.
+    """
+
+    def get_failures(self, request, credentials: dict | None = None) -> int:
+        failures = super().get_failures(request, credentials)
+        limit = settings.AXES_IP_FAILURE_LIMIT
+        address = getattr(request, "axes_ip_address", None)
+        if not limit or address is None:
+            return failures
+        from_address = (
+            AccessAttempt.objects.filter(
+                ip_address=address,
+                attempt_time__gte=get_cool_off_threshold(request),
+            ).aggregate(total=Sum("failures_since_start"))["total"]
+            or 0
+        )
+        if from_address >= limit:
+            # axes locks out when the failures reach AXES_FAILURE_LIMIT.
+            return max(failures, get_failure_limit(request, credentials))
+        return failures
 
 
 def lockout_response(

@@ -134,6 +134,10 @@ AXES_COOLOFF_TIME = datetime.timedelta(
     minutes=env.int("AXES_COOLOFF_MINUTES", default=15)
 )
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# And AXES_IP_FAILURE_LIMIT failed logins from one address, over all usernames, lock the
+# address out for the cool-off too (password spraying); 0 turns this limit off.
+AXES_IP_FAILURE_LIMIT = env.int("AXES_IP_FAILURE_LIMIT", default=20)
+AXES_HANDLER = "config.login_throttle.LoginThrottleHandler"
 AXES_RESET_ON_SUCCESS = True
 # Trying again while locked out does not start the cool-off over ("wait 15 minutes" holds).
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False

@@ -1,6 +1,7 @@
 """Login throttling (django-axes): AXES_FAILURE_LIMIT failed logins for one username
 from one address lock that pair out for the cool-off time, on the site's login page and
-the admin's."""
+the admin's; AXES_IP_FAILURE_LIMIT failed logins from one address over all usernames lock
+the address out (password spraying)."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from tests.surveys.helpers import find_all, page, text, tr
 pytestmark = pytest.mark.django_db
 
 LIMIT = 5
+IP_LIMIT = 20
 COOLOFF = datetime.timedelta(minutes=15)
 NOW = datetime.datetime(2025, 1, 15, 9, 0, tzinfo=datetime.UTC)
 
@@ -30,6 +32,7 @@ def throttle(settings):
     settings.AXES_ENABLED = True
     settings.AXES_FAILURE_LIMIT = LIMIT
     settings.AXES_COOLOFF_TIME = COOLOFF
+    settings.AXES_IP_FAILURE_LIMIT = IP_LIMIT
 
 
 @pytest.fixture
@@ -134,6 +137,67 @@ def test_the_same_user_from_another_address_is_not_affected(region_respondent, c
 
     assert result.status_code == 302
     assert logged_in(client)
+
+
+SPRAYER = "198.51.100.7"
+
+
+def spray(usernames: int, **extra: str) -> None:
+    """IP_LIMIT failures from one address: a few passwords on each of many usernames,
+    never LIMIT on one."""
+    for index in range(IP_LIMIT):
+        fail(Client(), f"person{index % usernames}@kommun.se", 1, **extra)
+
+
+def test_password_spraying_from_one_address_locks_the_address_out(
+    region_respondent, clock
+):
+    spray(usernames=IP_LIMIT // (LIMIT - 1), REMOTE_ADDR=SPRAYER)
+    client = Client()
+
+    # Even the right password of a real account, from that address.
+    result = log_in(client, region_respondent.username, PASSWORD, REMOTE_ADDR=SPRAYER)
+
+    assert result.status_code == 429
+    assert not logged_in(client)
+    assert lockout_message(15) in alert(result)
+
+
+def test_one_failure_fewer_than_the_address_limit_still_lets_a_person_in(
+    region_respondent, clock
+):
+    for index in range(IP_LIMIT - 1):
+        fail(Client(), f"person{index}@kommun.se", 1, REMOTE_ADDR=SPRAYER)
+    client = Client()
+
+    result = log_in(client, region_respondent.username, PASSWORD, REMOTE_ADDR=SPRAYER)
+
+    assert result.status_code == 302
+    assert logged_in(client)
+
+
+def test_the_address_lockout_spares_other_addresses_and_ends_after_the_cool_off(
+    region_respondent, clock
+):
+    spray(usernames=IP_LIMIT, REMOTE_ADDR=SPRAYER)
+
+    elsewhere = log_in(
+        Client(), region_respondent.username, PASSWORD, REMOTE_ADDR="192.0.2.20"
+    )
+    assert elsewhere.status_code == 302
+
+    clock.shift(COOLOFF + datetime.timedelta(seconds=1))
+    again = log_in(Client(), region_respondent.username, PASSWORD, REMOTE_ADDR=SPRAYER)
+    assert again.status_code == 302
+
+
+def test_the_address_limit_can_be_turned_off(region_respondent, clock, settings):
+    settings.AXES_IP_FAILURE_LIMIT = 0
+    spray(usernames=IP_LIMIT, REMOTE_ADDR=SPRAYER)
+
+    result = log_in(Client(), region_respondent.username, PASSWORD, REMOTE_ADDR=SPRAYER)
+
+    assert result.status_code == 302
 
 
 def test_the_lockout_ends_after_the_cool_off(client, region_respondent, clock):
