@@ -16,6 +16,13 @@ LAST_ACTIVITY = "last_activity"
 WRITE_EVERY_SECONDS = 60
 
 
+def start_at_login(sender, request, user, **kwargs) -> None:
+    """The idle time counts from the login; written with the login's own session save,
+    so that the pages after it need no session write of their own."""
+    if request is not None and hasattr(request, "session"):
+        request.session[LAST_ACTIVITY] = time.time()
+
+
 class IdleTimeoutMiddleware:
     """A logged-in person whose last request is older than the idle timeout is logged
     out and sent to the login page, with a message that says why and that what was saved

@@ -158,3 +158,17 @@ def test_staff_pages_and_charts_work_under_the_policy(
         live_server.url,
         reverse("reports:region-profile", args=[region.pk, organisation.code]),
     )
+
+
+def test_the_admin_works_under_the_policy(live_server, page, national_frame, staff):
+    """Django's admin: its list, a form with an autocomplete field (select2)."""
+    staff.is_superuser = True
+    staff.save()
+    _log_in(page, live_server.url, staff)
+
+    _visit(page, live_server.url, reverse("admin:index"))
+    _visit(page, live_server.url, reverse("admin:regions_organisation_changelist"))
+    _visit(page, live_server.url, reverse("admin:surveys_invitation_add"))
+    page.locator(".select2-selection").first.click()
+    page.locator(".select2-search__field").fill("Uppl")
+    page.locator(".select2-results__option", has_text="Upplands Väsby").wait_for()
