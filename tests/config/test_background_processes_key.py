@@ -16,12 +16,16 @@ from tests.config.test_deploy_checks import CONTROLLED, PROJECT
 CELERY = os.path.join(os.path.dirname(sys.executable), "celery")
 
 
-def _start(command: str, **env: str) -> subprocess.CompletedProcess:
+def _start(command: str, schedule, **env: str) -> subprocess.CompletedProcess:
     environment = {k: v for k, v in os.environ.items() if k not in CONTROLLED}
     environment.pop("REDIS_URL", None)  # the in-memory broker: nothing to reach
     environment.update(env)
     return subprocess.run(  # noqa: S603 (celery of our own venv)
-        [CELERY, "-A", "config", command, "--loglevel", "INFO"],
+        [CELERY, "-A", "config", command, "--loglevel", "INFO"]
+        # beat's schedule file in the test's own directory, not the project's.
+        + (
+            ["--schedule", str(schedule / "beat-schedule")] if command == "beat" else []
+        ),
         cwd=PROJECT,
         env=environment,
         capture_output=True,
@@ -31,8 +35,8 @@ def _start(command: str, **env: str) -> subprocess.CompletedProcess:
 
 
 @pytest.mark.parametrize("command", ["worker", "beat"])
-def test_the_process_refuses_to_start_with_the_development_key(command):
-    refused = _start(command, DEBUG="false")
+def test_the_process_refuses_to_start_with_the_development_key(command, tmp_path):
+    refused = _start(command, tmp_path, DEBUG="false")
 
     assert refused.returncode != 0
     assert DEV_KEY_REFUSAL in refused.stdout + refused.stderr
