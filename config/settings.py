@@ -180,6 +180,8 @@ MEDIA_URL = "media/"
 EXPORT_KEEP_DAYS = env.int("EXPORT_KEEP_DAYS", default=30)
 # Largest CSV a staff member may upload for import, in bytes.
 IMPORT_MAX_UPLOAD_BYTES = env.int("IMPORT_MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)
+# An uploaded file waiting in the import preview is discarded after this many days.
+IMPORT_UPLOAD_KEEP_DAYS = env.int("IMPORT_UPLOAD_KEEP_DAYS", default=2)
 
 # E-MAIL
 # https://docs.djangoproject.com/en/5.2/topics/email/
@@ -236,6 +238,12 @@ CELERY_BEAT_SCHEDULE = {
     "surveys-reminders": {
         "task": "surveys.tasks.reminders_send_today",
         "schedule": crontab(hour=7, minute=0),
+    },
+    # Every night at 03:15: discard import uploads left in the preview longer than
+    # IMPORT_UPLOAD_KEEP_DAYS and delete old one-time keys (surveys.services.housekeeping).
+    "surveys-housekeeping": {
+        "task": "surveys.tasks.housekeeping",
+        "schedule": crontab(hour=3, minute=15),
     },
     # Every night at 03:30: delete the export files older than EXPORT_KEEP_DAYS.
     "reports-exports-prune": {

@@ -71,3 +71,11 @@ def invitations_requeue(older_than_seconds: int | None = None) -> list[int]:
         else datetime.timedelta(seconds=older_than_seconds)
     )
     return invitation_batches_requeue(older_than=older_than)
+
+
+@shared_task
+def housekeeping() -> dict[str, int]:
+    """Discard stale import uploads and old one-time keys (beat runs it every night)."""
+    from surveys.services.housekeeping import surveys_housekeeping
+
+    return surveys_housekeeping().counts()
