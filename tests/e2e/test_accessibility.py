@@ -33,6 +33,7 @@ from surveys.services import (
 from surveys.services.imports import import_upload_create
 from surveys.services.invitations import invitation_token
 from tests.conftest import FIELDWORK_DAY, PASSWORD
+from tests.factories import UserFactory
 from tests.surveys.helpers import fill_response
 
 AXE_JS = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
@@ -344,6 +345,18 @@ def test_anonymous_pages_have_no_wcag_violations(live_server, page, national_fra
     page.locator("form .alert, form .invalid-feedback").first.wait_for()
     audit.check()
     audit.visit(MISSING, 404)
+    # An invitation to an address that already has an account: log in first, then accept.
+    UserFactory(username="befintlig@upplandsvasby.se", email="befintlig@upplandsvasby.se")
+    existing, _link = invitation_create(
+        organisation=Organisation.objects.get(code="0114"),
+        email="befintlig@upplandsvasby.se",
+        send_email=False,
+    )
+    audit.visit(
+        reverse("surveys:invitation-accept", args=[invitation_token(existing)])
+    )
+    page.locator("main a[href*='next=']").first.wait_for()
+    audit.check()
     audit.assert_clean()
 
 
@@ -391,6 +404,13 @@ def test_staff_pages_have_no_wcag_violations(
     _log_in(page, live_server.url, staff)
     for entry in STAFF_PAGES[group]:
         audit.visit(entry.url(data), entry.status)
+    if group == "fieldwork":
+        # Locking changes every region's response: the confirmation page comes first.
+        audit.visit(reverse("surveys:staff-rates", args=[data.region.pk]))
+        lock = reverse("surveys:staff-questionnaire-lock", args=[data.region.pk])
+        page.locator(f"form[action='{lock}'] button").click()
+        page.locator("#confirm-summary").wait_for()
+        audit.check()
     audit.assert_clean()
 
 
