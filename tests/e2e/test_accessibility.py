@@ -346,15 +346,15 @@ def test_anonymous_pages_have_no_wcag_violations(live_server, page, national_fra
     audit.check()
     audit.visit(MISSING, 404)
     # An invitation to an address that already has an account: log in first, then accept.
-    UserFactory(username="befintlig@upplandsvasby.se", email="befintlig@upplandsvasby.se")
+    UserFactory(
+        username="befintlig@upplandsvasby.se", email="befintlig@upplandsvasby.se"
+    )
     existing, _link = invitation_create(
         organisation=Organisation.objects.get(code="0114"),
         email="befintlig@upplandsvasby.se",
         send_email=False,
     )
-    audit.visit(
-        reverse("surveys:invitation-accept", args=[invitation_token(existing)])
-    )
+    audit.visit(reverse("surveys:invitation-accept", args=[invitation_token(existing)]))
     page.locator("main a[href*='next=']").first.wait_for()
     audit.check()
     audit.assert_clean()
