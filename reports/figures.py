@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from aggregation.models import ShareRow
+from aggregation.rules.appendix import NATIONAL_NAME, is_national
 from aggregation.selectors import AppendixTable, ShareTable
 from reports.charts import Chart, bar_chart
 
@@ -23,7 +24,6 @@ COUNTED_PLURAL = {
     "counties": "län",
 }
 RIKET_LEVEL = ShareRow.Level.RIKET
-NATIONAL_NAME = "Riket"
 # A whole number with spaces (also no-break and thin spaces) as thousands separators,
 # optionally followed by a percent sign: "59 %", "4 245 026", "1 600 000", "72%".
 _NUMBER = re.compile(
@@ -50,11 +50,6 @@ def parse_value(text: str) -> Parsed | None:
         return None
     digits = re.sub(r"\D", "", match.group("number"))
     return Parsed(int(digits), match.group("percent") is not None)
-
-
-def is_national(name: str) -> bool:
-    """The national rows of an appendix table: "Riket" and "Riket 2023"."""
-    return name == NATIONAL_NAME or name.startswith(NATIONAL_NAME + " ")
 
 
 def counted_plural(counted: str) -> str:
@@ -147,7 +142,7 @@ def appendix_chart(table: AppendixTable, chart_id: str) -> Chart | None:
         given += f"; {len(column.other)} kan inte uppskatta den ({names})"
     parts = [f"{what}, {subject}", given]
     if column.national:
-        parts.append(f"Riket: {column.national}")
+        parts.append(f"{NATIONAL_NAME}: {column.national}")
     # bar_chart ends the caption with a full stop when it writes the text alternative.
     caption = ". ".join(parts)
     if column.percent:
@@ -208,7 +203,7 @@ def share_chart(table: ShareTable, chart_id: str) -> Chart | None:
     caption = f"Andel {counted_plural(counted)} (%), fråga {table.code}"
     if table.item:
         caption += f": {table.item}"
-    caption += f". Riket, {denominator_text([cell for _, cell in pairs])}"
+    caption += f". {NATIONAL_NAME}, {denominator_text([cell for _, cell in pairs])}"
     return bar_chart(
         labels=[option for option, _ in pairs],
         values=[cell.percent for _, cell in pairs],
@@ -241,7 +236,7 @@ def ticked_shares_chart(tables: Sequence[ShareTable], chart_id: str) -> Chart | 
     first = tables[0]
     caption = (
         f"Andel {counted_plural(first.counted)} (%) som valt respektive alternativ, "
-        f"fråga {first.code}. Riket, {denominator_text(cells)}"
+        f"fråga {first.code}. {NATIONAL_NAME}, {denominator_text(cells)}"
     )
     return bar_chart(
         labels=labels,

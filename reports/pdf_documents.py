@@ -17,6 +17,7 @@ from typing import Any
 from django.utils import timezone, translation
 
 from aggregation.models import AggregationRun, ShareRow
+from aggregation.rules.appendix import NATIONAL_NAME, is_national
 from aggregation.selectors import (
     AppendixTable,
     ShareTable,
@@ -31,7 +32,6 @@ from reports.figures import (
     appendix_chart,
     appendix_figure,
     counted_plural,
-    is_national,
     numeric_columns,
     share_chart,
     ticked_shares_chart,
@@ -43,7 +43,6 @@ from surveys.models.questionnaire import ANSWERED_OPTION, TICKED
 from surveys.services import answers_map
 
 TEMPLATES = "reports/pdf/"
-NATIONAL_NAME = "Riket"
 NO_ANSWER = "inget svar"
 MONTHS = [
     "januari",

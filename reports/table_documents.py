@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from django.utils import timezone, translation
 
 from aggregation.models import AggregationRun, AppendixCell, ShareRow
+from aggregation.rules.appendix import NATIONAL_NAME, is_national
 from aggregation.selectors import appendix_tables, share_tables, unit_names
 from reports.spreadsheets import (
     COUNT_FORMAT,
@@ -58,12 +59,11 @@ ANSWERS_LABELS = [
     "Inskickad av",
 ]
 LEVEL_LABELS = {
-    ShareRow.Level.RIKET: "Riket",
+    ShareRow.Level.RIKET: NATIONAL_NAME,
     ShareRow.Level.COUNTY: "Län",
     ShareRow.Level.RSS: "RSS",
 }
 COUNTED_LABELS = {"municipalities": "kommuner", "rss": "RSS", "regions": "regioner"}
-NATIONAL_ROW = "Riket"
 
 
 # Appendix -----------------------------------------------------------------------------
@@ -102,7 +102,7 @@ def appendix_xlsx(*, run: AggregationRun) -> bytes:
                 bold_rows=frozenset(
                     index
                     for index, (name, _values) in enumerate(table.rows)
-                    if name.startswith(NATIONAL_ROW)
+                    if is_national(name)
                 ),
             )
         )

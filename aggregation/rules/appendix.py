@@ -46,6 +46,13 @@ from aggregation.rules.formatting import (
 )
 
 NATIONAL_NAME = "Riket"
+
+
+def is_national(name: str) -> bool:
+    """The national rows of an appendix table: "Riket" and "Riket 2023"."""
+    return name == NATIONAL_NAME or name.startswith(NATIONAL_NAME + " ")
+
+
 NATIONAL_CODE = "SE"
 APPENDIX_COLUMNS = [
     "question",

@@ -482,3 +482,11 @@ def test_an_answer_to_an_item_outside_the_table_still_counts_as_answering():
     assert by_cell[("B", "03")] == "."
     assert by_cell[("A", "04")] == ""
     assert "99" not in set(cells["organisation_code"])
+
+
+def test_the_national_rows_are_riket_and_riket_of_an_earlier_year():
+    from aggregation.rules.appendix import NATIONAL_NAME, is_national
+
+    assert NATIONAL_NAME == "Riket"
+    assert is_national("Riket") and is_national("Riket 2023")
+    assert not is_national("Stockholm") and not is_national("Riketsgränsen")
