@@ -260,8 +260,6 @@ def response_section(request: HttpRequest, pk: int, position: int) -> HttpRespon
     except services.ResponseLockedError as exc:
         messages.error(request, str(exc))
         return redirect("surveys:response-summary", pk=response.pk)
-    if on_behalf and response.source != Response.Source.PAPER:
-        Response.objects.filter(pk=response.pk).update(source=Response.Source.PAPER)
     messages.success(request, _("Your answers are saved."))
     action = request.POST.get("action", "save")
     target = position

@@ -234,7 +234,8 @@ def response_save_answers(
     submitted response (ResponseLockedError), unless allow_submitted (the import), and
     a value that does not fit its question (ValidationError by question code).
     Answers of follow-up questions whose condition no longer holds are cleared. Every
-    change is written to the audit log. confirmations sets warning_confirmed of stored
+    change is written to the audit log; a save with source PAPER (the RSS entering a
+    municipality's paper form) marks the response as a paper response. confirmations sets warning_confirmed of stored
     cells whose value is unchanged; a changed value is never confirmed.
     """
     locked = _lock(response, version)
@@ -320,8 +321,12 @@ def response_save_answers(
 
     # The version check again, as a conditional write: on databases without row locks
     # (SQLite) two saves that read the same version cannot both pass.
+    # Answers entered by the RSS from a paper form make it a paper response.
+    paper = (
+        {"source": Response.Source.PAPER} if source == AnswerChange.Source.PAPER else {}
+    )
     claimed = Response.objects.filter(pk=locked.pk, version=locked.version).update(
-        version=F("version") + 1, updated_by=by, updated_at=timezone.now()
+        version=F("version") + 1, updated_by=by, updated_at=timezone.now(), **paper
     )
     if not claimed:
         raise StaleResponseError(_lock(response, None), locked.version)

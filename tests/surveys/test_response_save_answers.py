@@ -274,3 +274,22 @@ def test_a_value_that_does_not_fit_its_question_is_refused_by_the_service(
     assert not Answer.objects.filter(response=response).exists()
     response.refresh_from_db()
     assert response.version == 1
+
+
+def test_a_save_entered_from_paper_marks_the_response_as_a_paper_response(
+    response, user
+):
+    saved = response_save_answers(
+        response=response,
+        values={("29", ""): Value(text="Ja")},
+        by=user,
+        version=response.version,
+        source=AnswerChange.Source.PAPER,
+    )
+
+    assert saved.source == Response.Source.PAPER
+    assert set(AnswerChange.objects.values_list("source", flat=True)) == {"paper"}
+
+
+def test_a_web_save_leaves_the_response_a_web_response(response, user):
+    assert save(response, {("29", ""): Value(text="Ja")}, user).source == "web"
