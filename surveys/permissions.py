@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
 from regions.models import Organisation
 from surveys.models import Membership, Questionnaire, Response
@@ -71,10 +72,14 @@ def is_entering_on_behalf(
     )
 
 
-def require_staff(user: AbstractBaseUser | AnonymousUser) -> None:
-    """National staff only: PermissionDenied (403) for everyone else."""
-    if not user.is_staff:
-        raise PermissionDenied
+def require_staff(user: AbstractBaseUser | AnonymousUser | None) -> None:
+    """National staff only: PermissionDenied (403) for everyone else.
+
+    The one staff check of the views and of the services that only staff may call
+    (`by` None, e.g. a command without a user, is not staff).
+    """
+    if user is None or not getattr(user, "is_staff", False):
+        raise PermissionDenied(_("Only national staff may do this."))
 
 
 def get_questionnaire_for_staff(

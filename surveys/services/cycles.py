@@ -34,13 +34,13 @@ from surveys.models import (
     Section,
 )
 from surveys.models.questionnaire import WEB_SOURCE_PREFIX, default_rule
+from surveys.permissions import require_staff
 from surveys.services.fieldwork import participations_invite
 from surveys.services.questionnaires import (
     AUDIENCE_ORDER,
     DEFINITIONS_DIR,
     questionnaires_load,
 )
-from surveys.services.transitions import require_staff
 
 # The default reminders: three weeks and one week before closing (as the loader's).
 DEFAULT_REMINDER_DAYS = (21, 7)

@@ -3,20 +3,15 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from surveys.models import Questionnaire, QuestionnaireEvent, Response, ResponseEvent
+from surveys.permissions import require_staff
 from surveys.signals import announce_responses_changed
-
-
-def require_staff(by: AbstractBaseUser | None) -> None:
-    """Raise PermissionDenied unless `by` is national staff."""
-    if by is None or not getattr(by, "is_staff", False):
-        raise PermissionDenied(_("Only national staff may do this."))
 
 
 @transaction.atomic

@@ -104,3 +104,19 @@ def test_only_a_coordinator_enters_a_municipalitys_answers_on_its_behalf(
     assert not is_entering_on_behalf(other_rss_coordinator, upplands_vasby)
     assert not is_entering_on_behalf(municipality_respondent, upplands_vasby)
     assert not is_entering_on_behalf(AnonymousUser(), upplands_vasby)
+
+
+def test_require_staff_is_the_one_staff_check_of_views_and_services(
+    staff, region_respondent
+):
+    from django.core.exceptions import PermissionDenied
+
+    from surveys.permissions import require_staff
+    from surveys.services import cycles, transitions
+
+    require_staff(staff)
+    for user in (region_respondent, AnonymousUser(), None):
+        with pytest.raises(PermissionDenied):
+            require_staff(user)
+    assert cycles.require_staff is require_staff
+    assert transitions.require_staff is require_staff
