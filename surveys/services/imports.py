@@ -30,7 +30,7 @@ from surveys.answers import (
     required_unanswered,
     visible_questions,
 )
-from surveys.frames import questionnaire_is_for
+from surveys.frames import frame_ids
 from surveys.models import (
     Answer,
     AnswerChange,
@@ -259,7 +259,8 @@ def import_check(
     questions = {q.code: q for q in questionnaire.questions.all()}
     errors: list[str] = []
     result: dict[Organisation, dict[Key, tuple[int, Value | None]]] = {}
-    in_frame: dict[int, bool] = {}
+    # The frame once (one query), not a lookup per row.
+    in_frame = frame_ids(questionnaire)
     for row in rows:
         problems: list[str] = []
         organisation: Organisation | None = None
@@ -269,9 +270,7 @@ def import_check(
             organisation, reason = organisations.resolve(row.organisation)
             if organisation is None:
                 problems.append(reason)
-            elif not in_frame.setdefault(
-                organisation.pk, questionnaire_is_for(questionnaire, organisation)
-            ):
+            elif organisation.pk not in in_frame:
                 problems.append(
                     f"{_named(organisation)} är inte bland de "
                     f"organisationer som enkäten ”{questionnaire.title}” skickats till"

@@ -268,3 +268,25 @@ def test_the_plan_lists_changes_and_those_in_submitted_responses(
         "Rad 2: Region Stockholm (01), fråga 9: ”Nej” → ”Ja”"
     ]
     assert not ResponseEvent.objects.filter(kind=ResponseEvent.Kind.IMPORTED).exists()
+
+
+def test_the_frame_is_read_once_however_many_rows_the_file_has(cycle_2024):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    extra = cycle_2024["extra"]
+    send_to_chosen_set(extra, "0380")
+    code = extra.questions.order_by("position").first().code
+    outside = list(
+        Organisation.objects.filter(kind=Organisation.Kind.MUNICIPALITY)
+        .exclude(code="0380")
+        .order_by("code")
+        .values_list("code", flat=True)[:20]
+    )
+
+    def queries(codes: list[str]) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            _refused(extra, _csv(*(f"{c},{code},,Svar" for c in codes)))
+        return len(captured)
+
+    assert queries(outside[:20]) == queries(outside[:2])
