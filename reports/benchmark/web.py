@@ -47,7 +47,7 @@ def prepare(*, clients: int = CLIENTS) -> dict:
 
     from regions.models import County, Organisation
     from reports.benchmark.synthetic import OPEN_UNTIL, answer_set, region_questionnaire
-    from surveys.forms import SectionForm
+    from surveys.forms.responses import SectionForm
     from surveys.models import Membership, Questionnaire, QuestionType
     from surveys.services import answers_map, response_get_or_create
     from surveys.services.responses import response_save_answers

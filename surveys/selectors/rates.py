@@ -1,9 +1,8 @@
 """Response rates: invited, started, submitted and the rate per questionnaire, county, RSS.
 
-The computation is pure: a frame with one row per invited organisation and questionnaire
-goes in, tables come out, so the staff pages, the coordinator's page and the reports show
-the same figures. `rates_frame` reads that frame from the database in a fixed number of
-queries.
+`rates_frame` reads a frame with one row per invited organisation and questionnaire from
+the database in a fixed number of queries. The computation on it is pure: the frame goes
+in, tables come out, so the staff pages and the coordinator's page show the same figures.
 
 The frame of a questionnaire is surveys.frames' answer: every organisation of its
 audience (all 21 regions, 24 RSS or 290 municipalities), or the organisations chosen when
@@ -12,9 +11,7 @@ an extra question was created for a chosen set.
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
 from collections.abc import Iterable, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -47,15 +44,6 @@ FRAME_COLUMNS = [
     "submitted_at",
 ]
 RATE_COLUMNS = ["invited", "started", "submitted", "rate"]
-CSV_HEADER = [
-    "organisation_code",
-    "organisation",
-    "county",
-    "rss",
-    "status",
-    "last_activity",
-    "submitted_at",
-]
 
 
 # The computation (pure)
@@ -140,46 +128,6 @@ def filter_rows(
     if rss_code:
         keep &= frame["rss_code"] == rss_code
     return frame[keep]
-
-
-def _timestamp(value: object) -> str:
-    if (
-        value is None
-        or value is pd.NaT
-        or (isinstance(value, float) and pd.isna(value))
-    ):
-        return ""
-    if isinstance(value, pd.Timestamp):
-        value = value.to_pydatetime()
-    if isinstance(value, datetime.datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
-    return str(value)
-
-
-def organisations_csv(frame: pd.DataFrame, *, excel: bool = False) -> str:
-    """The organisation list as CSV text (the header is CSV_HEADER).
-
-    Plain comma-separated UTF-8 by default; excel=True gives what Swedish Excel opens
-    directly: semicolons and a byte order mark (the caller encodes as UTF-8).
-    """
-    buffer = io.StringIO()
-    if excel:
-        buffer.write("\ufeff")
-    writer = csv.writer(buffer, delimiter=";" if excel else ",", lineterminator="\r\n")
-    writer.writerow(CSV_HEADER)
-    for row in frame.itertuples(index=False):
-        writer.writerow(
-            [
-                row.organisation_code,
-                row.organisation,
-                row.county or "",
-                row.rss if isinstance(row.rss, str) else "",
-                row.status,
-                _timestamp(row.last_activity),
-                _timestamp(row.submitted_at),
-            ]
-        )
-    return buffer.getvalue()
 
 
 # Reading the frame

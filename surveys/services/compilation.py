@@ -31,7 +31,7 @@ from surveys.models import (
     Response,
 )
 from surveys.models.questionnaire import ANSWERED_OPTION
-from surveys.selectors import CompilationStatus, compilation_status
+from surveys.selectors.compilation import CompilationStatus, compilation_status
 from surveys.services.responses import ResponseLockedError, response_save_answers
 
 Key = tuple[str, str]

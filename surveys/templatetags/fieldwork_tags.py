@@ -8,7 +8,7 @@ from django import template
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
 from surveys.models import Response
-from surveys.selectors_fieldwork import deadline_infos
+from surveys.selectors.fieldwork import deadline_infos
 from surveys.services.responses import response_is_open
 
 register = template.Library()

@@ -5,7 +5,7 @@ from django.forms import BoundField, Form
 from django.template import Context
 
 from surveys.models import Questionnaire, QuestionType, Response, Section
-from surveys.selectors import compilation_status
+from surveys.selectors.compilation import compilation_status
 
 register = template.Library()
 

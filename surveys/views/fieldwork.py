@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -13,14 +10,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from regions.models import County, Organisation
+from regions.models import Organisation
+from surveys.forms.fieldwork import ContactForm, ExtendForm, FilterForm, InviteForm
 from surveys.frames import frame_organisations
 from surveys.models import ContactPerson, Questionnaire
 from surveys.permissions import membership_of, require_staff
-from surveys.selectors_fieldwork import (
+from surveys.selectors.fieldwork import (
     contacts_of,
     fieldwork_filter,
     fieldwork_overview,
@@ -35,9 +32,7 @@ from surveys.services.fieldwork import (
     participations_invite,
 )
 from surveys.services.links import site_url
-from surveys.views_confirm import confirm_or_page
-
-# --- Permission helpers ----------------------------------------------------------------
+from surveys.views.confirmations import confirm_or_page
 
 
 def _get_contacts_organisation_for_user(
@@ -71,80 +66,6 @@ def _get_area_for_user(request: HttpRequest, code: str) -> Organisation:
 def _base_url(request: HttpRequest) -> str:
     """Links in e-mails start with SITE_URL, never with the Host the client sent."""
     return site_url()
-
-
-# --- Forms --------------------------------------------------------------------------
-
-
-class ContactForm(forms.Form):
-    name = forms.CharField(label=gettext_lazy("Name"), max_length=200)
-    email = forms.EmailField(label=gettext_lazy("E-mail"))
-    phone = forms.CharField(label=gettext_lazy("Phone"), max_length=50, required=False)
-
-
-class InviteForm(forms.Form):
-    SELECTED, ALL = "selected", "all"
-
-    organisations = forms.ModelMultipleChoiceField(
-        queryset=Organisation.objects.none(), required=False
-    )
-    scope = forms.ChoiceField(
-        choices=[(SELECTED, SELECTED), (ALL, ALL)], initial=SELECTED
-    )
-    resend = forms.BooleanField(required=False)
-
-    def __init__(self, *args: Any, audience: QuerySet, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.audience = audience
-        self.fields["organisations"].queryset = audience
-
-    def chosen(self) -> list[Organisation]:
-        if self.cleaned_data["scope"] == self.ALL:
-            return list(self.audience)
-        return list(self.cleaned_data["organisations"])
-
-
-class ExtendForm(forms.Form):
-    closes_on = forms.DateField(label=gettext_lazy("New deadline"))
-    reason = forms.CharField(label=gettext_lazy("Reason"), max_length=1000)
-
-
-class FilterForm(forms.Form):
-    STATUSES = [
-        ("", gettext_lazy("All")),
-        ("not_invited", gettext_lazy("Not invited")),
-        ("invited", gettext_lazy("Invited")),
-        ("not_emailed", gettext_lazy("No e-mail sent")),
-        ("not_submitted", gettext_lazy("Not submitted")),
-        ("submitted", gettext_lazy("Submitted")),
-        ("extended", gettext_lazy("Extended deadline")),
-        ("unreachable", gettext_lazy("Without contact person")),
-    ]
-
-    county = forms.ModelChoiceField(
-        label=gettext_lazy("County"),
-        queryset=County.objects.order_by("code"),
-        to_field_name="code",
-        required=False,
-        empty_label=gettext_lazy("All"),
-    )
-    rss = forms.ModelChoiceField(
-        label=gettext_lazy("RSS"),
-        queryset=Organisation.objects.filter(kind=Organisation.Kind.RSS).order_by(
-            "code"
-        ),
-        to_field_name="code",
-        required=False,
-        empty_label=gettext_lazy("All"),
-    )
-    status = forms.ChoiceField(
-        label=gettext_lazy("Status"), choices=STATUSES, required=False
-    )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            field.widget.attrs["class"] = "form-select"
 
 
 def _report_messages(request: HttpRequest, report: InvitationReport) -> None:
@@ -229,9 +150,6 @@ def _invite(
     return None
 
 
-# --- Contact persons ----------------------------------------------------------------
-
-
 @login_required
 def contacts(request: HttpRequest, org_code: str) -> HttpResponse:
     """An organisation's contact persons: list, add (its own members and staff only)."""
@@ -269,9 +187,6 @@ def contact_delete(request: HttpRequest, org_code: str, pk: int) -> HttpResponse
         request, _("%(name)s is removed.") % {"name": contact.name or contact.email}
     )
     return redirect("surveys:contacts", org_code=organisation.code)
-
-
-# --- Staff --------------------------------------------------------------------------
 
 
 @login_required
@@ -357,9 +272,6 @@ def staff_extend(request: HttpRequest, pk: int, org_code: str) -> HttpResponse:
             },
         )
     return redirect(f"{target}#org-{organisation.code}")
-
-
-# --- The RSS area ---------------------------------------------------------------------
 
 
 @login_required

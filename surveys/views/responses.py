@@ -1,66 +1,32 @@
-"""The respondent's pages: start page, questionnaire sections, review, submit, summary."""
+"""The respondent's pages: questionnaire sections, review, submit, summary."""
 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from surveys import quality, selectors, services
+from surveys import quality, services
 from surveys.answers import visible_questions
-from surveys.forms import InvitationAcceptForm, SectionForm
+from surveys.forms.responses import SectionForm
 from surveys.frames import questionnaire_has_opened, questionnaire_is_for
 from surveys.models import AnswerChange, Questionnaire, QuestionType, Response
 from surveys.permissions import (
     get_response_for_user,
     is_entering_on_behalf,
-    membership_of,
     organisations_for_user,
 )
+from surveys.selectors.responses import progress
 from surveys.services.compilation import (
     rss_compilation_drift,
     rss_compilation_submit_check,
 )
 from surveys.services.responses import response_is_open
-
-
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    """Start page: the organisation's questionnaires (and the RSS area, staff overview)."""
-    membership = membership_of(request.user)
-    context: dict = {"membership": membership}
-    if membership is not None:
-        context["rows"] = selectors.status_rows_for_organisation(
-            membership.organisation
-        )
-        if membership.is_coordinator:
-            context["area_rows"] = selectors.area_status_rows(membership.organisation)
-    if request.user.is_staff:
-        context["overview"] = selectors.questionnaire_overview()
-    return render(request, "surveys/home.html", context)
-
-
-@login_required
-def staff_questionnaire(request: HttpRequest, pk: int) -> HttpResponse:
-    """Staff: every organisation of a questionnaire's audience and its status."""
-    if not request.user.is_staff:
-        raise Http404
-    questionnaire = get_object_or_404(
-        Questionnaire.objects.select_related("cycle"), pk=pk
-    )
-    rows = selectors.status_rows_for_questionnaire(questionnaire)
-    return render(
-        request,
-        "surveys/staff/questionnaire.html",
-        {"questionnaire": questionnaire, "rows": rows},
-    )
 
 
 @require_POST
@@ -136,9 +102,9 @@ def _section_context(
         if any(q.type == QuestionType.COUNT_PER_OPTION for q in section_questions)
         else None
     )
-    progress = selectors.progress(sections, questions, answers)
-    total = sum(p.total for p in progress)
-    done = sum(p.answered for p in progress)
+    per_section = progress(sections, questions, answers)
+    total = sum(p.total for p in per_section)
+    done = sum(p.answered for p in per_section)
     return {
         "response": response,
         "questionnaire": response.questionnaire,
@@ -155,7 +121,7 @@ def _section_context(
             for q in section_questions
         ],
         "area_size": area_size,
-        "progress": progress,
+        "progress": per_section,
         "progress_done": done,
         "progress_total": total,
         "progress_percent": round(100 * done / total) if total else 100,
@@ -310,7 +276,7 @@ def response_review(request: HttpRequest, pk: int) -> HttpResponse:
         confirmed = _confirmed_cells(response)
         warnings = [w for w in warnings if (w.question, w.item) not in confirmed]
     by_section = []
-    for item in selectors.progress(sections, questions, answers):
+    for item in progress(sections, questions, answers):
         problems = [
             (q, errors[q.code])
             for q in questions
@@ -403,94 +369,3 @@ def response_summary(request: HttpRequest, pk: int) -> HttpResponse:
             "sections": sections,
         },
     )
-
-
-def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
-    """A new person of an organisation chooses a password from an invitation link.
-
-    An invitation to an address that has an account never sets a password: its holder
-    logs in with their own and then accepts (_invitation_accept_existing).
-    """
-    try:
-        invitation = services.invitation_from_token(token)
-    except ValidationError as exc:
-        return render(
-            request,
-            "surveys/invitation_invalid.html",
-            {"reason": exc.messages[0]},
-            status=410,
-        )
-    account = services.invitation_account(invitation)
-    if account is not None:
-        return _invitation_accept_existing(request, token, invitation, account)
-    form = InvitationAcceptForm(request.POST or None, email=invitation.email)
-    if request.method == "POST" and form.is_valid():
-        try:
-            user = services.invitation_accept(
-                token=token,
-                first_name=form.cleaned_data["first_name"],
-                last_name=form.cleaned_data["last_name"],
-                password=form.cleaned_data["password1"],
-            )
-        except ValidationError as exc:
-            return render(
-                request,
-                "surveys/invitation_invalid.html",
-                {"reason": exc.messages[0]},
-                status=410,
-            )
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(request, _("Welcome! Your account is ready."))
-        return redirect("surveys:home")
-    return render(
-        request,
-        "surveys/invitation_accept.html",
-        {"form": form, "invitation": invitation},
-    )
-
-
-def _invitation_accept_existing(
-    request: HttpRequest, token: str, invitation, account
-) -> HttpResponse:
-    """Log in first with your own password, then accept with a button (a POST)."""
-    context = {"invitation": invitation, "account": account}
-    membership = getattr(account, "membership", None)
-    if (
-        membership is not None
-        and membership.organisation_id != invitation.organisation_id
-    ):
-        return render(
-            request,
-            "surveys/invitation_invalid.html",
-            {
-                "reason": _(
-                    "This e-mail address already belongs to another organisation."
-                )
-            },
-            status=410,
-        )
-    if not request.user.is_authenticated:
-        context["login_url"] = (
-            f"{reverse('login')}?{urlencode({'next': request.get_full_path()})}"
-        )
-        return render(request, "surveys/invitation_existing.html", context)
-    if request.user.pk != account.pk:
-        context["wrong_account"] = True
-        return render(request, "surveys/invitation_existing.html", context, status=403)
-    if request.method == "POST":
-        try:
-            services.invitation_accept_existing(token=token, user=request.user)
-        except ValidationError as exc:
-            return render(
-                request,
-                "surveys/invitation_invalid.html",
-                {"reason": exc.messages[0]},
-                status=410,
-            )
-        messages.success(
-            request,
-            _("You now answer for %(org)s.")
-            % {"org": invitation.organisation.full_name},
-        )
-        return redirect("surveys:home")
-    return render(request, "surveys/invitation_existing.html", context)

@@ -12,7 +12,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from surveys.answers import Value, visible_questions
-from surveys.forms import CHOICE_TYPES, ESTIMABLE_TYPES, NUMBER_TYPES, field_name
+from surveys.forms.responses import (
+    CHOICE_TYPES,
+    ESTIMABLE_TYPES,
+    NUMBER_TYPES,
+    field_name,
+)
 from surveys.models import Question, Questionnaire, QuestionType
 from surveys.models.questionnaire import TICKED
 

@@ -15,6 +15,12 @@ from django.test import override_settings
 
 from regions.models import County, Organisation
 from surveys.answers import visible_questions
+from surveys.management.commands._demo import (
+    DEMO_PASSWORD,
+    DEMO_USERS,
+    DemoReport,
+    demo_seed,
+)
 from surveys.models import (
     Answer,
     AnswerChange,
@@ -27,7 +33,6 @@ from surveys.models import (
 )
 from surveys.models.questionnaire import ANSWERED_OPTION
 from surveys.services import answers_map, response_check
-from surveys.services.demo import DEMO_PASSWORD, DEMO_USERS, DemoReport, demo_seed
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,6 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from regions.models import County, Organisation
-from surveys import rates
 from surveys.models import (
     ContactPerson,
     EmailLog,
@@ -16,7 +15,8 @@ from surveys.models import (
     QuestionType,
     Response,
 )
-from surveys.selectors import questionnaires_for_organisation
+from surveys.selectors import rates
+from surveys.selectors.questionnaires import questionnaires_for_organisation
 from surveys.services import questionnaires_load
 from surveys.services.cycles import extra_question_create
 from tests.surveys.helpers import post_confirmed

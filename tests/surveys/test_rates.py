@@ -8,10 +8,11 @@ import time_machine
 from django.utils import timezone
 
 from regions.models import Organisation
-from surveys import rates
 from surveys.answers import Value
 from surveys.models import Participation, QuestionType, Response
+from surveys.selectors import rates
 from surveys.services import response_save_answers
+from surveys.views.rates import organisations_csv
 from tests.factories import (
     QuestionFactory,
     QuestionnaireFactory,
@@ -162,7 +163,7 @@ def test_the_csv_is_plain_comma_separated_utf8_by_default(frame):
     first["submitted_at"] = [when]
     first["organisation"] = ["Håbo, kommun"]
 
-    text = rates.organisations_csv(first)
+    text = organisations_csv(first)
 
     assert text.splitlines() == [
         "organisation_code,organisation,county,rss,status,last_activity,submitted_at",
@@ -171,7 +172,7 @@ def test_the_csv_is_plain_comma_separated_utf8_by_default(frame):
 
 
 def test_the_excel_csv_has_a_bom_and_semicolons(frame):
-    text = rates.organisations_csv(frame.iloc[[2]], excel=True)
+    text = organisations_csv(frame.iloc[[2]], excel=True)
 
     assert text.startswith("\ufeff")
     assert text[1:].splitlines() == [

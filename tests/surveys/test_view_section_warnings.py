@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from regions.models import Organisation
 from surveys.answers import Value
-from surveys.forms import SectionForm
+from surveys.forms.responses import SectionForm
 from surveys.models import Answer, AnswerChange, Membership, Response
 from surveys.services import answers_map, response_get_or_create, response_save_answers
 from tests.factories import MembershipFactory, UserFactory

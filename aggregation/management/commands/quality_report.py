@@ -10,7 +10,7 @@ from django.utils import translation
 
 from aggregation.quality import QualityRow, quality_rows
 from surveys.models import Cycle, Questionnaire
-from surveys.selectors import questionnaire_of_cycle
+from surveys.selectors.questionnaires import questionnaire_of_cycle
 
 HEADER = ["organisation", "question", "item", "value", "reason"]
 

@@ -21,7 +21,7 @@ from django.utils import translation
 from regions.models import Organisation
 from reports.documents import DOCUMENTS, DocumentError, document_build
 from surveys.models import Cycle, Questionnaire
-from surveys.selectors import questionnaire_of_cycle
+from surveys.selectors.questionnaires import questionnaire_of_cycle
 
 # Formats written as text (to a file or standard output); the others are binary.
 TEXT_FORMATS = ("csv", "csv-excel")

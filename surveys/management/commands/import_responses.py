@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from surveys.models import Cycle, Questionnaire
-from surveys.selectors import questionnaire_of_cycle
+from surveys.selectors.questionnaires import questionnaire_of_cycle
 from surveys.services.imports import responses_import
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from surveys.services.demo import DemoReport, demo_seed
+from surveys.management.commands._demo import DemoReport, demo_seed
 
 
 def _table(rows: list[list[str]]) -> list[str]:

@@ -1,0 +1,1 @@
+"""The forms of the surveys app, one module per concern."""

@@ -1,0 +1,1 @@
+"""Reads of the surveys app, one module per concern."""

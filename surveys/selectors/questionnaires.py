@@ -1,0 +1,71 @@
+"""Reads of questionnaires: which an organisation answers, the staff overview, a cycle's."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q, QuerySet
+
+from regions.models import Organisation
+from surveys.frames import (
+    frame_size,
+    questionnaires_for,
+)
+from surveys.models import Questionnaire
+
+
+def questionnaires_for_organisation(organisation: Organisation) -> QuerySet:
+    """The current questionnaires this organisation answers, newest cycle first."""
+    audiences = {
+        Organisation.Kind.REGION: [Questionnaire.Audience.REGION],
+        Organisation.Kind.RSS: [Questionnaire.Audience.RSS],
+        Organisation.Kind.MUNICIPALITY: [
+            Questionnaire.Audience.MUNICIPALITY,
+            Questionnaire.Audience.EXTRA,
+        ],
+    }[organisation.kind]
+    # Who each questionnaire is for is surveys.frames' rule (a chosen set or all).
+    return (
+        questionnaires_for(
+            Questionnaire.objects.filter(is_current=True, audience__in=audiences),
+            organisation,
+        )
+        .select_related("cycle")
+        .order_by("-cycle__year", "audience", "opens_on", "pk")
+    )
+
+
+def questionnaire_overview() -> list[dict]:
+    """Staff: each current questionnaire with its counts of drafts and submissions."""
+    rows = []
+    for questionnaire in (
+        Questionnaire.objects.filter(is_current=True)
+        .select_related("cycle")
+        .annotate(
+            submitted=Count("responses", filter=Q(responses__status="submitted")),
+            drafts=Count("responses", filter=Q(responses__status="draft")),
+        )
+        .order_by("-cycle__year", "audience")
+    ):
+        rows.append(
+            {"questionnaire": questionnaire, "frame": frame_size(questionnaire)}
+        )
+    return rows
+
+
+def questionnaire_of_cycle(*, year: int, audience: str) -> Questionnaire:
+    """The current questionnaire of a cycle's audience loaded from its definition file.
+
+    Extra questions made on the web may also be current for the "extra" audience; the
+    one from `<year>/<audience>.yaml` is the questionnaire of that name. Raises
+    Questionnaire.DoesNotExist when there is none.
+    """
+    current = Questionnaire.objects.filter(
+        cycle__year=year, audience=audience, is_current=True
+    ).select_related("cycle")
+    found = current.filter(source_file=f"{year}/{audience}.yaml").first()
+    if found is None:
+        found = current.order_by("pk").first()
+    if found is None:
+        raise Questionnaire.DoesNotExist(
+            f"no current {audience} questionnaire in {year}"
+        )
+    return found

@@ -1,0 +1,1 @@
+"""The pages of the surveys app, one module per concern; surveys/urls.py maps them."""
