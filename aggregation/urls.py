@@ -1,14 +1,15 @@
 from django.urls import path
 
-from aggregation import views, views_quality
+from aggregation import views
 
 app_name = "aggregation"
 urlpatterns = [
     path("personal/aggregering/", views.runs, name="runs"),
+    # The retired tables page (its tables are on reports:results): for old bookmarks.
     path(
         "personal/aggregering/<int:questionnaire_pk>/",
-        views.tables,
-        name="tables",
+        views.tables_moved,
+        name="tables-moved",
     ),
     path(
         "personal/aggregering/<int:questionnaire_pk>/kor/",
@@ -17,7 +18,7 @@ urlpatterns = [
     ),
     path(
         "personal/kvalitet/<int:questionnaire_pk>/",
-        views_quality.quality_list,
+        views.quality_list,
         name="quality-list",
     ),
 ]

@@ -1,29 +1,29 @@
-"""Staff pages: the aggregation runs of the questionnaires and their stored tables."""
+"""Staff pages: the aggregation runs of the questionnaires and the data-quality list.
+
+The stored tables of a run are shown on reports' results page (reports:results).
+"""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from aggregation.models import AggregationRun
-from aggregation.selectors import (
-    AppendixTable,
-    ShareTable,
-    appendix_tables,
-    share_tables,
-)
+from aggregation.quality import quality_rows
 from aggregation.services import (
     STAFF,
     aggregation_request,
-    aggregation_status,
     aggregation_statuses,
 )
 from surveys.models import Questionnaire
 from surveys.permissions import get_questionnaire_for_staff, require_staff
+from surveys.services.compilation import rss_compilations_drift
+
+# ?confirmed=… : which warnings the data-quality list shows.
+CONFIRMED_FILTERS = {"": None, "no": False, "yes": True}
 
 
 @login_required
@@ -64,24 +64,51 @@ def run_request(request: HttpRequest, questionnaire_pk: int) -> HttpResponse:
 
 
 @login_required
-def tables(request: HttpRequest, questionnaire_pk: int) -> HttpResponse:
-    """The stored tables of a questionnaire's current run, with a banner if stale."""
-    questionnaire = get_questionnaire_for_staff(request.user, questionnaire_pk)
-    status = aggregation_status(questionnaire=questionnaire)
-    appendix: list[AppendixTable] = []
-    shares: list[ShareTable] = []
-    run: AggregationRun | None = status.current
-    if run is not None:
-        appendix = appendix_tables(run=run)
-        shares = share_tables(run=run)
+def tables_moved(request: HttpRequest, questionnaire_pk: int) -> HttpResponse:
+    """The retired tables page: bookmarks lead on to the results page (the same tables)."""
+    require_staff(request.user)
+    return redirect(
+        "reports:results", questionnaire_pk=questionnaire_pk, permanent=True
+    )
+
+
+def _get_questionnaire_for_staff(
+    request: HttpRequest, questionnaire_pk: int
+) -> Questionnaire:
+    """The questionnaire for national staff; 404 for everyone else."""
+    if not request.user.is_staff:
+        raise Http404
+    return get_object_or_404(
+        Questionnaire.objects.select_related("cycle"), pk=questionnaire_pk
+    )
+
+
+@login_required
+def quality_list(request: HttpRequest, questionnaire_pk: int) -> HttpResponse:
+    """Every plausibility warning of a questionnaire's responses, filterable."""
+    questionnaire = _get_questionnaire_for_staff(request, questionnaire_pk)
+    confirmed = request.GET.get("confirmed", "")
+    if confirmed not in CONFIRMED_FILTERS:
+        confirmed = ""
+    drafts = request.GET.get("drafts") == "1"
+    rows = quality_rows(questionnaire=questionnaire, include_drafts=drafts)
+    unconfirmed = sum(not row.confirmed for row in rows)
+    wanted = CONFIRMED_FILTERS[confirmed]
+    if wanted is not None:
+        rows = [row for row in rows if row.confirmed == wanted]
     return render(
         request,
-        "aggregation/tables.html",
+        "aggregation/quality.html",
         {
             "questionnaire": questionnaire,
-            "status": status,
-            "run": run,
-            "appendix": appendix,
-            "shares": shares,
+            "rows": rows,
+            "confirmed": confirmed,
+            "drafts": drafts,
+            "unconfirmed": unconfirmed,
+            "stale_compilations": (
+                rss_compilations_drift(questionnaire=questionnaire)
+                if questionnaire.audience == Questionnaire.Audience.RSS
+                else []
+            ),
         },
     )

@@ -1,4 +1,5 @@
-"""Staff pages of the aggregation: the runs, running again, and the stored tables."""
+"""Staff pages of the aggregation: the runs and running again; the stored tables are on
+the results page (reports:results), where the retired tables page leads."""
 
 from __future__ import annotations
 
@@ -65,7 +66,7 @@ def test_the_runs_page_asks_anonymous_visitors_to_log_in(client, cycle_2024):
 
 @pytest.mark.parametrize(
     ("name", "method"),
-    [("runs", "get"), ("tables", "get"), ("run-request", "post")],
+    [("runs", "get"), ("tables-moved", "get"), ("run-request", "post")],
 )
 def test_respondents_may_not_see_or_run_the_aggregation(
     respondent_client, region, name, method
@@ -170,14 +171,31 @@ def test_running_the_aggregation_needs_a_post(staff_client, region):
     assert response.status_code == 405
 
 
-def test_the_tables_page_shows_riket_then_the_regions_in_county_order(
+def test_the_runs_page_links_the_results_page_of_a_computed_questionnaire(
     staff_client, region, published
 ):
-    response = staff_client.get(reverse("aggregation:tables", args=[region.pk]))
+    row = by_id(
+        page(staff_client.get(reverse("aggregation:runs"))),
+        f"questionnaire-{region.pk}",
+    )
+
+    assert find_all(row, "a", href=reverse("reports:results", args=[region.pk]))
+
+
+def test_the_retired_tables_page_leads_to_the_results_page(staff_client, region):
+    response = staff_client.get(f"/personal/aggregering/{region.pk}/")
+
+    assert response.status_code == 301
+    assert response.url == reverse("reports:results", args=[region.pk])
+
+
+def test_the_results_page_shows_riket_then_the_regions_in_county_order(
+    staff_client, region, published
+):
+    response = staff_client.get(reverse("reports:results", args=[region.pk]))
 
     assert response.status_code == 200
-    table = by_id(page(response), "appendix-2")
-    assert table is not None
+    table = find_all(by_id(page(response), "appendix-2"), "table")[0]
     rows = [text(tr_) for tr_ in find_all(table, "tr")][1:]
     assert rows[0] == "Riket 1/2"
     assert rows[1] == "Stockholm Ja"
@@ -187,36 +205,36 @@ def test_the_tables_page_shows_riket_then_the_regions_in_county_order(
     assert tr(STALE) not in response.content.decode()
 
 
-def test_the_tables_page_shows_the_shares_with_their_denominators(
+def test_the_results_page_shows_the_shares_with_their_denominators(
     staff_client, region, published
 ):
-    response = staff_client.get(reverse("aggregation:tables", args=[region.pk]))
+    response = staff_client.get(reverse("reports:results", args=[region.pk]))
 
     assert "1/2 (50 %)" in response.content.decode()
 
 
-def test_the_tables_page_warns_when_the_answers_changed_since(
+def test_the_results_page_warns_when_the_answers_changed_since(
     staff_client, region, published, staff, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=False):
         submit(region, "04", staff, "Ja")
 
-    response = staff_client.get(reverse("aggregation:tables", args=[region.pk]))
+    response = staff_client.get(reverse("reports:results", args=[region.pk]))
 
     assert tr(STALE) in response.content.decode()
 
 
-def test_the_tables_page_of_a_questionnaire_never_computed_says_so(
+def test_the_results_page_of_a_questionnaire_never_computed_says_so(
     staff_client, region
 ):
-    response = staff_client.get(reverse("aggregation:tables", args=[region.pk]))
+    response = staff_client.get(reverse("reports:results", args=[region.pk]))
 
     assert response.status_code == 200
     assert tr("The tables have not been computed yet.") in response.content.decode()
 
 
-def test_the_tables_page_of_an_unknown_questionnaire_is_not_found(staff_client, db):
-    response = staff_client.get(reverse("aggregation:tables", args=[987654]))
+def test_the_results_page_of_an_unknown_questionnaire_is_not_found(staff_client, db):
+    response = staff_client.get(reverse("reports:results", args=[987654]))
 
     assert response.status_code == 404
 

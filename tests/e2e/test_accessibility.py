@@ -143,7 +143,6 @@ STAFF_PAGES = {
     ],
     "results": [
         Page("aggregation:runs"),
-        Page("aggregation:tables", lambda d: {"questionnaire_pk": d.region.pk}),
         Page("aggregation:quality-list", lambda d: {"questionnaire_pk": d.region.pk}),
         Page("reports:index"),
         Page("reports:results", lambda d: {"questionnaire_pk": d.region.pk}),
