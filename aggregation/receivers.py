@@ -1,4 +1,5 @@
-"""Receivers of other apps' signals: answers changed → queue the tables computed from them.
+"""Receivers: answers changed → queue the tables computed from them; a run queued → send
+it to the workers.
 
 Connected in AggregationConfig.ready.
 """
@@ -7,6 +8,11 @@ from __future__ import annotations
 
 import logging
 
+from aggregation.services import aggregation_answers_changed
+from aggregation.tasks import aggregate as aggregate_task
+from config.broker import publish
+from surveys.models import Questionnaire
+
 logger = logging.getLogger(__name__)
 
 
@@ -14,9 +20,6 @@ def on_responses_changed(
     sender: object, *, questionnaire_id: int, reason: str, **kwargs: object
 ) -> None:
     """Submitted answers changed: queue runs of the tables computed from them."""
-    from aggregation.services import aggregation_answers_changed
-    from surveys.models import Questionnaire
-
     questionnaire = Questionnaire.objects.filter(pk=questionnaire_id).first()
     if questionnaire is None:
         return
@@ -28,3 +31,12 @@ def on_responses_changed(
         logger.exception(
             "Could not queue aggregation of questionnaire %s", questionnaire_id
         )
+
+
+def on_run_queued(sender: object, *, run_id: int, **kwargs: object) -> None:
+    """Send one queued run to the broker; if the broker is down or hangs it stays queued.
+
+    config.broker.publish gives up within BROKER_PUBLISH_TIMEOUT, so that a submit
+    does not hang; aggregation_requeue sends the run once the broker is back.
+    """
+    publish(aggregate_task, [run_id], what=f"Aggregation run {run_id}")

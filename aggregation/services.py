@@ -19,10 +19,11 @@ from __future__ import annotations
 import datetime
 import logging
 import time
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.db import connection, models, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -35,7 +36,7 @@ from aggregation.compute import (
     results_fingerprint,
 )
 from aggregation.models import AggregationRun, AppendixCell, ShareRow
-from config.broker import publish
+from aggregation.signals import run_queued
 from surveys.models import Questionnaire
 
 logger = logging.getLogger(__name__)
@@ -118,24 +119,15 @@ def aggregation_answers_changed(
 
 
 def _enqueue(run: AggregationRun) -> None:
-    """Send the run to the workers once the current transaction has committed."""
+    """Announce the run once the current transaction has committed.
+
+    aggregation.receivers sends it to the workers (the tasks import this module, so it
+    does not import them back).
+    """
     pk = run.pk
     # robust: nothing raised while sending fails the submit that asked for the run.
-    transaction.on_commit(lambda: _send(pk), robust=True)
-
-
-def _send(pk: int) -> None:
-    """Send one run to the broker; if the broker is down or hangs the run stays queued.
-
-    config.broker.publish gives up within BROKER_PUBLISH_TIMEOUT, so that a submit
-    does not hang; aggregation_requeue sends the run once the broker is back.
-    """
-    from aggregation.tasks import aggregate as aggregate_task
-
-    publish(
-        aggregate_task,
-        [pk],
-        what=f"Aggregation run {pk}",
+    transaction.on_commit(
+        lambda: run_queued.send(sender=AggregationRun, run_id=pk), robust=True
     )
 
 
@@ -187,10 +179,15 @@ def _requeue_dead(pk: int, now: datetime.datetime) -> bool:
         )
         Questionnaire.objects.select_for_update().filter(pk=questionnaire_id).first()
         run = AggregationRun.objects.select_for_update().get(pk=pk)
-        if run.status != Status.PROCESSING or run.started_at >= _alive_since():
+        started = run.started_at
+        if (
+            run.status != Status.PROCESSING
+            or started is None
+            or started >= _alive_since()
+        ):
             return False  # finished or taken over meanwhile
         lost = sum(1 for m in run.messages if str(m).startswith(WORKER_LOST))
-        note = f"{WORKER_LOST} (started {run.started_at.isoformat()})"
+        note = f"{WORKER_LOST} (started {started.isoformat()})"
         queued = (
             AggregationRun.objects.filter(
                 questionnaire_id=questionnaire_id, status=Status.CREATED
@@ -229,7 +226,7 @@ def aggregation_request(
     *,
     questionnaire: Questionnaire,
     reason: str,
-    by: AbstractBaseUser | None = None,
+    by: User | AnonymousUser | None = None,
 ) -> AggregationRun | None:
     """Ask for the questionnaire's tables to be computed again; None if they are current.
 
@@ -263,7 +260,7 @@ def aggregation_request(
         run = AggregationRun.objects.create(
             questionnaire=questionnaire,
             reason=reason[:50],
-            requested_by=by if by is not None and by.is_authenticated else None,
+            requested_by=by if isinstance(by, User) else None,
         )
         _enqueue(run)
         return run
@@ -353,6 +350,7 @@ def _publish(run: AggregationRun, results: Results) -> AggregationRun:
         newer_published = (
             current is not None
             and current.started_at is not None
+            and locked.started_at is not None
             and current.started_at > locked.started_at
         )
         locked.status = Status.COMPLETE
@@ -399,7 +397,8 @@ def _int_column(series: pd.Series) -> list[int | None]:
 # The stored columns (model field names) and the frame column each is taken from, with
 # its conversion; "run" is the run's id. Every concrete field but the id is listed
 # (tests/aggregation/test_store.py checks this), so no database default is relied upon.
-APPENDIX_FIELDS = {
+FieldSpec = Mapping[str, tuple[str, Callable[[pd.Series], Sequence[object]]]]
+APPENDIX_FIELDS: FieldSpec = {
     "question_code": ("question", _text_column),
     "item": ("item", _text_column),
     "organisation": ("organisation", _text_column),
@@ -407,7 +406,7 @@ APPENDIX_FIELDS = {
     "value": ("value", _text_column),
     "position": ("position", _int_column),
 }
-SHARE_FIELDS = {
+SHARE_FIELDS: FieldSpec = {
     "question_code": ("question", _text_column),
     "item": ("item", _text_column),
     "option": ("option", _text_column),
@@ -435,7 +434,7 @@ class StoredRows:
 
 def _result_rows(
     model: type[models.Model],
-    spec: dict[str, tuple[str, object]],
+    spec: FieldSpec,
     run: AggregationRun,
     frame: pd.DataFrame,
 ) -> StoredRows:
@@ -453,6 +452,14 @@ def _share_rows(run: AggregationRun, frame: pd.DataFrame) -> StoredRows:
     return _result_rows(ShareRow, SHARE_FIELDS, run, frame)
 
 
+def _column(model: type[models.Model], name: str) -> str:
+    """The database column of one of the model's concrete fields."""
+    field = model._meta.get_field(name)
+    if not isinstance(field, models.Field) or field.column is None:
+        raise LookupError(f"{model.__name__}.{name} is not stored in a column")
+    return field.column
+
+
 def _insert_rows(stored: StoredRows) -> None:
     """Write the rows into the model's table in the current transaction.
 
@@ -465,7 +472,7 @@ def _insert_rows(stored: StoredRows) -> None:
     meta = stored.model._meta
     quote = connection.ops.quote_name
     table = quote(meta.db_table)
-    columns = ", ".join(quote(meta.get_field(name).column) for name in stored.fields)
+    columns = ", ".join(quote(_column(stored.model, name)) for name in stored.fields)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
@@ -495,7 +502,7 @@ def _prune(questionnaire_id: int) -> None:
 
 
 def aggregation_fresh_run(
-    *, questionnaire: Questionnaire, by: AbstractBaseUser | None = None
+    *, questionnaire: Questionnaire, by: User | AnonymousUser | None = None
 ) -> AggregationRun:
     """The questionnaire's current run; computed here and now first if stale or missing.
 
@@ -522,7 +529,7 @@ def aggregation_fresh_run(
         ).first() or AggregationRun.objects.create(
             questionnaire=questionnaire,
             reason="export",
-            requested_by=by if by is not None and by.is_authenticated else None,
+            requested_by=by if isinstance(by, User) else None,
         )
         try:
             run = aggregation_run_execute(run=run)
@@ -561,20 +568,20 @@ def aggregation_statuses(
         failed.setdefault(run.questionnaire_id, run)
     statuses = []
     for questionnaire in questionnaires:
-        run = current.get(questionnaire.pk)
+        published = current.get(questionnaire.pk)
         error = failed.get(questionnaire.pk)
         if (
             error is not None
-            and run is not None
-            and error.requested_at < (run.requested_at)
+            and published is not None
+            and error.requested_at < (published.requested_at)
         ):
             error = None
         live, submitted = _live_fingerprint(questionnaire)
         statuses.append(
             AggregationStatus(
                 questionnaire=questionnaire,
-                current=run,
-                is_stale=run is not None and run.fingerprint != live,
+                current=published,
+                is_stale=published is not None and published.fingerprint != live,
                 in_flight=in_flight.get(questionnaire.pk),
                 failed=error,
                 submitted=submitted,

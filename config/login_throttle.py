@@ -83,5 +83,6 @@ def lockout_response(
             "lockout_message": message,
             "next": request.POST.get("next", request.GET.get("next", "")),
         },
-        status=settings.AXES_HTTP_RESPONSE_CODE,
+        # django-axes' own setting (its defaults), unknown to the settings stub.
+        status=settings.AXES_HTTP_RESPONSE_CODE,  # type: ignore[misc]
     )

@@ -323,7 +323,7 @@ CONTENT_SECURITY_POLICY = {
 }
 # https://github.com/adamchainz/django-permissions-policy
 # Browser features no page of the site uses, refused to the site and anything it embeds.
-PERMISSIONS_POLICY = {
+PERMISSIONS_POLICY: dict[str, list[str]] = {
     feature: []
     for feature in env.list(
         "PERMISSIONS_POLICY_DENY",

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 
 from regions.models import County, Organisation
 
@@ -61,11 +61,11 @@ def _read_csv(
 class _Upserter:
     """Creates and updates rows of one model by a key, in a fixed number of queries."""
 
-    def __init__(self, model: type, key: str, report: LoadReport) -> None:
+    def __init__(self, model: type[models.Model], key: str, report: LoadReport) -> None:
         self.model, self.key, self.report = model, key, report
-        self.existing = {getattr(o, key): o for o in model.objects.all()}
-        self.new: list = []
-        self.changed: dict[str, object] = {}
+        self.existing = {getattr(o, key): o for o in model._default_manager.all()}
+        self.new: list[models.Model] = []
+        self.changed: dict[str, models.Model] = {}
         self.fields: set[str] = set()
 
     def put(self, key_value: str, values: dict, kind: str) -> object:
@@ -90,9 +90,9 @@ class _Upserter:
         return obj
 
     def flush(self) -> None:
-        self.model.objects.bulk_create(self.new)
+        self.model._default_manager.bulk_create(self.new)
         if self.changed:
-            self.model.objects.bulk_update(
+            self.model._default_manager.bulk_update(
                 list(self.changed.values()), sorted(self.fields)
             )
         self.new, self.changed, self.fields = [], {}, set()

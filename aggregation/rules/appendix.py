@@ -19,7 +19,8 @@ response from an answer.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from typing import Protocol, cast
 
 import numpy as np
 import pandas as pd
@@ -68,6 +69,23 @@ PREVIOUS_COLUMNS = ["question", "item", "year", "value"]
 NUMBER_TYPES = (COUNT, INTEGER, COUNT_PER_OPTION)
 
 
+class QuestionRow(Protocol):
+    """One row of a questions frame (see the module docstrings) as itertuples gives it."""
+
+    question: str
+    type: str
+    rule: str
+    items: list[str]
+    options: list[str]
+    cells: list[dict[str, str]]
+    source: str | None
+
+
+def question_rows(questions: pd.DataFrame) -> Iterator[QuestionRow]:
+    """The rows of a questions frame, typed by its columns."""
+    return cast(Iterator[QuestionRow], questions.itertuples(index=False))
+
+
 def table_items(question_type: str, items: Iterable[str]) -> list[str]:
     """The columns of a question's table: its items, or [""] for a question without."""
     items = list(items or [])
@@ -82,7 +100,8 @@ def _texts(series: pd.Series) -> np.ndarray:
         # Every value is a str already.
         return series.fillna("").to_numpy(dtype=object)
     missing = series.isna().to_numpy()
-    values = series.to_numpy(dtype=object, na_value=None)
+    # pandas-stubs: na_value=None is valid (pandas' to_numpy docs) but not in the stub.
+    values = series.to_numpy(dtype=object, na_value=None)  # type: ignore[call-overload]
     return np.array(
         [
             "" if gone else (value if type(value) is str else str(value))
@@ -134,7 +153,7 @@ def national_value(
 def national_rows(questions: pd.DataFrame, answers: pd.DataFrame) -> pd.DataFrame:
     """The national value of every column of every question with a rule other than none."""
     rows = []
-    for question in questions.itertuples(index=False):
+    for question in question_rows(questions):
         if question.rule == NO_RULE:
             continue
         of_question = answers[answers["question_code"] == question.question]
@@ -225,10 +244,10 @@ def _organisation_values(
     questions = pd.Index(pd.unique(columns["question"].astype(object)))
     width = len(questions) + 1
     answering = given["org"].to_numpy(dtype="int64") * width + questions.get_indexer(
-        given["question"]
+        pd.Index(given["question"])
     )
     in_grid = grid["org"].to_numpy(dtype="int64") * width + questions.get_indexer(
-        grid["question"]
+        pd.Index(grid["question"])
     )
     types = grid["type"].to_numpy(dtype=object)
     is_answering = np.isin(in_grid, answering)
@@ -270,7 +289,7 @@ def appendix_cells(
     no_answers = answers.iloc[0:0]
     columns: list[tuple[str, str, str, int]] = []
     national: list[tuple[str, str, str, str, str, int, int, int]] = []
-    for question in printed.itertuples(index=False):
+    for question in question_rows(printed):
         given = of_question.get(question.question, no_answers)
         earlier = previous[previous["question"] == question.question]
         years = sorted(set(earlier["year"]), reverse=True)

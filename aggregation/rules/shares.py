@@ -24,7 +24,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from aggregation.rules.appendix import table_items
+from aggregation.rules.appendix import question_rows, table_items
 from aggregation.rules.formatting import (
     ANSWERED_OPTION,
     CLOSED_TYPES,
@@ -80,7 +80,7 @@ def compiled_tallies(questions: pd.DataFrame, answers: pd.DataFrame) -> pd.DataF
     compiled = questions[
         (questions["type"] == COUNT_PER_OPTION) & questions["source"].notna()
     ].sort_values("position", kind="stable")
-    for question in compiled.itertuples(index=False):
+    for question in question_rows(compiled):
         for cell in question.cells:
             catalogue.append(
                 (
@@ -142,7 +142,7 @@ def answer_tallies(questions: pd.DataFrame, answers: pd.DataFrame) -> pd.DataFra
     closed = questions[questions["type"].isin(CLOSED_TYPES)].sort_values(
         "position", kind="stable"
     )
-    for question in closed.itertuples(index=False):
+    for question in question_rows(closed):
         if question.type == MULTIPLE_CHOICE:
             for item in question.items:
                 catalogue.append((question.question, question.type, item, TICKED))
@@ -184,10 +184,10 @@ def answer_tallies(questions: pd.DataFrame, answers: pd.DataFrame) -> pd.DataFra
     # that is not closed is -1: it never meets one of the grid).
     width = len(question_ids) + 1
     answered_pairs = given["org"].to_numpy(dtype="int64") * width + (
-        question_ids.get_indexer(given["question"])
+        question_ids.get_indexer(pd.Index(given["question"]))
     )
     grid_pairs = grid["org"].to_numpy(dtype="int64") * width + (
-        question_ids.get_indexer(grid["question"])
+        question_ids.get_indexer(pd.Index(grid["question"]))
     )
     question_answered = pd.Series(np.isin(grid_pairs, answered_pairs), index=grid.index)
     is_multiple = grid["type"] == MULTIPLE_CHOICE
