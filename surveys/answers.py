@@ -11,9 +11,7 @@ from dataclasses import dataclass
 
 from surveys.models import Question, QuestionType
 from surveys.models.questionnaire import TICKED
-
-# Ordinary, non-breaking and narrow non-breaking spaces, as Excel and people write them.
-_SPACES = re.compile(r"[\s\u00a0\u202f]+")
+from surveys.numbers import NotAWholeNumber, format_thousands, parse_whole_number
 
 
 @dataclass(frozen=True)
@@ -25,10 +23,9 @@ class Value:
     cannot_estimate: bool = False
 
     def display(self, question: Question) -> str:
-        from surveys.models.response import answer_display
-
-        return answer_display(
-            question.type, self.text, self.number, self.cannot_estimate
+        """The value as a person reads it (Question.answer_display)."""
+        return question.answer_display(
+            text=self.text, number=self.number, cannot_estimate=self.cannot_estimate
         )
 
 
@@ -46,8 +43,6 @@ NON_NEGATIVE_TYPES = (QuestionType.COUNT, QuestionType.COUNT_PER_OPTION)
 # Control characters (C0 but tab, line feed and carriage return; DEL; C1): they break
 # PostgreSQL (NUL), the XLSX and PDF exports, and are never part of a real answer.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-# Longer than any number within the bounds, written with thousands separators.
-_MAX_NUMBER_TEXT = 40
 
 
 def control_character_problem(text: str) -> str | None:
@@ -81,15 +76,12 @@ def max_text_length(question: Question) -> int:
 
 
 def _parse_whole_number(raw: str, *, percent: bool) -> int:
-    cleaned = _SPACES.sub("", raw)
-    if percent and cleaned.endswith("%"):
-        cleaned = cleaned[:-1]
-    # ASCII digits only: int() also reads Arabic-Indic and other Unicode digits.
-    if not re.fullmatch(r"-?[0-9]+", cleaned):
-        raise AnswerError(f"”{_shorten(raw)}” är inte ett heltal")
-    if len(cleaned.lstrip("-").lstrip("0")) > _MAX_NUMBER_TEXT:
-        raise AnswerError(f"talet ”{_shorten(raw)}” är för stort")
-    return int(cleaned)
+    try:
+        return parse_whole_number(raw, percent=percent)
+    except NotAWholeNumber as error:
+        if error.too_long:
+            raise AnswerError(f"talet ”{_shorten(raw)}” är för stort") from None
+        raise AnswerError(f"”{_shorten(raw)}” är inte ett heltal") from None
 
 
 def _shorten(raw: str, length: int = 40) -> str:
@@ -162,10 +154,12 @@ def check_value(question: Question, value: Value) -> Value:
             raise AnswerError("svaret ska vara ett heltal")
         low, high = number_limits(question)
         if number < low:
-            raise AnswerError(f"värdet {_grouped(number)} är mindre än {_grouped(low)}")
+            raise AnswerError(
+                f"värdet {format_thousands(number)} är mindre än {format_thousands(low)}"
+            )
         if number > high:
             raise AnswerError(
-                f"värdet {_grouped(number)} är större än {_grouped(high)}"
+                f"värdet {format_thousands(number)} är större än {format_thousands(high)}"
             )
         return value
     if value.number is not None:
@@ -192,14 +186,10 @@ def check_value(question: Question, value: Value) -> Value:
     longest = max_text_length(question)
     if len(value.text) > longest:
         raise AnswerError(
-            f"texten har {_grouped(len(value.text))} tecken; högst {_grouped(longest)} "
+            f"texten har {format_thousands(len(value.text))} tecken; högst {format_thousands(longest)} "
             "får plats"
         )
     return value
-
-
-def _grouped(n: int) -> str:
-    return f"{n:,}".replace(",", " ")
 
 
 def is_visible(question: Question, answers: dict[tuple[str, str], Value]) -> bool:

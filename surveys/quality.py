@@ -9,13 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
+from fractions import Fraction
 from typing import Protocol
 
 from django.utils.translation import gettext as _
 
 from surveys.answers import Value
 from surveys.models import Question
+from surveys.numbers import format_thousands, round_half_up
 
 Key = tuple[str, str]
 # Shorter runs of nines are ordinary values (99 % is a plausible share).
@@ -47,19 +49,14 @@ class _Cell:
     population: int | None
 
 
-def _thousands(number: int) -> str:
-    return f"{number:,}".replace(",", " ")
-
-
 def _share(count: int, population: int) -> str:
     """A count as a share of a population, one decimal rounded half up: '0,1 %'."""
-    share = (Decimal(100 * count) / population).quantize(
-        Decimal("0.1"), rounding=ROUND_HALF_UP
-    )
-    if share == 0 and count > 0:
+    tenths = round_half_up(Fraction(1000 * count, population))
+    if tenths == 0 and count > 0:
         return _("under 0.1 %")
-    whole, tenths = f"{share:.1f}".split(".")
-    return f"{_thousands(int(whole))},{tenths} %"
+    whole, tenth = divmod(abs(tenths), 10)
+    sign = "-" if tenths < 0 else ""
+    return f"{sign}{format_thousands(whole)},{tenth} %"
 
 
 def _percentage_given(spec: dict, cell: _Cell) -> int | None:
@@ -74,12 +71,12 @@ def _check_range(spec: dict, cell: _Cell) -> str | None:
     if "min" in spec and cell.number < spec["min"]:
         return _("%(value)s is less than %(min)s, the lowest plausible value.") % {
             "value": cell.shown,
-            "min": _thousands(spec["min"]),
+            "min": format_thousands(spec["min"]),
         }
     if "max" in spec and cell.number > spec["max"]:
         return _("%(value)s is more than %(max)s, the highest plausible value.") % {
             "value": cell.shown,
-            "max": _thousands(spec["max"]),
+            "max": format_thousands(spec["max"]),
         }
     return None
 
@@ -106,7 +103,7 @@ def _check_matches_percentage(spec: dict, cell: _Cell) -> str | None:
     ) % {
         "value": cell.shown,
         "share": _share(cell.number, cell.population),
-        "population": _thousands(cell.population),
+        "population": format_thousands(cell.population),
         "question": spec["question"],
         "percent": percent,
     }
@@ -127,11 +124,9 @@ def _check_far_below_percentage(spec: dict, cell: _Cell) -> str | None:
     ) % {
         "value": cell.shown,
         "factor": f"{factor.normalize():f}".replace(".", ","),
-        "expected": _thousands(
-            int(expected.quantize(Decimal("1"), rounding=ROUND_HALF_UP))
-        ),
+        "expected": format_thousands(round_half_up(expected)),
         "percent": percent,
-        "population": _thousands(cell.population),
+        "population": format_thousands(cell.population),
         "question": spec["question"],
     }
 

@@ -40,11 +40,10 @@ from aggregation.rules.formatting import (
     UNTICKED,
     YES,
     YES_COUNT,
-    format_count,
     format_percent,
     format_ratio,
-    mean_half_up,
 )
+from surveys.numbers import format_thousands, mean_half_up
 
 NATIONAL_NAME = "Riket"
 
@@ -146,7 +145,7 @@ def national_value(
         mean = mean_half_up(figures)
         return "" if mean is None else format_percent(mean)
     if rule == SUM_COUNT:
-        return format_count(sum(figures)) if figures else ""
+        return format_thousands(sum(figures)) if figures else ""
     return ""
 
 
@@ -177,7 +176,7 @@ def _formatted(
 ) -> np.ndarray:
     """format_cell over whole columns: the same cells, without a Python call per cell.
 
-    Numbers are formatted once per distinct value (format_percent, format_count).
+    Numbers are formatted once per distinct value (format_percent, format_thousands).
     """
     values = texts.copy()
     has_number = numbers.notna().to_numpy(dtype=bool)
@@ -185,7 +184,7 @@ def _formatted(
     as_int[has_number] = [int(n) for n in numbers[has_number].tolist()]
     for formatted_types, formatter in (
         ((PERCENTAGE,), format_percent),
-        (NUMBER_TYPES, format_count),
+        (NUMBER_TYPES, format_thousands),
     ):
         of_type = np.isin(types, formatted_types)
         values[of_type & ~has_number] = ""

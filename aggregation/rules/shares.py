@@ -31,8 +31,8 @@ from aggregation.rules.formatting import (
     COUNT_PER_OPTION,
     MULTIPLE_CHOICE,
     TICKED,
-    percent_of,
 )
+from surveys.numbers import percent_of
 
 NATIONAL_UNIT = "SE"
 RIKET = "riket"

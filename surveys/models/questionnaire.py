@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from regions.models import Organisation
+from surveys.numbers import format_thousands
 
 # source_file of a questionnaire made on the staff pages: "web:<slug>".
 WEB_SOURCE_PREFIX = "web:"
@@ -276,6 +277,26 @@ class Question(models.Model):
     @property
     def cannot_estimate_label(self) -> str | None:
         return CANNOT_ESTIMATE_LABELS.get(self.type)
+
+    def answer_display(
+        self, *, text: str, number: int | None, cannot_estimate: bool
+    ) -> str:
+        """A stored answer value of this question as a person reads it.
+
+        "1 600 000", "72 %", the option, "." for an unticked alternative, or the
+        cannot-estimate label: the one way answers are shown (pages, receipts, the
+        audit log, warnings).
+        """
+        if cannot_estimate:
+            return CANNOT_ESTIMATE_LABELS.get(self.type, "")
+        if self.type == QuestionType.MULTIPLE_CHOICE:
+            return text or "."
+        if number is not None:
+            formatted = format_thousands(number)
+            return (
+                f"{formatted} %" if self.type == QuestionType.PERCENTAGE else formatted
+            )
+        return text
 
     @property
     def is_numeric(self) -> bool:

@@ -7,7 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from regions.models import Organisation
-from surveys.models.questionnaire import Question, Questionnaire, QuestionType
+from surveys.models.questionnaire import Question, Questionnaire
 
 
 class Response(models.Model):
@@ -109,27 +109,9 @@ class Answer(models.Model):
 
     def display(self) -> str:
         """The value as a person reads it (and as the audit log records it)."""
-        return answer_display(
-            self.question.type, self.text, self.number, self.cannot_estimate
+        return self.question.answer_display(
+            text=self.text, number=self.number, cannot_estimate=self.cannot_estimate
         )
-
-
-def answer_display(
-    question_type: str, text: str, number: int | None, cannot_estimate: bool
-) -> str:
-    """Readable form of a stored answer value."""
-    from surveys.models.questionnaire import CANNOT_ESTIMATE_LABELS
-
-    if cannot_estimate:
-        return CANNOT_ESTIMATE_LABELS.get(question_type, "")
-    if question_type == QuestionType.MULTIPLE_CHOICE:
-        return text or "."
-    if number is not None:
-        formatted = f"{number:,}".replace(",", " ")
-        return (
-            f"{formatted} %" if question_type == QuestionType.PERCENTAGE else formatted
-        )
-    return text
 
 
 class AnswerChange(models.Model):

@@ -41,6 +41,7 @@ from surveys.models import (
     Response,
     ResponseEvent,
 )
+from surveys.numbers import format_thousands
 from surveys.services.responses import (
     answers_to_write,
     count_per_option_problems,
@@ -73,10 +74,6 @@ class ImportRow:
     question: str
     item: str
     answer: str
-
-
-def _number(n: int) -> str:
-    return f"{n:,}".replace(",", " ")
 
 
 # Reading the file
@@ -409,7 +406,7 @@ class ImportPlan:
     def preview_line(self) -> str:
         """'N svar ändras, M av dem i inskickade svar' in Swedish."""
         n, m = len(self.changes), len(self.submitted_changes)
-        return f"{_number(n)} svar ändras, {_number(m)} av dem i inskickade svar."
+        return f"{format_thousands(n)} svar ändras, {format_thousands(m)} av dem i inskickade svar."
 
 
 def import_plan(*, questionnaire: Questionnaire, file: ImportFile) -> ImportPlan:
@@ -544,10 +541,10 @@ class ImportReport:
     def summary(self) -> str:
         """One line for the command and the upload page, in Swedish."""
         return (
-            f"Importerade {_number(self.organisations)} "
+            f"Importerade {format_thousands(self.organisations)} "
             f"{'organisation' if self.organisations == 1 else 'organisationer'}, "
-            f"{_number(self.answers)} svar; "
-            f"{_number(self.unanswered_total)} "
+            f"{format_thousands(self.answers)} svar; "
+            f"{format_thousands(self.unanswered_total)} "
             f"{'fråga' if self.unanswered_total == 1 else 'frågor'} obesvarade totalt "
             "(importen kontrolleras inte mot fullständighet)"
         )
@@ -555,13 +552,15 @@ class ImportReport:
     def status_line(self) -> str:
         """The responses' status after the import, in Swedish."""
         line = (
-            f"Inskickade: {_number(self.submitted)}, utkast: {_number(self.drafts)}, "
-            f"oförändrade: {_number(self.unchanged)}, "
-            f"avvisade rader: {_number(len(self.refused))}, "
-            f"rensade svar: {_number(self.cleared)}."
+            f"Inskickade: {format_thousands(self.submitted)}, utkast: {format_thousands(self.drafts)}, "
+            f"oförändrade: {format_thousands(self.unchanged)}, "
+            f"avvisade rader: {format_thousands(len(self.refused))}, "
+            f"rensade svar: {format_thousands(self.cleared)}."
         )
         if self.replaced:
-            line += f" Ersatta svar i inskickade svar: {_number(self.replaced)}."
+            line += (
+                f" Ersatta svar i inskickade svar: {format_thousands(self.replaced)}."
+            )
         return line
 
     def lines(self) -> list[str]:
@@ -573,7 +572,7 @@ class ImportReport:
         )
         if self.refused:
             lines.append(
-                f"{_number(len(self.refused))} rader avvisades eftersom de ändrar "
+                f"{format_thousands(len(self.refused))} rader avvisades eftersom de ändrar "
                 "inskickade svar (bekräfta för att ersätta dem):"
             )
             lines.extend(change.describe() for change in self.refused)

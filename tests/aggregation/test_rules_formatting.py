@@ -1,17 +1,10 @@
-from decimal import Decimal
-from fractions import Fraction
-
 import pytest
 
 from aggregation.rules import formatting
 from aggregation.rules.formatting import (
     format_cell,
-    format_count,
     format_percent,
     format_ratio,
-    mean_half_up,
-    percent_of,
-    round_half_up,
 )
 from surveys.models import QuestionType
 from surveys.models.questionnaire import (
@@ -20,59 +13,6 @@ from surveys.models.questionnaire import (
     TICKED,
     Rule,
 )
-
-
-@pytest.mark.parametrize(
-    ("value", "expected"),
-    [
-        (59.5, 60),
-        (60.5, 61),
-        (0.5, 1),
-        (2.5, 3),
-        (1.5, 2),
-        (59.49, 59),
-        (Decimal("72.5"), 73),
-        (Fraction(119, 2), 60),
-        (Fraction(200, 3), 67),
-        (59, 59),
-        (0, 0),
-    ],
-)
-def test_round_half_up_rounds_halves_up_not_to_even(value, expected):
-    assert round_half_up(value) == expected
-
-
-def test_round_half_up_differs_from_python_round_at_even_halves():
-    assert round(2.5) == 2
-    assert round_half_up(2.5) == 3
-
-
-def test_percent_of_rounds_the_exact_ratio_half_up():
-    assert percent_of(1, 8) == 13  # 12.5
-    assert percent_of(1, 3) == 33
-    assert percent_of(2, 3) == 67
-    assert percent_of(19, 21) == 90  # 90.476…
-    assert percent_of(0, 5) == 0
-    assert percent_of(5, 5) == 100
-
-
-def test_percent_of_nothing_answered_is_none():
-    assert percent_of(0, 0) is None
-
-
-def test_mean_half_up_of_59_and_60_is_60():
-    assert mean_half_up([59, 60]) == 60
-
-
-def test_mean_half_up_of_no_figures_is_none():
-    assert mean_half_up([]) is None
-
-
-def test_format_count_uses_a_space_as_thousands_separator():
-    assert format_count(4245026) == "4 245 026"
-    assert format_count(1600000) == "1 600 000"
-    assert format_count(999) == "999"
-    assert format_count(0) == "0"
 
 
 def test_format_percent_and_ratio_as_printed():

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from surveys.management.commands._demo import DemoReport, demo_seed
+from surveys.numbers import format_thousands
 
 
 def _table(rows: list[list[str]]) -> list[str]:
@@ -102,9 +103,7 @@ class Command(BaseCommand):
         if report.traps:
             lines.append("Implausible counts left in for the data-quality checks:")
             for trap in report.traps:
-                value = (
-                    "-" if trap.value is None else f"{trap.value:,}".replace(",", " ")
-                )
+                value = "-" if trap.value is None else format_thousands(trap.value)
                 lines.append(
                     f"  {trap.organisation}, question {trap.question}: {value} "
                     f"({trap.explanation})"
