@@ -147,7 +147,7 @@ class QuestionType(models.TextChoices):
 YES_NO_OPTIONS = ["Ja", "Nej"]
 YES_PARTLY_NO_OPTIONS = ["Ja", "Delvis", "Nej"]
 # The labels of the cannot-estimate option, as printed in the tables.
-CANNOT_ESTIMATE_LABELS = {
+CANNOT_ESTIMATE_LABELS: dict[str, str] = {
     QuestionType.PERCENTAGE: "Andelen kan inte uppskattas",
     QuestionType.COUNT: "Antalet kan inte uppskattas",
 }
