@@ -12,7 +12,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from aggregation.quality import quality_rows
 from aggregation.services import (
     STAFF,
     aggregation_request,
@@ -20,6 +19,7 @@ from aggregation.services import (
 )
 from surveys.models import Questionnaire
 from surveys.permissions import get_questionnaire_for_staff, require_staff
+from surveys.selectors.quality import quality_rows
 from surveys.services.compilation import rss_compilations_drift
 
 # ?confirmed=… : which warnings the data-quality list shows.

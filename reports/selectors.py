@@ -2,7 +2,7 @@
 
 The result pages show what the documents print: the stored tables of a questionnaire's
 current aggregation run (aggregation.selectors), the charts of reports.figures, and the
-data-quality warnings of aggregation.quality next to the values they concern.
+data-quality warnings of surveys.selectors.quality next to the values they concern.
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from aggregation.models import AggregationRun, ShareRow
-from aggregation.quality import QualityRow, quality_rows
 from aggregation.rules.formatting import TICKED
 from aggregation.selectors import (
     AppendixTable,
@@ -33,6 +32,7 @@ from reports.charts import Chart
 from reports.documents import DOCUMENTS, FORMATS, Document, Format
 from reports.models import ExportJob
 from surveys.models import Question, Questionnaire
+from surveys.selectors.quality import QualityRow, quality_rows
 
 # Job rows listed per questionnaire on the export page.
 JOBS_SHOWN = 10

@@ -1,7 +1,7 @@
 """Plausibility checks of one organisation's answers: warnings, never blocks.
 
 Pure functions over Question objects and answer Values. The section page shows the
-warnings to the respondent and aggregation.quality lists them for national staff.
+warnings to the respondent and surveys.selectors.quality lists them for national staff.
 Nothing here changes an answer.
 """
 

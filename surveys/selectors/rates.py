@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable, Sequence
-from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 from django.db.models import Exists, Max, OuterRef, QuerySet, Subquery
@@ -22,6 +21,7 @@ from django.utils import timezone
 from regions.models import Organisation
 from surveys.frames import is_sent_to_chosen_set
 from surveys.models import Answer, AnswerChange, Questionnaire, Response
+from surveys.numbers import percent_of
 
 NOT_STARTED = "not_started"
 DRAFT = "draft"
@@ -49,15 +49,6 @@ RATE_COLUMNS = ["invited", "started", "submitted", "rate"]
 # The computation (pure)
 
 
-def rate_percent(submitted: int, invited: int) -> int | None:
-    """submitted / invited as a whole percent, rounded half up; None when none invited."""
-    if not invited:
-        return None
-    # Half up, as official statistics round (2.5 → 3); round() rounds half to even.
-    exact = Decimal(100 * submitted) / Decimal(invited)
-    return int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP))
-
-
 def response_status(*, has_response: bool, answered: bool, submitted: bool) -> str:
     """not_started, draft (at least one answer) or submitted."""
     if submitted:
@@ -71,7 +62,8 @@ def response_rates(frame: pd.DataFrame, *, by: Sequence[str]) -> pd.DataFrame:
     """Invited, started, submitted and rate per group of `by` columns, sorted by them.
 
     Rows whose grouping values are missing (a region has no RSS) are left out. Started
-    counts drafts with answers and submitted responses; rate is rate_percent.
+    counts drafts with answers and submitted responses; rate is submitted of invited as
+    a whole percent rounded half up (surveys.numbers.percent_of), None when none invited.
     """
     columns = list(by)
     rows = frame.dropna(subset=columns)
@@ -91,7 +83,7 @@ def response_rates(frame: pd.DataFrame, *, by: Sequence[str]) -> pd.DataFrame:
     for column in ("invited", "started", "submitted"):
         result[column] = result[column].astype(int)
     result["rate"] = [
-        rate_percent(int(s), int(i))
+        percent_of(int(s), int(i))
         for s, i in zip(result["submitted"], result["invited"], strict=True)
     ]
     return result.reset_index(drop=True)

@@ -5,10 +5,10 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import ngettext
 
-from aggregation.quality import quality_rows
 from regions.models import Organisation
 from surveys.answers import Value
 from surveys.models import Answer, Questionnaire, Response
+from surveys.selectors.quality import quality_rows
 from surveys.services import response_get_or_create, response_submit
 from tests.surveys.helpers import by_id, fill_response, find_all, page, text, tr
 

@@ -6,10 +6,10 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
-from aggregation.quality import quality_rows
 from aggregation.services import aggregation_fresh_run
 from regions.models import Organisation
 from surveys.answers import Value
+from surveys.selectors.quality import quality_rows
 from tests.reports.conftest import submit
 from tests.surveys.helpers import attrs, by_id, find_all, page, text, tr, walk
 

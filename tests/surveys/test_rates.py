@@ -10,6 +10,7 @@ from django.utils import timezone
 from regions.models import Organisation
 from surveys.answers import Value
 from surveys.models import Participation, QuestionType, Response
+from surveys.numbers import percent_of
 from surveys.selectors import rates
 from surveys.services import response_save_answers
 from surveys.views.rates import organisations_csv
@@ -74,11 +75,11 @@ def frame() -> pd.DataFrame:
     ],
 )
 def test_the_rate_is_a_whole_percent_rounded_half_up(submitted, invited, rate):
-    assert rates.rate_percent(submitted, invited) == rate
+    assert percent_of(submitted, invited) == rate
 
 
 def test_a_frame_without_organisations_has_no_rate():
-    assert rates.rate_percent(0, 0) is None
+    assert percent_of(0, 0) is None
 
 
 def test_rates_per_questionnaire_count_invited_started_and_submitted(frame):

@@ -8,8 +8,8 @@ from typing import Any, TextIO
 from django.core.management.base import BaseCommand, CommandError, OutputWrapper
 from django.utils import translation
 
-from aggregation.quality import QualityRow, quality_rows
 from surveys.models import Cycle, Questionnaire
+from surveys.selectors.quality import QualityRow, quality_rows
 from surveys.selectors.questionnaires import questionnaire_of_cycle
 
 HEADER = ["organisation", "question", "item", "value", "reason"]

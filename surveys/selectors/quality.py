@@ -1,4 +1,8 @@
-"""The data-quality list for staff: every plausibility warning of a questionnaire."""
+"""The data-quality list for staff: every plausibility warning of a questionnaire.
+
+surveys.quality checks one organisation's answers; this reads all of a questionnaire's
+answers and runs those checks for each organisation.
+"""
 
 from __future__ import annotations
 
