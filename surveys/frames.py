@@ -19,14 +19,8 @@ import datetime
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from regions.models import Organisation
+from surveys import deadlines
 from surveys.models import Questionnaire
-
-
-def _stockholm_today() -> datetime.date:
-    # Opening days are Swedish calendar days, as deadlines are (one clock for both).
-    from surveys.services import responses
-
-    return responses.stockholm_today()
 
 
 def is_sent_to_chosen_set(questionnaire: Questionnaire) -> bool:
@@ -77,7 +71,7 @@ def questionnaire_has_opened(
     questionnaire: Questionnaire, today: datetime.date | None = None
 ) -> bool:
     """Whether the opening date (a Swedish calendar day) has come."""
-    return (today or _stockholm_today()) >= questionnaire.opens_on
+    return (today or deadlines.stockholm_today()) >= questionnaire.opens_on
 
 
 def newest_opened(questionnaires: QuerySet[Questionnaire]) -> Questionnaire | None:
@@ -86,7 +80,7 @@ def newest_opened(questionnaires: QuerySet[Questionnaire]) -> Questionnaire | No
     A cycle copied for next year does not take the place of the one in the field.
     """
     candidates = list(questionnaires.select_related("cycle").order_by("-cycle__year"))
-    today = _stockholm_today()
+    today = deadlines.stockholm_today()
     return next(
         (q for q in candidates if questionnaire_has_opened(q, today)),
         candidates[0] if candidates else None,

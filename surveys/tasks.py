@@ -22,10 +22,10 @@ def reminders_send_today(day: str | None = None) -> dict[str, int]:
 
     Safe to run again: a reminder already logged for the day is not sent twice.
     """
+    from surveys import deadlines
     from surveys.services.fieldwork import reminders_send, site_url
-    from surveys.services.responses import stockholm_today
 
-    today = datetime.date.fromisoformat(day) if day else stockholm_today()
+    today = datetime.date.fromisoformat(day) if day else deadlines.stockholm_today()
     report = reminders_send(today=today, base_url=site_url())
     if report.failed:
         raise RemindersNotAllSent(", ".join(report.failed))

@@ -38,15 +38,15 @@ _clock = {"real": False}
 
 @pytest.fixture(scope="session", autouse=True)
 def _fieldwork_day():
-    from surveys.services import responses
+    from surveys import deadlines
 
-    real_today = responses.stockholm_today
+    real_today = deadlines.stockholm_today
 
     def today() -> datetime.date:
         return real_today() if _clock["real"] else FIELDWORK_DAY
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(responses, "stockholm_today", today)
+        patch.setattr(deadlines, "stockholm_today", today)
         yield
 
 

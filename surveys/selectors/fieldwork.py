@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 
 from regions.models import Organisation
+from surveys import deadlines
 from surveys.frames import frame_size, newest_opened
 from surveys.models import (
     Answer,
@@ -19,7 +20,6 @@ from surveys.models import (
     Questionnaire,
     Response,
 )
-from surveys.services import responses as responses_service
 
 
 def municipal_questionnaire() -> Questionnaire | None:
@@ -58,7 +58,7 @@ class FieldworkRow:
 
     @property
     def deadline(self) -> datetime.date:
-        return responses_service.effective_deadline(
+        return deadlines.effective_deadline(
             self.questionnaire_closes_on,
             self.participation.closes_on if self.participation else None,
         )
@@ -115,7 +115,7 @@ def fieldwork_rows(
     ).only("organisation_id", "kind", "sent_at"):
         # Newest first (the model's ordering): keep the first per organisation.
         last_email.setdefault(log.organisation_id, log)
-    today = responses_service.stockholm_today()
+    today = deadlines.stockholm_today()
     return [
         FieldworkRow(
             organisation=o,
@@ -164,7 +164,7 @@ def fieldwork_filter(
 
 def fieldwork_overview() -> list[dict]:
     """Staff: each current questionnaire with its audience, invitations and reminders."""
-    today = responses_service.stockholm_today()
+    today = deadlines.stockholm_today()
     rows = []
     for questionnaire in (
         Questionnaire.objects.filter(is_current=True)
@@ -229,15 +229,13 @@ def deadline_infos(
             organisation_id__in={o.pk for _q, o, _s in pairs},
         ).annotate(emailed_at=Subquery(latest_email))
     }
-    today = responses_service.stockholm_today()
+    today = deadlines.stockholm_today()
     result = {}
     for questionnaire, organisation, submitted in pairs:
         key = (questionnaire.pk, organisation.pk)
         participation = participations.get(key)
         extended = participation.closes_on if participation else None
-        deadline = responses_service.effective_deadline(
-            questionnaire.closes_on, extended
-        )
+        deadline = deadlines.effective_deadline(questionnaire.closes_on, extended)
         result[key] = DeadlineInfo(
             deadline=deadline,
             extended=deadline > questionnaire.closes_on,

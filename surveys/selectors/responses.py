@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.db.models import Count, QuerySet
 
 from regions.models import Organisation
+from surveys import deadlines
 from surveys.answers import Value, missing_items, visible_questions
 from surveys.frames import (
     frame_organisations,
@@ -17,7 +18,6 @@ from surveys.frames import (
 )
 from surveys.models import Question, Questionnaire, Response, Section
 from surveys.selectors.questionnaires import questionnaires_for_organisation
-from surveys.services import responses as responses_service
 
 
 @dataclass
@@ -49,7 +49,7 @@ def _status_rows(
         for r in responses.annotate(answered=Count("answers__question", distinct=True))
     }
     rows = []
-    today = responses_service.stockholm_today()
+    today = deadlines.stockholm_today()
     for questionnaire, organisation in pairs:
         response = found.get((questionnaire.pk, organisation.pk))
         answered = response.answered if response is not None else 0

@@ -37,6 +37,8 @@ from django.utils.translation import gettext as _
 
 from config.broker import publish
 from regions.models import Organisation
+from surveys import deadlines
+from surveys.deadlines import effective_deadline
 from surveys.frames import frame_ids, frame_organisations, questionnaire_is_for
 from surveys.models import (
     ContactPerson,
@@ -48,10 +50,8 @@ from surveys.models import (
     Response,
     ResponseEvent,
 )
-from surveys.services import responses as responses_service
 from surveys.services.invitations import invitation_create
 from surveys.services.links import site_url
-from surveys.services.responses import effective_deadline
 
 logger = logging.getLogger(__name__)
 
@@ -769,7 +769,7 @@ def fieldwork_keep_open(
     deadline as its extension. Locked questionnaires stay as they are. Returns the
     number of extensions written.
     """
-    today = responses_service.stockholm_today()
+    today = deadlines.stockholm_today()
     until = today + datetime.timedelta(days=days)
     written = 0
     for questionnaire in questionnaires:

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from django import template
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
+from surveys.deadlines import response_is_open
 from surveys.models import Response
 from surveys.selectors.fieldwork import deadline_infos
-from surveys.services.responses import response_is_open
 
 register = template.Library()
 

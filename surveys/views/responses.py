@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from surveys import quality, services
 from surveys.answers import visible_questions
+from surveys.deadlines import response_is_open
 from surveys.forms.responses import SectionForm
 from surveys.frames import questionnaire_has_opened, questionnaire_is_for
 from surveys.models import AnswerChange, Questionnaire, QuestionType, Response
@@ -26,7 +27,6 @@ from surveys.services.compilation import (
     rss_compilation_drift,
     rss_compilation_submit_check,
 )
-from surveys.services.responses import response_is_open
 
 
 @require_POST

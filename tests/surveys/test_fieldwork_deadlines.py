@@ -11,10 +11,11 @@ from django.urls import reverse
 
 from regions.models import Organisation
 from surveys.answers import Value
+from surveys.deadlines import response_is_open
 from surveys.models import AnswerChange, Participation, Response, ResponseEvent
 from surveys.services import ResponseLockedError, response_save_answers
 from surveys.services.fieldwork import participation_extend
-from surveys.services.responses import response_is_open, response_submit
+from surveys.services.responses import response_submit
 from tests.factories import QuestionFactory, QuestionnaireFactory, SectionFactory
 from tests.surveys.helpers import find_all, page, text, tr
 

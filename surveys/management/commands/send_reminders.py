@@ -6,9 +6,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from surveys import deadlines
 from surveys.management.confirm import add_no_input_argument, confirm_or_stop
 from surveys.services.fieldwork import reminders_preview, reminders_send, site_url
-from surveys.services.responses import stockholm_today
 
 # Up to this many organisations are named in the question; more are counted only.
 NAMES_SHOWN = 10
@@ -33,7 +33,7 @@ class Command(BaseCommand):
         add_no_input_argument(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        today = stockholm_today()
+        today = deadlines.stockholm_today()
         if options["date"]:
             try:
                 today = datetime.date.fromisoformat(options["date"])
