@@ -4,3 +4,7 @@ from django.apps import AppConfig
 class SurveysConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "surveys"
+
+    def ready(self) -> None:
+        # Registers the tasks that surveys.services.dispatch sends by name.
+        from surveys import tasks  # noqa: F401

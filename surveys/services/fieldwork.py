@@ -1,19 +1,9 @@
 """Running the fieldwork: contact persons, invitation and reminder e-mails, extensions.
 
-Every e-mail goes through email_send, which writes its EmailLog row in the same transaction
-as it hands the message to the mail backend:
-
-- a send that fails rolls its log row back, so the next run tries that e-mail again;
-- a reminder already logged under the same key (questionnaire, organisation, recipient and
-  date) is never sent again: the unique constraint refuses the second row, also when two
-  runs overlap (on PostgreSQL the second insert waits for the first transaction);
-- the one window left is a crash after the SMTP server accepted the message and before the
-  commit: then the e-mail was sent but not logged, and a later run sends it once more. We
-  prefer that rare duplicate to the opposite order (commit the log, then send), where a
-  failed send would leave a log of an e-mail that nobody got and that is never retried.
-
-So the functions that send many e-mails (invitations_send, reminders_send) are not one
-transaction: each e-mail commits on its own, and a crash in the middle keeps what was sent.
+Every e-mail goes through surveys.services.emails.email_send, which commits its log row
+with the send (the order is explained there). So the functions that send many e-mails
+(invitations_send, reminders_send) are not one transaction: each e-mail commits on its
+own, and a crash in the middle keeps what was sent.
 """
 
 from __future__ import annotations
@@ -27,15 +17,12 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import IntegrityError, transaction
-from django.template import Context
-from django.template.loader import get_template, render_to_string
+from django.core.mail import get_connection
+from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from config.broker import publish
 from regions.models import Organisation
 from surveys import deadlines
 from surveys.deadlines import effective_deadline
@@ -50,6 +37,8 @@ from surveys.models import (
     Response,
     ResponseEvent,
 )
+from surveys.services.dispatch import task_enqueue
+from surveys.services.emails import email_send
 from surveys.services.invitations import invitation_create
 from surveys.services.links import site_url
 
@@ -115,65 +104,6 @@ def contact_remove(*, contact: ContactPerson, by: AbstractBaseUser | None) -> No
 
 
 # --- E-mail --------------------------------------------------------------------------
-
-
-def render_plain_text(template_name: str, context: dict) -> str:
-    """Render a plain-text template (an e-mail's subject or text body) without HTML
-    autoescaping, so that `&` and `'` stay as they are (not `&amp;`, `&#x27;`)."""
-    template = get_template(template_name)
-    return template.template.render(Context(context, autoescape=False))
-
-
-def email_send(
-    *,
-    kind: str,
-    template: str,
-    context: dict,
-    organisation: Organisation,
-    recipient: str,
-    questionnaire: Questionnaire | None = None,
-    key: str = "",
-    by: AbstractBaseUser | None = None,
-    reply_to: list[str] | None = None,
-    connection=None,
-) -> EmailLog | None:
-    """Render templates/emails/<template>_{subject.txt,body.txt,body.html}, log it, send it.
-
-    Returns the log row; None when a reminder with the same key was logged before (then
-    nothing is sent). An error of the mail backend is raised after the log row is rolled
-    back. See the module's docstring for the order of logging and sending.
-    """
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = " ".join(
-            render_plain_text(f"emails/{template}_subject.txt", context).split()
-        )
-        body = render_plain_text(f"emails/{template}_body.txt", context)
-        html = render_to_string(f"emails/{template}_body.html", context)
-    try:
-        with transaction.atomic():
-            log = EmailLog.objects.create(
-                kind=kind,
-                questionnaire=questionnaire,
-                organisation=organisation,
-                recipient=recipient,
-                key=key,
-                subject=subject[:300],
-                sent_by=by,
-            )
-            message = EmailMultiAlternatives(
-                subject,
-                body,
-                to=[recipient],
-                reply_to=reply_to or None,
-                connection=connection,
-            )
-            message.attach_alternative(html, "text/html")
-            message.send()
-    except IntegrityError:
-        if kind != EmailLog.Kind.REMINDER:
-            raise
-        return None
-    return log
 
 
 @dataclass
@@ -379,15 +309,10 @@ def invitation_batch_enqueue(*, batch_id: int) -> None:
     A broker that is down or hangs leaves the batch not done: invitation_batches_requeue
     sends it later.
     """
-    from surveys.tasks import invitations_send as invitations_send_task
-
-    transaction.on_commit(
-        lambda: publish(
-            invitations_send_task,
-            [batch_id],
-            what=f"Invitation batch {batch_id}",
-        ),
-        robust=True,
+    task_enqueue(
+        name="surveys.tasks.invitations_send",
+        args=[batch_id],
+        what=f"Invitation batch {batch_id}",
     )
 
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from regions.models import Organisation
 from surveys.models import EmailLog, Invitation, Membership
+from surveys.services.emails import email_send
 from surveys.services.links import site_url
 
 SALT = "surveys.invitation"
@@ -63,8 +64,6 @@ def invitation_create(
 def _email_account_link(
     invitation: Invitation, url: str, by: AbstractBaseUser | None
 ) -> None:
-    from surveys.services.fieldwork import email_send
-
     email_send(
         kind=EmailLog.Kind.ACCOUNT,
         template="account_invitation",

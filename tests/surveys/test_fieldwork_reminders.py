@@ -205,7 +205,7 @@ def test_the_command_refuses_a_malformed_date(db):
 
 
 def test_a_reminder_logged_by_a_concurrent_run_is_not_sent_again(questionnaire):
-    from surveys.services.fieldwork import email_send
+    from surveys.services.emails import email_send
 
     def remind():
         return email_send(
