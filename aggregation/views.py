@@ -6,9 +6,8 @@ The stored tables of a run are shown on reports' results page (reports:results).
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -18,7 +17,7 @@ from aggregation.services import (
     aggregation_statuses,
 )
 from surveys.models import Questionnaire
-from surveys.permissions import get_questionnaire_for_staff, require_staff
+from surveys.permissions import get_questionnaire_for_staff, staff_required
 from surveys.selectors.quality import quality_rows
 from surveys.services.compilation import rss_compilations_drift
 
@@ -26,10 +25,9 @@ from surveys.services.compilation import rss_compilations_drift
 CONFIRMED_FILTERS = {"": None, "no": False, "yes": True}
 
 
-@login_required
+@staff_required
 def runs(request: HttpRequest) -> HttpResponse:
     """Every current questionnaire with its results: when, from what, stale or not."""
-    require_staff(request.user)
     questionnaires = list(
         Questionnaire.objects.filter(is_current=True)
         .select_related("cycle")
@@ -47,7 +45,7 @@ def runs(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@login_required
+@staff_required
 def run_request(request: HttpRequest, questionnaire_pk: int) -> HttpResponse:
     """Staff ask for a questionnaire's tables to be computed now."""
     questionnaire = get_questionnaire_for_staff(request.user, questionnaire_pk)
@@ -63,30 +61,18 @@ def run_request(request: HttpRequest, questionnaire_pk: int) -> HttpResponse:
     return redirect("aggregation:runs")
 
 
-@login_required
+@staff_required
 def tables_moved(request: HttpRequest, questionnaire_pk: int) -> HttpResponse:
     """The retired tables page: bookmarks lead on to the results page (the same tables)."""
-    require_staff(request.user)
     return redirect(
         "reports:results", questionnaire_pk=questionnaire_pk, permanent=True
     )
 
 
-def _get_questionnaire_for_staff(
-    request: HttpRequest, questionnaire_pk: int
-) -> Questionnaire:
-    """The questionnaire for national staff; 404 for everyone else."""
-    if not request.user.is_staff:
-        raise Http404
-    return get_object_or_404(
-        Questionnaire.objects.select_related("cycle"), pk=questionnaire_pk
-    )
-
-
-@login_required
+@staff_required
 def quality_list(request: HttpRequest, questionnaire_pk: int) -> HttpResponse:
     """Every plausibility warning of a questionnaire's responses, filterable."""
-    questionnaire = _get_questionnaire_for_staff(request, questionnaire_pk)
+    questionnaire = get_questionnaire_for_staff(request.user, questionnaire_pk)
     confirmed = request.GET.get("confirmed", "")
     if confirmed not in CONFIRMED_FILTERS:
         confirmed = ""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import (
     FileResponse,
     Http404,
@@ -28,9 +28,9 @@ from surveys.models import Questionnaire
 from surveys.permissions import (
     get_questionnaire_for_audience,
     get_questionnaire_for_staff,
+    get_region_for_user,
     get_response_for_user,
-    membership_of,
-    require_staff,
+    staff_required,
 )
 
 PDF = "application/pdf"
@@ -43,8 +43,7 @@ AUDIENCE_ORDER = [
 ]
 
 
-def _get_job_for_staff(request: HttpRequest, pk: int) -> ExportJob:
-    require_staff(request.user)
+def _get_job(pk: int) -> ExportJob:
     job = selectors.export_job_get(pk=pk)
     if job is None:
         raise Http404("No such export")
@@ -60,10 +59,9 @@ def _pdf_response(data: bytes, filename: str) -> HttpResponse:
 # Exports -------------------------------------------------------------------------------
 
 
-@login_required
+@staff_required
 def index(request: HttpRequest) -> HttpResponse:
     """Reports and exports: per current questionnaire, start an export, see the jobs."""
-    require_staff(request.user)
     questionnaires = sorted(
         Questionnaire.objects.filter(is_current=True).select_related("cycle"),
         key=lambda q: (-q.cycle.year, AUDIENCE_ORDER.index(q.audience)),
@@ -81,7 +79,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@login_required
+@staff_required
 def export_start(request: HttpRequest, questionnaire_pk: int) -> HttpResponse:
     """Staff start an export; the document is built in the background."""
     questionnaire = get_questionnaire_for_staff(request.user, questionnaire_pk)
@@ -117,10 +115,10 @@ def export_start(request: HttpRequest, questionnaire_pk: int) -> HttpResponse:
     return redirect(f"{reverse('reports:index')}#questionnaire-{questionnaire.pk}")
 
 
-@login_required
+@staff_required
 def job_status(request: HttpRequest, pk: int) -> JsonResponse:
     """The job's status and progress, for the export page's polling."""
-    job = _get_job_for_staff(request, pk)
+    job = _get_job(pk)
     return JsonResponse(
         {
             "id": job.pk,
@@ -138,10 +136,10 @@ def job_status(request: HttpRequest, pk: int) -> JsonResponse:
     )
 
 
-@login_required
+@staff_required
 def job_download(request: HttpRequest, pk: int) -> FileResponse:
     """The file of a finished export, as an attachment under its own name."""
-    job = _get_job_for_staff(request, pk)
+    job = _get_job(pk)
     if job.status != ExportJob.Status.COMPLETE or not job.file:
         raise Http404("The export has no file")
     try:
@@ -164,7 +162,7 @@ def _content_type(job: ExportJob) -> str:
 # Results -------------------------------------------------------------------------------
 
 
-@login_required
+@staff_required
 def results(request: HttpRequest, questionnaire_pk: int) -> HttpResponse:
     """The stored tables and charts of a questionnaire, filtered, with warnings."""
     questionnaire = get_questionnaire_for_staff(request.user, questionnaire_pk)
@@ -198,7 +196,7 @@ def results(request: HttpRequest, questionnaire_pk: int) -> HttpResponse:
     )
 
 
-@login_required
+@staff_required
 def results_chart(
     request: HttpRequest, questionnaire_pk: int, run_pk: int, kind: str, key: str
 ) -> HttpResponse:
@@ -220,21 +218,16 @@ def results_chart(
     return render(request, "reports/_chart.html", {"chart": chart})
 
 
-def _get_region_for_user(
+def _get_region_profile(
     request: HttpRequest, questionnaire_pk: int, code: str
 ) -> tuple[Questionnaire, Organisation]:
-    """The region questionnaire and region, for staff and the region's own users."""
+    """The region questionnaire, and the region if the user may see its profile."""
     questionnaire = get_object_or_404(
         Questionnaire.objects.select_related("cycle"),
         pk=questionnaire_pk,
         audience=Questionnaire.Audience.REGION,
     )
-    region = get_object_or_404(Organisation, kind=Organisation.Kind.REGION, code=code)
-    if not request.user.is_staff:
-        membership = membership_of(request.user)
-        if membership is None or membership.organisation_id != region.pk:
-            raise PermissionDenied
-    return questionnaire, region
+    return questionnaire, get_region_for_user(request.user, code)
 
 
 @login_required
@@ -242,7 +235,7 @@ def region_profile(
     request: HttpRequest, questionnaire_pk: int, code: str
 ) -> HttpResponse:
     """One region's published values beside Riket's."""
-    questionnaire, region = _get_region_for_user(request, questionnaire_pk, code)
+    questionnaire, region = _get_region_profile(request, questionnaire_pk, code)
     status = aggregation_status(questionnaire=questionnaire)
     tables = []
     if status.current is not None:
@@ -265,7 +258,7 @@ def region_profile_pdf(
     request: HttpRequest, questionnaire_pk: int, code: str
 ) -> HttpResponse:
     """The region profile as PDF, from the current results (built now: it is small)."""
-    questionnaire, region = _get_region_for_user(request, questionnaire_pk, code)
+    questionnaire, region = _get_region_profile(request, questionnaire_pk, code)
     status = aggregation_status(questionnaire=questionnaire)
     if status.current is None:
         messages.error(

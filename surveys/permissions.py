@@ -1,16 +1,38 @@
-"""Who may see and change which organisation's responses."""
+"""Who may see what: the one place that answers it for the views of every app.
+
+- Anonymous users: every page but the login and an invitation link sends them to the login.
+- A staff-only page (`staff_required`, `require_staff`) answers a logged-in user who is not
+  national staff with 403: the page is no secret, and PermissionDenied renders the Swedish
+  403 page.
+- An object that belongs to another organisation (a response, a region's profile, an
+  organisation's contact persons, an RSS area) answers 404, as if it did not exist: its
+  existence is not revealed. The `get_*_for_user` functions below raise Http404 for it.
+
+tests/security/test_permission_sweep.py requests every URL as every role and
+test_staff_only_sweep.py walks every `staff_required` view of the urlconf.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from regions.models import Organisation
 from surveys.models import Membership, Questionnaire, Response
+
+
+def is_staff(user: AbstractBaseUser | AnonymousUser | None) -> bool:
+    """National staff (Socialstyrelsen): they see every organisation and the staff pages."""
+    return bool(user is not None and user.is_authenticated and user.is_staff)
 
 
 def membership_of(user: AbstractBaseUser | AnonymousUser) -> Membership | None:
@@ -28,7 +50,7 @@ def organisations_for_user(user: AbstractBaseUser | AnonymousUser) -> QuerySet:
     Staff: all. A respondent: their own organisation. An RSS coordinator: the RSS and the
     municipalities of its area (the paper path of the hjälpenkät).
     """
-    if user.is_authenticated and user.is_staff:
+    if is_staff(user):
         return Organisation.objects.all()
     membership = membership_of(user)
     if membership is None:
@@ -78,7 +100,7 @@ def require_staff(user: AbstractBaseUser | AnonymousUser | None) -> None:
     The one staff check of the views and of the services that only staff may call
     (`by` None, e.g. a command without a user, is not staff).
     """
-    if user is None or not getattr(user, "is_staff", False):
+    if not is_staff(user):
         raise PermissionDenied(_("Only national staff may do this."))
 
 
@@ -103,9 +125,90 @@ def get_questionnaire_for_audience(
     questionnaire = get_object_or_404(
         Questionnaire.objects.select_related("cycle"), pk=pk
     )
-    if user.is_authenticated and user.is_staff:
+    if is_staff(user):
         return questionnaire
     mine = organisations_for_user(user)
     if not frame_organisations(questionnaire).filter(pk__in=mine.values("pk")).exists():
         raise Http404("No such questionnaire")
     return questionnaire
+
+
+View = Callable[..., HttpResponse]
+
+
+def staff_required(view: View) -> View:
+    """A staff-only view: the login for anonymous users, 403 for everyone else.
+
+    Checked before the view looks anything up, so the answer does not depend on the URL's
+    objects. The sweep test finds the staff-only views by the `staff_only` mark.
+    """
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        require_staff(request.user)
+        return view(request, *args, **kwargs)
+
+    checked = login_required(wrapper)
+    checked.staff_only = True  # type: ignore[attr-defined]
+    return checked
+
+
+def get_organisation_for_member(
+    user: AbstractBaseUser | AnonymousUser, code: str
+) -> Organisation:
+    """The organisation for its own members and staff; 404 otherwise (contacts are
+    personal)."""
+    organisation = get_object_or_404(Organisation, code=code)
+    if is_staff(user):
+        return organisation
+    membership = membership_of(user)
+    if membership is None or membership.organisation_id != organisation.pk:
+        raise Http404("No such organisation")
+    return organisation
+
+
+def get_area_for_user(
+    user: AbstractBaseUser | AnonymousUser, code: str
+) -> Organisation:
+    """The RSS whose municipalities the user follows: staff, or the RSS's own
+    coordinator; 404 otherwise."""
+    rss = get_object_or_404(Organisation, kind=Organisation.Kind.RSS, code=code)
+    if is_staff(user):
+        return rss
+    membership = membership_of(user)
+    if membership is None or not (
+        membership.is_coordinator and membership.organisation_id == rss.pk
+    ):
+        raise Http404("No such area")
+    return rss
+
+
+def get_region_for_user(
+    user: AbstractBaseUser | AnonymousUser, code: str
+) -> Organisation:
+    """A region for staff and the region's own users; 404 otherwise."""
+    region = get_object_or_404(Organisation, kind=Organisation.Kind.REGION, code=code)
+    if is_staff(user):
+        return region
+    membership = membership_of(user)
+    if membership is None or membership.organisation_id != region.pk:
+        raise Http404("No such region")
+    return region
+
+
+def get_rss_response_for_user(
+    user: AbstractBaseUser | AnonymousUser, pk: int
+) -> Response:
+    """An RSS's response to the RSS questionnaire, which compiles its municipalities'
+    answers: 404 if the user may not see it, 403 if it is not an RSS's.
+
+    Whoever sees an RSS's response is one of its own people or staff; a coordinator also
+    sees the area's municipal responses, which compile nothing.
+    """
+    response = get_response_for_user(user, pk)
+    if (
+        response.questionnaire.audience != Questionnaire.Audience.RSS
+        or response.organisation.kind != Organisation.Kind.RSS
+    ):
+        raise PermissionDenied("Only an RSS response compiles municipal answers.")
+    return response

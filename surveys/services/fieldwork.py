@@ -37,6 +37,7 @@ from surveys.models import (
     Response,
     ResponseEvent,
 )
+from surveys.permissions import is_staff
 from surveys.services.dispatch import task_enqueue
 from surveys.services.emails import email_send
 from surveys.services.invitations import invitation_create
@@ -47,10 +48,6 @@ logger = logging.getLogger(__name__)
 # An invitation batch not done after this long is sent to the broker again (its message
 # may never have arrived); a duplicate sends nothing twice.
 INVITATIONS_RESEND_AFTER = datetime.timedelta(minutes=5)
-
-
-def _is_staff(user: AbstractBaseUser | None) -> bool:
-    return bool(user is not None and getattr(user, "is_staff", False))
 
 
 def _codes(organisations: Iterable[Organisation]) -> str:
@@ -184,7 +181,7 @@ def _account_url(
 def _sender(by: AbstractBaseUser | None) -> tuple[str, list[str] | None]:
     """Who the e-mail says it is from, and where replies go (an RSS coordinator's address)."""
     membership = getattr(by, "membership", None) if by is not None else None
-    if membership is not None and membership.is_coordinator and not _is_staff(by):
+    if membership is not None and membership.is_coordinator and not is_staff(by):
         email = getattr(by, "email", "") or ""
         return membership.organisation.full_name, [email] if email else None
     return "Socialstyrelsen", None
@@ -225,7 +222,7 @@ def _check_may_invite(
             _("%(codes)s do not answer %(title)s.")
             % {"codes": _codes(wrong), "title": questionnaire.title}
         )
-    if by is None or _is_staff(by):
+    if by is None or is_staff(by):
         return
     membership = getattr(by, "membership", None)
     if membership is None or not membership.is_coordinator:
@@ -631,7 +628,7 @@ def participation_extend(
     its frame is the whole audience), the whole audience is recorded as invited first, so
     that the one extension does not shrink the frame to one organisation.
     """
-    if not _is_staff(by):
+    if not is_staff(by):
         raise PermissionDenied("only staff extend deadlines")
     reason = reason.strip()
     errors = {}

@@ -4,36 +4,20 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from regions.models import Organisation
-from surveys.models import Questionnaire, QuestionType, Response
-from surveys.permissions import get_response_for_user
+from surveys.models import QuestionType, Response
+from surveys.permissions import get_rss_response_for_user
 from surveys.services.compilation import (
     CountsWouldBeOverwritten,
     rss_compilation_prefill,
 )
 from surveys.services.responses import ResponseLockedError
-
-
-def _get_rss_response_for_user(request: HttpRequest, pk: int) -> Response:
-    """The RSS response if the user may compile it: 404 if unseen, 403 if not an RSS's.
-
-    Whoever sees an RSS's response is one of its own people or staff; a coordinator also
-    sees the area's municipal responses, which compile nothing.
-    """
-    response = get_response_for_user(request.user, pk)
-    if (
-        response.questionnaire.audience != Questionnaire.Audience.RSS
-        or response.organisation.kind != Organisation.Kind.RSS
-    ):
-        raise PermissionDenied("Only an RSS response compiles municipal answers.")
-    return response
 
 
 def _count_section(response: Response, requested: str | None) -> int:
@@ -52,7 +36,7 @@ def _count_section(response: Response, requested: str | None) -> int:
 @login_required
 def response_prefill(request: HttpRequest, pk: int) -> HttpResponse:
     """Fill the RSS's counts per option from the area's submitted municipal answers."""
-    response = _get_rss_response_for_user(request, pk)
+    response = get_rss_response_for_user(request.user, pk)
     position = _count_section(response, request.POST.get("position"))
     target = reverse("surveys:response-section", args=[response.pk, position])
     try:

@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -22,7 +21,7 @@ from surveys.models import (
 )
 from surveys.permissions import (
     get_questionnaire_for_staff,
-    require_staff,
+    staff_required,
 )
 from surveys.selectors import rates
 from surveys.services import cycles
@@ -30,10 +29,9 @@ from surveys.services.links import site_url
 from surveys.views.confirmations import confirm_or_page
 
 
-@login_required
+@staff_required
 def cycle_list(request: HttpRequest) -> HttpResponse:
     """Staff: every cycle with its current questionnaires and their response rates."""
-    require_staff(request.user)
     cycle_rows = list(Cycle.objects.order_by("-year"))
     questionnaires = list(
         Questionnaire.objects.filter(is_current=True)
@@ -60,10 +58,9 @@ def cycle_list(request: HttpRequest) -> HttpResponse:
     return render(request, "surveys/staff/cycles.html", {"cycles": by_cycle})
 
 
-@login_required
+@staff_required
 def cycle_copy(request: HttpRequest) -> HttpResponse:
     """Staff: create the next cycle as a copy of an earlier one."""
-    require_staff(request.user)
     years = list(Cycle.objects.order_by("-year").values_list("year", flat=True))
     if request.method == "POST":
         form = CycleCopyForm(request.POST, years=years)
@@ -120,7 +117,7 @@ def cycle_copy(request: HttpRequest) -> HttpResponse:
     return render(request, "surveys/staff/cycle_copy.html", {"form": form})
 
 
-@login_required
+@staff_required
 def questionnaire_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Staff: change a questionnaire's title, introduction and dates before any response."""
     questionnaire = get_questionnaire_for_staff(request.user, pk)
@@ -201,10 +198,9 @@ def _confirm_date_change(
     )
 
 
-@login_required
+@staff_required
 def extra_question_create(request: HttpRequest) -> HttpResponse:
     """Staff: send one extra question to chosen municipalities as its own questionnaire."""
-    require_staff(request.user)
     if request.method == "POST":
         form = ExtraQuestionForm(request.POST)
         if form.is_valid():

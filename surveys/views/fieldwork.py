@@ -16,7 +16,11 @@ from regions.models import Organisation
 from surveys.forms.fieldwork import ContactForm, ExtendForm, FilterForm, InviteForm
 from surveys.frames import frame_organisations
 from surveys.models import ContactPerson, Questionnaire
-from surveys.permissions import membership_of, require_staff
+from surveys.permissions import (
+    get_area_for_user,
+    get_organisation_for_member,
+    staff_required,
+)
 from surveys.selectors.fieldwork import (
     contacts_of,
     fieldwork_filter,
@@ -33,34 +37,6 @@ from surveys.services.fieldwork import (
 )
 from surveys.services.links import site_url
 from surveys.views.confirmations import confirm_or_page
-
-
-def _get_contacts_organisation_for_user(
-    request: HttpRequest, code: str
-) -> Organisation:
-    """Staff: any organisation; a member: their own. 404 otherwise (contacts are personal)."""
-    organisation = get_object_or_404(Organisation, code=code)
-    if request.user.is_staff:
-        return organisation
-    membership = membership_of(request.user)
-    if membership is None or membership.organisation_id != organisation.pk:
-        raise Http404("No such organisation")
-    return organisation
-
-
-def _get_area_for_user(request: HttpRequest, code: str) -> Organisation:
-    """Staff: any RSS; a coordinator: their own RSS. 404 otherwise."""
-    rss = get_object_or_404(Organisation, code=code, kind=Organisation.Kind.RSS)
-    if request.user.is_staff:
-        return rss
-    membership = membership_of(request.user)
-    if (
-        membership is None
-        or not membership.is_coordinator
-        or membership.organisation_id != rss.pk
-    ):
-        raise Http404("No such area")
-    return rss
 
 
 def _base_url(request: HttpRequest) -> str:
@@ -153,7 +129,7 @@ def _invite(
 @login_required
 def contacts(request: HttpRequest, org_code: str) -> HttpResponse:
     """An organisation's contact persons: list, add (its own members and staff only)."""
-    organisation = _get_contacts_organisation_for_user(request, org_code)
+    organisation = get_organisation_for_member(request.user, org_code)
     form = ContactForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -180,7 +156,7 @@ def contacts(request: HttpRequest, org_code: str) -> HttpResponse:
 @require_POST
 @login_required
 def contact_delete(request: HttpRequest, org_code: str, pk: int) -> HttpResponse:
-    organisation = _get_contacts_organisation_for_user(request, org_code)
+    organisation = get_organisation_for_member(request.user, org_code)
     contact = get_object_or_404(ContactPerson, pk=pk, organisation=organisation)
     contact_remove(contact=contact, by=request.user)
     messages.success(
@@ -189,10 +165,9 @@ def contact_delete(request: HttpRequest, org_code: str, pk: int) -> HttpResponse
     return redirect("surveys:contacts", org_code=organisation.code)
 
 
-@login_required
+@staff_required
 def staff_fieldwork(request: HttpRequest) -> HttpResponse:
     """Staff: the current questionnaires with invitations and reminder dates."""
-    require_staff(request.user)
     return render(
         request,
         "surveys/fieldwork/staff_index.html",
@@ -200,10 +175,9 @@ def staff_fieldwork(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@staff_required
 def staff_invitations(request: HttpRequest, pk: int) -> HttpResponse:
     """Staff: invite organisations of a questionnaire's audience; their e-mails, deadlines."""
-    require_staff(request.user)
     questionnaire = get_object_or_404(
         Questionnaire.objects.select_related("cycle"), pk=pk
     )
@@ -238,10 +212,9 @@ def staff_invitations(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@login_required
+@staff_required
 def staff_extend(request: HttpRequest, pk: int, org_code: str) -> HttpResponse:
     """Staff: give one organisation a later deadline (with a reason)."""
-    require_staff(request.user)
     questionnaire = get_object_or_404(Questionnaire, pk=pk)
     organisation = get_object_or_404(Organisation, code=org_code)
     form = ExtendForm(request.POST)
@@ -277,7 +250,7 @@ def staff_extend(request: HttpRequest, pk: int, org_code: str) -> HttpResponse:
 @login_required
 def area_invitations(request: HttpRequest, code: str) -> HttpResponse:
     """An RSS coordinator invites the area's municipalities to the hjälpenkät."""
-    rss = _get_area_for_user(request, code)
+    rss = get_area_for_user(request.user, code)
     questionnaire = municipal_questionnaire()
     if questionnaire is None:
         raise Http404("No municipal questionnaire")

@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from surveys.permissions import membership_of
+from surveys.permissions import is_staff, membership_of
 from surveys.selectors.questionnaires import questionnaire_overview
 from surveys.selectors.responses import area_status_rows, status_rows_for_organisation
 
@@ -20,6 +20,6 @@ def home(request: HttpRequest) -> HttpResponse:
         context["rows"] = status_rows_for_organisation(membership.organisation)
         if membership.is_coordinator:
             context["area_rows"] = area_status_rows(membership.organisation)
-    if request.user.is_staff:
+    if is_staff(request.user):
         context["overview"] = questionnaire_overview()
     return render(request, "surveys/home.html", context)

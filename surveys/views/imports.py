@@ -5,7 +5,6 @@ from __future__ import annotations
 import uuid
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from surveys.forms.imports import ImportUploadForm
 from surveys.models import ImportUpload
-from surveys.permissions import require_staff
+from surveys.permissions import staff_required
 from surveys.services.imports import (
     import_upload_confirm,
     import_upload_create,
@@ -22,10 +21,9 @@ from surveys.services.imports import (
 )
 
 
-@login_required
+@staff_required
 def import_upload(request: HttpRequest) -> HttpResponse:
     """Staff upload a CSV file of answers; show every error, or go to its preview."""
-    require_staff(request.user)
     errors: list[str] = []
     if request.method == "POST":
         form = ImportUploadForm(request.POST, request.FILES)
@@ -49,13 +47,12 @@ def import_upload(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@staff_required
 def import_preview(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     """An uploaded file's changes, to confirm or discard; after it, the import's report.
 
     Only the staff user who uploaded the file sees it (404 for anyone else).
     """
-    require_staff(request.user)
     upload = get_object_or_404(
         ImportUpload.objects.select_related("questionnaire__cycle"),
         pk=pk,

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from surveys.models import Questionnaire
+from surveys.permissions import staff_required
 from surveys.selectors.responses import status_rows_for_questionnaire
 
 
-@login_required
+@staff_required
 def staff_questionnaire(request: HttpRequest, pk: int) -> HttpResponse:
     """Staff: every organisation of a questionnaire's audience and its status."""
-    if not request.user.is_staff:
-        raise Http404
     questionnaire = get_object_or_404(
         Questionnaire.objects.select_related("cycle"), pk=pk
     )

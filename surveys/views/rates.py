@@ -10,14 +10,14 @@ from typing import Any
 import pandas as pd
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.utils.translation import gettext_lazy
 
-from regions.models import Organisation
 from surveys.models import Questionnaire
 from surveys.permissions import (
+    get_area_for_user,
     get_questionnaire_for_staff,
-    membership_of,
+    staff_required,
 )
 from surveys.selectors import rates
 
@@ -26,19 +26,6 @@ STATUS_LABELS = {
     rates.DRAFT: gettext_lazy("Draft"),
     rates.SUBMITTED: gettext_lazy("Submitted"),
 }
-
-
-def _get_area_for_user(request: HttpRequest, code: str) -> Organisation:
-    """The RSS whose municipalities the user follows: staff, or its own coordinator."""
-    rss = get_object_or_404(Organisation, kind=Organisation.Kind.RSS, code=code)
-    if request.user.is_staff:
-        return rss
-    membership = membership_of(request.user)
-    if membership is None or not (
-        membership.is_coordinator and membership.organisation_id == rss.pk
-    ):
-        raise Http404("No such area")
-    return rss
 
 
 def _csv_response(frame: pd.DataFrame, *, excel: bool, name: str) -> HttpResponse:
@@ -118,7 +105,7 @@ def _rates_page(
     )
 
 
-@login_required
+@staff_required
 def questionnaire_rates(request: HttpRequest, pk: int) -> HttpResponse:
     """Staff: invited, started, submitted and rate, per county and RSS, and the list."""
     questionnaire = get_questionnaire_for_staff(request.user, pk)
@@ -137,7 +124,7 @@ def questionnaire_rates(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def area_rates(request: HttpRequest, code: str) -> HttpResponse:
     """An RSS coordinator (or staff): the same figures for the municipalities of the area."""
-    rss = _get_area_for_user(request, code)
+    rss = get_area_for_user(request.user, code)
     choices = list(
         Questionnaire.objects.filter(
             is_current=True,

@@ -20,6 +20,7 @@ from surveys.models import AnswerChange, Questionnaire, QuestionType, Response
 from surveys.permissions import (
     get_response_for_user,
     is_entering_on_behalf,
+    is_staff,
     organisations_for_user,
 )
 from surveys.selectors.responses import progress
@@ -44,7 +45,7 @@ def response_start(
     if not questionnaire_is_for(questionnaire, organisation):
         # Sent to a chosen set (e.g. an extra question): others may not start it.
         raise Http404("Not invited")
-    if not request.user.is_staff and not questionnaire_has_opened(questionnaire):
+    if not is_staff(request.user) and not questionnaire_has_opened(questionnaire):
         messages.info(
             request,
             _("%(title)s opens on %(date)s.")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,14 +16,14 @@ from surveys.frames import frame_size
 from surveys.permissions import (
     get_questionnaire_for_staff,
     get_response_for_user,
-    require_staff,
+    staff_required,
 )
 from surveys.services import transitions
 from surveys.views.confirmations import confirm_or_page
 
 
 @require_POST
-@login_required
+@staff_required
 def questionnaire_lock(request: HttpRequest, pk: int) -> HttpResponse:
     """Staff: lock the questionnaire for the final aggregation (after a confirmation)."""
     questionnaire = get_questionnaire_for_staff(request.user, pk)
@@ -56,7 +55,7 @@ def questionnaire_lock(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@login_required
+@staff_required
 def questionnaire_unlock(request: HttpRequest, pk: int) -> HttpResponse:
     """Staff: unlock the questionnaire again."""
     questionnaire = get_questionnaire_for_staff(request.user, pk)
@@ -94,10 +93,9 @@ def questionnaire_unlock(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("surveys:staff-rates", pk=pk)
 
 
-@login_required
+@staff_required
 def response_reopen(request: HttpRequest, pk: int) -> HttpResponse:
     """Staff: put a submitted response back to draft, with a reason."""
-    require_staff(request.user)
     response = get_response_for_user(request.user, pk)
     if request.method == "POST":
         form = ReopenForm(request.POST)

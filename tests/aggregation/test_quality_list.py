@@ -232,10 +232,11 @@ def test_a_questionnaire_without_warnings_says_so(client, staff, region):
 @pytest.mark.parametrize(
     "fixture", ["region_respondent", "rss_coordinator", "municipality_respondent"]
 )
-def test_anyone_but_staff_gets_404(client, request, region, traps, fixture):
+def test_anyone_but_staff_gets_403(client, request, region, traps, fixture):
+    """A staff-only page: refused, not hidden (surveys.permissions)."""
     client.force_login(request.getfixturevalue(fixture))
 
-    assert client.get(url(region)).status_code == 404
+    assert client.get(url(region)).status_code == 403
 
 
 def test_an_anonymous_visitor_is_sent_to_log_in(client, region):

@@ -52,7 +52,7 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "surveys:area-rates": ("GET", "302 404 404 200 404 404 200"),
     # National staff only
     "surveys:response-reopen": ("GET", "302 403 403 403 403 403 200"),
-    "surveys:staff-questionnaire": ("GET", "302 404 404 404 404 404 200"),
+    "surveys:staff-questionnaire": ("GET", "302 403 403 403 403 403 200"),
     "surveys:staff-import": ("GET", "302 403 403 403 403 403 200"),
     "surveys:staff-import-preview": ("GET", "302 403 403 403 403 403 200"),
     "surveys:staff-fieldwork": ("GET", "302 403 403 403 403 403 200"),
@@ -69,7 +69,7 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "aggregation:runs": ("GET", "302 403 403 403 403 403 200"),
     "aggregation:tables-moved": ("GET", "302 403 403 403 403 403 301"),
     "aggregation:run-request": ("POST", "302 403 403 403 403 403 302"),
-    "aggregation:quality-list": ("GET", "302 404 404 404 404 404 200"),
+    "aggregation:quality-list": ("GET", "302 403 403 403 403 403 200"),
     "reports:index": ("GET", "302 403 403 403 403 403 200"),
     "reports:results": ("GET", "302 403 403 403 403 403 200"),
     "reports:results-chart": ("GET", "302 403 403 403 403 403 200"),
@@ -77,8 +77,8 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "reports:job-status": ("GET", "302 403 403 403 403 403 200"),
     "reports:job-download": ("GET", "302 403 403 403 403 403 200"),
     # Region Stockholm's own profile: its users and staff
-    "reports:region-profile": ("GET", "302 403 403 403 403 200 200"),
-    "reports:region-profile-pdf": ("GET", "302 403 403 403 403 200 200"),
+    "reports:region-profile": ("GET", "302 404 404 404 404 200 200"),
+    "reports:region-profile-pdf": ("GET", "302 404 404 404 404 200 200"),
     # Region Stockholm's submitted response: its receipt
     "reports:receipt-pdf": ("GET", "302 404 404 404 404 200 200"),
     # The blank questionnaire (of the municipalities' extra question): the organisations

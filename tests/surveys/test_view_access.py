@@ -278,7 +278,7 @@ def test_staff_see_the_status_of_every_organisation_of_a_questionnaire(
 @pytest.mark.parametrize(
     "user", ["region_respondent", "rss_coordinator", "municipality_respondent"]
 )
-def test_the_staff_questionnaire_page_is_404_for_others(
+def test_the_staff_questionnaire_page_is_403_for_others(
     client, request, questionnaires, user
 ):
     client.force_login(request.getfixturevalue(user))
@@ -287,7 +287,8 @@ def test_the_staff_questionnaire_page_is_404_for_others(
         reverse("surveys:staff-questionnaire", args=[questionnaires["region"].pk])
     )
 
-    assert result.status_code == 404
+    # A staff-only page: refused, not hidden (surveys.permissions).
+    assert result.status_code == 403
 
 
 @pytest.mark.parametrize(
