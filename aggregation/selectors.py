@@ -199,6 +199,16 @@ def appendix_tables(*, run: AggregationRun) -> list[AppendixTable]:
     return _appendix_tables(list(run.appendix_cells.order_by("position")), texts)
 
 
+def appendix_row_codes(*, run: AggregationRun) -> dict[tuple[str, str], str]:
+    """(question, organisation as printed) → organisation code, of the run's cells."""
+    return {
+        (question, name): code
+        for question, name, code in run.appendix_cells.values_list(
+            "question_code", "organisation", "organisation_code"
+        ).distinct()
+    }
+
+
 def share_tables(*, run: AggregationRun) -> list[ShareTable]:
     """The run's share tables, units named (4 queries)."""
     texts = dict(run.questionnaire.questions.values_list("code", "text"))

@@ -23,14 +23,17 @@ from aggregation.rules.formatting import TICKED
 from aggregation.selectors import (
     AppendixTable,
     ShareTable,
+    appendix_row_codes,
     appendix_tables,
     share_tables,
     ticked_share_grid,
 )
 from regions.models import County, Organisation
 from reports.charts import Chart
-from reports.documents import DOCUMENTS, FORMATS, Document, Format
+from reports.documents import DOCUMENTS, Document
+from reports.formats import FORMATS, Format
 from reports.models import ExportJob
+from reports.profiles import region_profile_tables
 from surveys.models import Question, Questionnaire
 from surveys.selectors.quality import QualityRow, quality_rows
 
@@ -83,25 +86,15 @@ class QuestionnaireExports:
 def export_documents(
     *, questionnaire: Questionnaire, has_appendix: bool
 ) -> list[DocumentChoice]:
-    """The documents worth making of a questionnaire, in registry order.
-
-    The appendix only where questions are in the appendix; shares and the region profile
-    only where the questionnaire has shares (not the free-text extra questionnaire) or
-    regions (the region questionnaire).
-    """
-    audience = questionnaire.audience
-    choices = []
-    for document in DOCUMENTS.values():
-        if document.key == "appendix" and not has_appendix:
-            continue
-        if document.key == "shares" and audience == Questionnaire.Audience.EXTRA:
-            continue
-        if document.needs_organisation and audience != Questionnaire.Audience.REGION:
-            continue
-        choices.append(
-            DocumentChoice(document, [FORMATS[key] for key in document.formats])
-        )
-    return choices
+    """The documents worth making of a questionnaire, in registry order, as each
+    declares (Document.offered_for): the appendix only where questions are in the
+    appendix; shares not of the free-text extra questionnaire; the region profile only of
+    the region questionnaire; the receipt never (it is made per response)."""
+    return [
+        DocumentChoice(document, [FORMATS[key] for key in document.formats])
+        for document in DOCUMENTS.values()
+        if document.offered_for(questionnaire, has_appendix=has_appendix)
+    ]
 
 
 def export_overview(
@@ -350,16 +343,6 @@ def _share_groups(tables: list[ShareTable]) -> list[ShareGroup]:
     return groups
 
 
-def _row_codes(run: AggregationRun) -> dict[tuple[str, str], str]:
-    """(question, organisation as printed) → organisation code, of the run's cells."""
-    return {
-        (question, name): code
-        for question, name, code in run.appendix_cells.values_list(
-            "question_code", "organisation", "organisation_code"
-        ).distinct()
-    }
-
-
 def _organisation_places(codes: Iterable[str]) -> dict[str, tuple[str, str, str]]:
     """Organisation code → (kind, county code, RSS code)."""
     return {
@@ -469,7 +452,7 @@ def results_view(
         by_question[warning.question].append(warning)
 
     region_codes = set(regions_list().values_list("code", flat=True))
-    codes = _row_codes(run) if all_appendix else {}
+    codes = appendix_row_codes(run=run) if all_appendix else {}
     appendix = []
     for table in all_appendix:
         if question and table.code != question:
@@ -580,34 +563,30 @@ class ProfileTable:
 def region_profile_view(
     *, run: AggregationRun, organisation: Organisation
 ) -> list[ProfileTable]:
-    """Per appendix question: the region's values beside Riket's, with warnings."""
-    codes = _row_codes(run)
-    region_codes = set(regions_list().values_list("code", flat=True))
+    """Per appendix question the region has values in: its values beside the national
+    ones (reports.profiles), with the warnings on its answers."""
     warnings: dict[tuple[str, str], list[QualityRow]] = defaultdict(list)
     for warning in quality_rows(questionnaire=run.questionnaire):
         if warning.organisation_code == organisation.code:
             warnings[(warning.question, warning.item)].append(warning)
     tables = []
-    for table in appendix_tables(run=run):
-        own: list[str] | None = None
-        national: list[tuple[str, list[str]]] = []
-        for name, values in table.rows:
-            code = codes.get((table.code, name), "")
-            if code == organisation.code:
-                own = values
-            elif code not in region_codes:
-                national.append((name, values))
-        if own is None:
+    for profile in region_profile_tables(run=run, organisation=organisation):
+        if profile.values is None:
             continue
+        table = profile.table
         rows = [
             ProfileRow(
                 item=item,
-                value=Cell(own[i], tuple(warnings.get((table.code, item), ()))),
-                national=[(name, values[i]) for name, values in national],
+                value=Cell(
+                    profile.values[i], tuple(warnings.get((table.code, item), ()))
+                ),
+                national=[(name, values[i]) for name, values in profile.national],
             )
             for i, item in enumerate(table.columns)
         ]
         tables.append(
-            ProfileTable(table.code, table.text, rows, [n for n, _v in national])
+            ProfileTable(
+                table.code, table.text, rows, [n for n, _v in profile.national]
+            )
         )
     return tables

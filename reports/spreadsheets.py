@@ -23,7 +23,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from reports.documents import DocumentError
+from reports.formats import DocumentError, Progress
 
 CellValue = str | int | float | Decimal | datetime.datetime | datetime.date | None
 
@@ -271,7 +271,7 @@ def _write_sheet(worksheet, sheet: Sheet, count_row: Callable[[], None]) -> None
 def xlsx_bytes(
     sheets: Iterable[Sheet],
     *,
-    progress: Callable[[int, int], None] | None = None,
+    progress: Progress | None = None,
 ) -> bytes:
     """An XLSX workbook of the sheets (written in openpyxl's streaming mode).
 

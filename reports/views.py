@@ -14,15 +14,15 @@ from django.http import (
 )
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from aggregation.models import AggregationRun
 from aggregation.services import aggregation_status
 from regions.models import Organisation
-from reports import pdf_documents, selectors, services
-from reports.documents import DOCUMENTS, FORMATS, document_filename
+from reports import selectors, services
+from reports.documents import DOCUMENTS, document_build, document_filename
+from reports.formats import FORMATS
 from reports.models import ExportJob
 from surveys.models import Questionnaire
 from surveys.permissions import (
@@ -265,7 +265,13 @@ def region_profile_pdf(
             request, _("The results have not been computed yet: there is no profile.")
         )
         return redirect("reports:region-profile", questionnaire.pk, region.code)
-    data = pdf_documents.region_profile_pdf(run=status.current, organisation=region)
+    data = document_build(
+        document="region_profile",
+        fmt="pdf",
+        questionnaire=questionnaire,
+        organisation=region,
+        run=status.current,
+    )
     return _pdf_response(
         data,
         document_filename(
@@ -289,13 +295,14 @@ def receipt_pdf(request: HttpRequest, pk: int) -> HttpResponse:
             request, _("The receipt is there once the response has been submitted.")
         )
         return redirect("surveys:response-summary", pk=response.pk)
-    data = pdf_documents.receipt_pdf(response=response)
-    questionnaire = response.questionnaire
-    return _pdf_response(
-        data,
-        f"kvitto-{questionnaire.audience}-{questionnaire.cycle.year}-"
-        f"{slugify(response.organisation.name)}.pdf",
-    )
+    arguments = {
+        "document": "receipt",
+        "fmt": "pdf",
+        "questionnaire": response.questionnaire,
+        "organisation": response.organisation,
+    }
+    data = document_build(**arguments, response=response)
+    return _pdf_response(data, document_filename(**arguments))
 
 
 @login_required
@@ -303,7 +310,9 @@ def questionnaire_pdf(request: HttpRequest, questionnaire_pk: int) -> HttpRespon
     """The blank printable questionnaire (no answers in it), for its audience (the
     organisations it is for and their RSS coordinator) and staff; 404 for others."""
     questionnaire = get_questionnaire_for_audience(request.user, questionnaire_pk)
-    data = pdf_documents.questionnaire_pdf(questionnaire=questionnaire)
+    data = document_build(
+        document="questionnaire", fmt="pdf", questionnaire=questionnaire
+    )
     return _pdf_response(
         data,
         document_filename(

@@ -3,7 +3,7 @@
 On the 21 real regions with complete submitted answers (the appendix as published), one
 aggregation run. Each measurement runs in a fresh process with WeasyPrint and the chart
 module imported beforehand, so neither side pays for imports:
-- appendix_pdf: reports.pdf_documents.appendix_pdf(run=...), what the export job does:
+- appendix_pdf: reports.documents.appendix.appendix_pdf(run=...), what the export job does:
   read the stored results, draw the charts, render the template, WeasyPrint;
 - weasyprint: reports.pdf.html_to_pdf of appendix_html(run=...), the HTML built before
   the clock starts: the least the same PDF can cost.
@@ -27,7 +27,7 @@ def prepare() -> dict:
     """The 21 regions' answers and a complete run; the run's id and the PDF's pages."""
     from pypdf import PdfReader
 
-    from reports.pdf_documents import appendix_pdf
+    from reports.documents.appendix import appendix_pdf
 
     made = populate(organisations=REGIONS)
     run = AggregationRun.objects.create(
@@ -45,7 +45,7 @@ def measure(*, kind: str, run: int) -> dict:
 
     import reports.charts  # noqa: F401
     from reports.pdf import html_to_pdf
-    from reports.pdf_documents import appendix_html, appendix_pdf
+    from reports.documents.appendix import appendix_html, appendix_pdf
 
     stored = AggregationRun.objects.select_related("questionnaire__cycle").get(pk=run)
     html = appendix_html(run=stored)

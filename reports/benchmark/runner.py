@@ -137,15 +137,15 @@ def worker(database_url: str, task: str, **arguments) -> dict:
 def pdf_available() -> str:
     """'' when the appendix PDF functions exist, else what is missing."""
     try:
-        from reports import pdf_documents
+        from reports.documents import appendix
     except ImportError:
-        return "reports.pdf_documents does not exist"
+        return "reports.documents.appendix does not exist"
     missing = [
         name
         for name in ("appendix_html", "appendix_pdf")
-        if not hasattr(pdf_documents, name)
+        if not hasattr(appendix, name)
     ]
-    return ", ".join(f"reports.pdf_documents.{name}" for name in missing)
+    return ", ".join(f"reports.documents.appendix.{name}" for name in missing)
 
 
 def machine() -> dict[str, str]:

@@ -193,7 +193,7 @@ def pdf_lines(report: Report) -> list[str]:
     if report.pdf_missing:
         return [f"PDF: not measured ({report.pdf_missing})."]
     lines = [
-        "Appendix PDF of the 21 regions: reports.pdf_documents.appendix_pdf against "
+        "Appendix PDF of the 21 regions: reports.documents.appendix.appendix_pdf against "
         "WeasyPrint rendering the same HTML (appendix_html, built beforehand)",
         "",
     ]

@@ -12,8 +12,9 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from reports.jobs import export_job_run
 from reports.models import ExportJob
-from reports.services import export_job_request, export_job_run
+from reports.services import export_job_request
 from tests.reports.test_services_export_requeue import job
 
 pytestmark = pytest.mark.django_db

@@ -8,8 +8,8 @@ import pytest
 
 from aggregation.selectors import AppendixTable, appendix_tables
 from regions.models import Organisation
-from reports import pdf_documents
-from reports.pdf_documents import appendix_html, appendix_layout, appendix_pdf
+from reports.documents import appendix as appendix_document
+from reports.documents.appendix import appendix_html, appendix_layout, appendix_pdf
 from tests.reports.pdf_checks import (
     fonts,
     html,
@@ -208,7 +208,7 @@ def test_a_table_too_wide_for_landscape_is_split_repeating_the_region_column(
 ):
     original = appendix_tables
     monkeypatch.setattr(
-        pdf_documents,
+        appendix_document,
         "appendix_tables",
         lambda *, run: [*original(run=run), wide_table()],
     )

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from reports.pdf_documents import (
+from reports.documents.questionnaire import (
     follow_up_lead,
     printed_question,
     questionnaire_html,

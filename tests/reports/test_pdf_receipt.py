@@ -7,7 +7,7 @@ import datetime
 import pytest
 
 from regions.models import Organisation
-from reports.pdf_documents import receipt_html, receipt_pdf
+from reports.documents.receipt import receipt_html, receipt_pdf
 from surveys.answers import Value
 from surveys.models import Response
 from surveys.services import response_get_or_create, response_save_answers

@@ -6,8 +6,8 @@ import pytest
 
 from aggregation.selectors import AppendixTable, appendix_tables
 from regions.models import Organisation
-from reports import pdf_documents
-from reports.pdf_documents import region_profile_html, region_profile_pdf
+from reports import profiles
+from reports.documents.region_profile import region_profile_html, region_profile_pdf
 from tests.reports.pdf_checks import fonts, html, page_numbers_ok, pdf_text, table_rows
 from tests.surveys.helpers import find_all, text
 
@@ -68,7 +68,7 @@ def test_earlier_years_national_rows_stand_beside_riket(region_results, monkeypa
         first.rows.insert(1, ("Riket 2023", ["15/21"]))
         return [AppendixTable(first.code, first.text, first.columns, first.rows)]
 
-    monkeypatch.setattr(pdf_documents, "appendix_tables", with_previous)
+    monkeypatch.setattr(profiles, "appendix_tables", with_previous)
     stockholm = Organisation.objects.get(code="01")
 
     tables = profile_tables(

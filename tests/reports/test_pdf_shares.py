@@ -6,7 +6,7 @@ import pytest
 
 from aggregation.services import aggregation_fresh_run
 from regions.models import Organisation
-from reports.pdf_documents import shares_html, shares_pdf
+from reports.documents.shares import shares_html, shares_pdf
 from surveys.answers import Value
 from tests.reports.conftest import submit
 from tests.reports.pdf_checks import fonts, html, page_numbers_ok, pdf_text, table_rows

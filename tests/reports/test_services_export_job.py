@@ -12,14 +12,11 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from regions.models import Organisation
-from reports import documents, services
+from reports import documents, jobs
+from reports.formats import DocumentError
+from reports.jobs import EXPORT_TIME_LIMIT, export_job_run, export_jobs_prune
 from reports.models import ExportJob
-from reports.services import (
-    EXPORT_TIME_LIMIT,
-    export_job_request,
-    export_job_run,
-    export_jobs_prune,
-)
+from reports.services import export_job_request
 
 pytestmark = pytest.mark.django_db
 
@@ -168,7 +165,7 @@ def test_the_progress_is_written_to_the_row_while_building_and_ends_at_100(
 
         return real_build(**{**kwargs, "progress": watched})
 
-    monkeypatch.setattr(services, "document_build", build_and_watch)
+    monkeypatch.setattr(jobs, "document_build", build_and_watch)
 
     job = request_and_run(
         django_capture_on_commit_callbacks,
@@ -196,7 +193,7 @@ def test_the_progress_writer_writes_only_when_the_percent_changes(
         status=Status.PROCESSING,
         started_at=started,
     )
-    progress = services._progress_writer(job.pk, started)
+    progress = jobs._progress_writer(job.pk, started)
 
     with django_assert_num_queries(2):
         progress(1, 1000)  # 0 %: written
@@ -218,7 +215,7 @@ def test_the_progress_writer_stops_at_99_until_the_file_is_stored(cycle_2024):
         started_at=started,
     )
 
-    services._progress_writer(job.pk, started)(10, 10)
+    jobs._progress_writer(job.pk, started)(10, 10)
 
     job.refresh_from_db()
     assert job.progress == 99
@@ -231,7 +228,7 @@ def test_a_failing_build_marks_the_job_failed_with_a_message_and_keeps_no_file(
         kwargs["progress"](1, 2)
         raise RuntimeError("the disk is full")
 
-    monkeypatch.setattr(services, "document_build", broken_build)
+    monkeypatch.setattr(jobs, "document_build", broken_build)
 
     job = request_and_run(
         django_capture_on_commit_callbacks,
@@ -254,7 +251,7 @@ def test_a_failing_build_marks_the_job_failed_with_a_message_and_keeps_no_file(
 def test_a_failure_after_the_file_was_stored_deletes_the_file(
     cycle_2024, staff, media, monkeypatch, django_capture_on_commit_callbacks
 ):
-    monkeypatch.setattr(services, "document_build", lambda **kwargs: b"%PDF-1.7 x")
+    monkeypatch.setattr(jobs, "document_build", lambda **kwargs: b"%PDF-1.7 x")
     real_save = ExportJob.save
 
     def failing_save(self, *args, **kwargs):
@@ -281,9 +278,9 @@ def test_a_document_error_is_reported_in_its_own_words(
     cycle_2024, staff, monkeypatch, django_capture_on_commit_callbacks
 ):
     def refused(**kwargs):
-        raise documents.DocumentError("Beräkningen misslyckades: ValueError: x")
+        raise DocumentError("Beräkningen misslyckades: ValueError: x")
 
-    monkeypatch.setattr(services, "document_build", refused)
+    monkeypatch.setattr(jobs, "document_build", refused)
 
     job = request_and_run(
         django_capture_on_commit_callbacks,
@@ -312,7 +309,7 @@ def test_running_a_complete_job_again_changes_nothing(
     def must_not_build(**kwargs):
         raise AssertionError("built twice")
 
-    monkeypatch.setattr(services, "document_build", must_not_build)
+    monkeypatch.setattr(jobs, "document_build", must_not_build)
     again = export_job_run(job=job)
 
     assert again.status == Status.COMPLETE
@@ -332,7 +329,7 @@ def test_running_a_failed_job_again_changes_nothing(cycle_2024, staff, monkeypat
     def must_not_build(**kwargs):
         raise AssertionError("built again")
 
-    monkeypatch.setattr(services, "document_build", must_not_build)
+    monkeypatch.setattr(jobs, "document_build", must_not_build)
     again = export_job_run(job=job)
 
     assert again.status == Status.ERROR
@@ -355,7 +352,7 @@ def test_a_job_being_built_by_another_worker_is_not_built_twice(
     def must_not_build(**kwargs):
         raise AssertionError("built twice")
 
-    monkeypatch.setattr(services, "document_build", must_not_build)
+    monkeypatch.setattr(jobs, "document_build", must_not_build)
     again = export_job_run(job=job)
 
     assert again.status == Status.PROCESSING

@@ -7,8 +7,9 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from reports.jobs import EXPORT_TIME_LIMIT
 from reports.models import ExportJob
-from reports.services import EXPORT_TIME_LIMIT, export_jobs_requeue
+from reports.tasks import export_jobs_requeue
 
 pytestmark = pytest.mark.django_db
 

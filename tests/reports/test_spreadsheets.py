@@ -8,7 +8,7 @@ import openpyxl
 import pytest
 from django.utils import timezone
 
-from reports.documents import DocumentError
+from reports.formats import DocumentError
 from reports.spreadsheets import (
     PERCENT_FORMAT,
     Sheet,

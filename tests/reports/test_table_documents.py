@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from regions.models import Organisation
-from reports import table_documents
+from reports.documents import answers, appendix, shares
 from reports.spreadsheets import COUNT_FORMAT, PERCENT_FORMAT
 from surveys.answers import Value
 from surveys.services import response_get_or_create, response_save_answers
@@ -40,7 +40,7 @@ def values(ws, row: int) -> list:
 
 
 def test_appendix_csv_is_the_long_table_with_the_values_as_stored(region_results):
-    data = table_documents.appendix_csv(run=region_results, excel=False)
+    data = appendix.appendix_csv(run=region_results, excel=False)
 
     rows = rows_of(data, excel=False)
     stored = list(
@@ -57,8 +57,8 @@ def test_appendix_csv_is_the_long_table_with_the_values_as_stored(region_results
 def test_appendix_csv_for_excel_holds_the_same_rows_with_bom_and_semicolons(
     region_results,
 ):
-    plain = table_documents.appendix_csv(run=region_results, excel=False)
-    excel = table_documents.appendix_csv(run=region_results, excel=True)
+    plain = appendix.appendix_csv(run=region_results, excel=False)
+    excel = appendix.appendix_csv(run=region_results, excel=True)
 
     assert excel.startswith("\ufeff".encode())
     assert (
@@ -68,7 +68,7 @@ def test_appendix_csv_for_excel_holds_the_same_rows_with_bom_and_semicolons(
 
 
 def test_appendix_xlsx_has_a_sheet_per_question_laid_out_as_printed(region_results):
-    wb = workbook(table_documents.appendix_xlsx(run=region_results))
+    wb = workbook(appendix.appendix_xlsx(run=region_results))
 
     question = region_results.questionnaire.questions.get(code="35")
     ws = wb["Fråga 35"]
@@ -89,7 +89,7 @@ def test_appendix_xlsx_has_a_sheet_per_question_laid_out_as_printed(region_resul
 
 
 def test_appendix_xlsx_puts_items_as_columns(region_results):
-    wb = workbook(table_documents.appendix_xlsx(run=region_results))
+    wb = workbook(appendix.appendix_xlsx(run=region_results))
 
     items = region_results.questionnaire.questions.get(code="8").items
     ws = wb["Fråga 8"]
@@ -101,7 +101,7 @@ def test_appendix_xlsx_puts_items_as_columns(region_results):
 
 
 def test_appendix_xlsx_has_every_cell_in_a_long_sheet(region_results):
-    wb = workbook(table_documents.appendix_xlsx(run=region_results))
+    wb = workbook(appendix.appendix_xlsx(run=region_results))
 
     assert wb.sheetnames[0] == "Fråga 2"
     assert wb.sheetnames[-1] == "Alla celler"
@@ -110,7 +110,7 @@ def test_appendix_xlsx_has_every_cell_in_a_long_sheet(region_results):
         ["" if v is None else v for v in row] for row in ws.iter_rows(values_only=True)
     ]
     csv_rows = rows_of(
-        table_documents.appendix_csv(run=region_results, excel=False), excel=False
+        appendix.appendix_csv(run=region_results, excel=False), excel=False
     )
     assert rows[0] == ["Fråga", "Delfråga", "Organisation", "Värde"]
     assert rows[1:] == csv_rows[1:]
@@ -136,7 +136,7 @@ def compiled(cycle_2024, staff):
 
 
 def test_shares_csv_has_the_header_and_rows_of_the_export(compiled):
-    rows = rows_of(table_documents.shares_csv(run=compiled, excel=False), excel=False)
+    rows = rows_of(shares.shares_csv(run=compiled, excel=False), excel=False)
 
     assert rows[0] == [
         "question",
@@ -155,8 +155,8 @@ def test_shares_csv_has_the_header_and_rows_of_the_export(compiled):
 
 
 def test_shares_csv_for_excel_round_trips_to_the_same_rows(compiled):
-    plain = table_documents.shares_csv(run=compiled, excel=False)
-    excel = table_documents.shares_csv(run=compiled, excel=True)
+    plain = shares.shares_csv(run=compiled, excel=False)
+    excel = shares.shares_csv(run=compiled, excel=True)
 
     assert excel.startswith(b"\xef\xbb\xbf")
     assert b";" in excel.splitlines()[0]
@@ -166,7 +166,7 @@ def test_shares_csv_for_excel_round_trips_to_the_same_rows(compiled):
 def test_shares_xlsx_has_a_readable_sheet_per_question_with_options_as_columns(
     compiled,
 ):
-    wb = workbook(table_documents.shares_xlsx(run=compiled))
+    wb = workbook(shares.shares_xlsx(run=compiled))
 
     question = compiled.questionnaire.questions.get(code="K06")
     ws = wb["K06"]
@@ -204,7 +204,7 @@ def test_shares_xlsx_has_a_readable_sheet_per_question_with_options_as_columns(
 def test_shares_xlsx_names_the_item_and_leaves_percent_empty_without_answers(
     compiled,
 ):
-    wb = workbook(table_documents.shares_xlsx(run=compiled))
+    wb = workbook(shares.shares_xlsx(run=compiled))
 
     item = compiled.questionnaire.questions.get(code="K01").items[0]
     ws = next(
@@ -218,7 +218,7 @@ def test_shares_xlsx_names_the_item_and_leaves_percent_empty_without_answers(
 
 
 def test_shares_xlsx_has_the_long_table_with_units_named(compiled):
-    wb = workbook(table_documents.shares_xlsx(run=compiled))
+    wb = workbook(shares.shares_xlsx(run=compiled))
 
     ws = wb["Alla andelar"]
     rows = list(ws.iter_rows(values_only=True))
@@ -286,7 +286,7 @@ def column(rows: list[list[str]], name: str) -> list[str]:
 
 def test_answers_csv_has_a_row_per_response_with_organisation_and_status(answered):
     rows = rows_of(
-        table_documents.answers_csv(questionnaire=answered, excel=False), excel=False
+        answers.answers_csv(questionnaire=answered, excel=False), excel=False
     )
 
     assert rows[0][:7] == [
@@ -311,7 +311,7 @@ def test_answers_csv_has_a_row_per_response_with_organisation_and_status(answere
 
 def test_answers_csv_has_a_column_per_question_and_item(answered):
     rows = rows_of(
-        table_documents.answers_csv(questionnaire=answered, excel=False), excel=False
+        answers.answers_csv(questionnaire=answered, excel=False), excel=False
     )
 
     header = rows[0]
@@ -328,7 +328,7 @@ def test_answers_csv_has_a_column_per_question_and_item(answered):
 
 def test_answers_csv_values_as_displayed_numbers_plain_and_labels(answered):
     rows = rows_of(
-        table_documents.answers_csv(questionnaire=answered, excel=False), excel=False
+        answers.answers_csv(questionnaire=answered, excel=False), excel=False
     )
 
     assert column(rows, "2") == ["Ja", "Nej", "Nej"]
@@ -345,7 +345,7 @@ def test_answers_csv_values_as_displayed_numbers_plain_and_labels(answered):
 def test_answers_csv_keeps_a_5000_character_free_text_in_full(answered):
     for excel in (False, True):
         rows = rows_of(
-            table_documents.answers_csv(questionnaire=answered, excel=excel),
+            answers.answers_csv(questionnaire=answered, excel=excel),
             excel=excel,
         )
         assert column(rows, "3")[0] == LONG_TEXT
@@ -355,7 +355,7 @@ def test_answers_csv_keeps_a_5000_character_free_text_in_full(answered):
 @pytest.mark.parametrize("excel", [False, True])
 def test_answers_csv_neutralises_formula_like_free_text(answered, excel):
     rows = rows_of(
-        table_documents.answers_csv(questionnaire=answered, excel=excel), excel=excel
+        answers.answers_csv(questionnaire=answered, excel=excel), excel=excel
     )
 
     assert column(rows, "17")[0] == "'" + HYPERLINK
@@ -365,7 +365,7 @@ def test_answers_csv_neutralises_formula_like_free_text(answered, excel):
 
 
 def test_answers_xlsx_has_codes_and_question_texts_as_two_header_rows(answered):
-    ws = workbook(table_documents.answers_xlsx(questionnaire=answered)).active
+    ws = workbook(answers.answers_xlsx(questionnaire=answered)).active
 
     assert ws.title == "Svar region 2024"
     assert ws["A1"].value == answered.title
@@ -388,7 +388,7 @@ def test_answers_xlsx_has_codes_and_question_texts_as_two_header_rows(answered):
 
 
 def test_answers_xlsx_rows_hold_numbers_as_numbers_and_dates_as_dates(answered):
-    ws = workbook(table_documents.answers_xlsx(questionnaire=answered)).active
+    ws = workbook(answers.answers_xlsx(questionnaire=answered)).active
 
     header = values(ws, 2)
     stockholm, uppsala, norrbotten = (values(ws, row) for row in (4, 5, 6))
@@ -415,7 +415,7 @@ def test_answers_xlsx_rows_hold_numbers_as_numbers_and_dates_as_dates(answered):
 
 
 def test_answers_xlsx_keeps_free_text_in_full_and_formulas_as_text(answered):
-    ws = workbook(table_documents.answers_xlsx(questionnaire=answered)).active
+    ws = workbook(answers.answers_xlsx(questionnaire=answered)).active
 
     header = values(ws, 2)
 
@@ -437,23 +437,19 @@ def test_answers_xlsx_keeps_free_text_in_full_and_formulas_as_text(answered):
 def test_answers_of_a_questionnaire_without_responses_are_the_header_only(
     cycle_2024,
 ):
-    data = table_documents.answers_csv(
-        questionnaire=cycle_2024["municipality"], excel=False
-    )
+    data = answers.answers_csv(questionnaire=cycle_2024["municipality"], excel=False)
 
     rows = rows_of(data, excel=False)
     assert len(rows) == 1
     assert rows[0][0] == "organisation_code"
-    ws = workbook(
-        table_documents.answers_xlsx(questionnaire=cycle_2024["municipality"])
-    ).active
+    ws = workbook(answers.answers_xlsx(questionnaire=cycle_2024["municipality"])).active
     assert ws.max_row == 3
 
 
 def test_answers_xlsx_reports_progress(answered):
     seen = []
 
-    table_documents.answers_xlsx(
+    answers.answers_xlsx(
         questionnaire=answered, progress=lambda done, total: seen.append((done, total))
     )
 
@@ -470,10 +466,10 @@ def test_answers_are_read_in_the_same_few_queries_for_3_or_21_organisations(
 
     few = fresh()
     with django_assert_max_num_queries(3):
-        table_documents.answers_csv(questionnaire=few, excel=False)
+        answers.answers_csv(questionnaire=few, excel=False)
     few = fresh()
     with django_assert_max_num_queries(4):
-        table_documents.answers_xlsx(questionnaire=few)
+        answers.answers_xlsx(questionnaire=few)
 
     for code in (
         Organisation.objects.filter(kind="region")
@@ -484,8 +480,8 @@ def test_answers_are_read_in_the_same_few_queries_for_3_or_21_organisations(
     many = fresh()
     assert many.responses.count() == 21
     with django_assert_max_num_queries(3):
-        data = table_documents.answers_csv(questionnaire=many, excel=False)
+        data = answers.answers_csv(questionnaire=many, excel=False)
     assert len(rows_of(data, excel=False)) == 22
     many = fresh()
     with django_assert_max_num_queries(4):
-        table_documents.answers_xlsx(questionnaire=many)
+        answers.answers_xlsx(questionnaire=many)

@@ -10,8 +10,8 @@ from django.conf import settings
 from django.utils import timezone
 
 from config.celery import app
+from reports.jobs import EXPORT_SOFT_TIME_LIMIT, EXPORT_TIME_LIMIT
 from reports.models import ExportJob
-from reports.services import EXPORT_SOFT_TIME_LIMIT, EXPORT_TIME_LIMIT
 from reports.tasks import export as export_task
 from reports.tasks import exports_prune as exports_prune_task
 

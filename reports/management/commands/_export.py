@@ -19,7 +19,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
 from regions.models import Organisation
-from reports.documents import DOCUMENTS, DocumentError, document_build
+from reports.documents import DOCUMENTS, document_build
+from reports.formats import DocumentError
 from surveys.models import Cycle, Questionnaire
 from surveys.selectors.questionnaires import questionnaire_of_cycle
 

@@ -4,12 +4,13 @@ from argparse import ArgumentParser
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import translation
 
+from reports.documents import DOCUMENTS
 from reports.management.commands._export import (
     add_cycle_argument,
     add_output_arguments,
     add_questionnaire_argument,
+    build,
     checked_format,
     organisation_from,
     questionnaire_from,
@@ -17,7 +18,7 @@ from reports.management.commands._export import (
 )
 from surveys.models import Response
 
-FORMATS = ("pdf",)
+FORMATS = DOCUMENTS["receipt"].formats
 
 
 class Command(BaseCommand):
@@ -37,8 +38,6 @@ class Command(BaseCommand):
         add_output_arguments(parser, formats=FORMATS, default="pdf")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from reports import pdf_documents
-
         fmt = checked_format(options, formats=FORMATS, command="export_receipt")
         questionnaire = questionnaire_from(
             year=options["cycle"], audience=options["questionnaire"]
@@ -62,6 +61,10 @@ class Command(BaseCommand):
                 f"”{questionnaire.title}” är inte inskickat; kvittot finns först när "
                 "svaret har skickats in."
             )
-        with translation.override("sv"):
-            data = pdf_documents.receipt_pdf(response=response)
+        data = build(
+            document="receipt",
+            fmt=fmt,
+            questionnaire=questionnaire,
+            response=response,
+        )
         write_output(self, options["output"], data, fmt)

@@ -6,6 +6,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from regions.models import Organisation
+from reports.documents import DOCUMENTS
 from reports.management.commands._export import (
     add_cycle_argument,
     add_output_arguments,
@@ -17,7 +18,7 @@ from reports.management.commands._export import (
 )
 from surveys.models import Questionnaire
 
-FORMATS = ("pdf",)
+FORMATS = DOCUMENTS["region_profile"].formats
 
 
 class Command(BaseCommand):

@@ -1,0 +1,253 @@
+"""The appendix ("Bilaga 3. Tabeller och figurer"): every appendix table of a run.
+
+PDF: the tables as printed (portrait or landscape, split when too wide) with a figure
+per table; CSV: the long table question,item,organisation,value, one row per published
+cell in print order; XLSX: a sheet per question as printed plus the long table. The
+values are exactly as stored (aggregation.selectors), the strings the PDF prints.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext_lazy as _
+
+from aggregation.models import AggregationRun, AppendixCell
+from aggregation.rules.appendix import NATIONAL_NAME, is_national
+from aggregation.selectors import appendix_tables
+from regions.models import Organisation
+from reports.documents.base import Document
+from reports.figures import appendix_figure
+from reports.formats import Progress
+from reports.pdf import (
+    Figure,
+    Numbering,
+    chunks,
+    html_to_pdf,
+    questions_by_code,
+    render_document,
+    swedish_datetime,
+)
+from reports.spreadsheets import Sheet, csv_bytes, xlsx_bytes
+from surveys.models import Question, Questionnaire, QuestionType
+
+# Up to this many item columns stay on a portrait page, up to LANDSCAPE_COLUMNS turn
+# the page; wider ones are split into tables of at most that many.
+PORTRAIT_COLUMNS = 4
+# A header longer than this wraps into too many lines in a narrow portrait column.
+PORTRAIT_HEADER_CHARS = 100
+LANDSCAPE_COLUMNS = 8
+CSV_HEADER = ["question", "item", "organisation", "value"]
+
+
+@dataclass
+class AppendixRow:
+    name: str
+    values: list[str]
+    # "riket", "riket-previous", "first-region" or "" (a region).
+    kind: str
+
+
+@dataclass
+class AppendixPart:
+    """One printed table: a slice of the question's columns, all rows."""
+
+    columns: list[str]
+    rows: list[AppendixRow]
+    continued: bool = False
+
+
+@dataclass
+class AppendixBlock:
+    number: int
+    code: str
+    text: str
+    footnote: str
+    orientation: str
+    parts: list[AppendixPart]
+    figure: Figure | None = None
+    extra_figures: list[Figure] = field(default_factory=list)
+
+
+def single_column_header(question: Question | None) -> str:
+    """The header of the one column of a question without items."""
+    if question is None:
+        return "Svar"
+    if question.type == QuestionType.PERCENTAGE:
+        return "Andel"
+    if question.type in (QuestionType.COUNT, QuestionType.INTEGER):
+        return "Antal"
+    return "Svar"
+
+
+def _row_kind(name: str) -> str:
+    if name == NATIONAL_NAME:
+        return "riket"
+    if is_national(name):
+        return "riket-previous"
+    return ""
+
+
+def appendix_layout(columns: list[str]) -> tuple[str, list[list[int]]]:
+    """The page orientation of a table and its column indexes per printed table.
+
+    Narrow tables stay portrait; wider ones (or long headers that would wrap into many
+    lines) turn the page; wider than a landscape page they are split into tables of at
+    most LANDSCAPE_COLUMNS.
+    """
+    indexes = list(range(len(columns)))
+    longest = max((len(c) for c in columns), default=0)
+    if len(columns) <= 2 or (
+        len(columns) <= PORTRAIT_COLUMNS and longest <= PORTRAIT_HEADER_CHARS
+    ):
+        return "portrait", [indexes]
+    if len(columns) <= LANDSCAPE_COLUMNS:
+        return "landscape", [indexes]
+    return "landscape", chunks(indexes, LANDSCAPE_COLUMNS)
+
+
+def appendix_blocks(
+    *, run: AggregationRun, progress: Progress | None = None
+) -> list[AppendixBlock]:
+    """The appendix's tables as printed: parts, orientation, footnotes and figures."""
+    tables = appendix_tables(run=run)
+    questions = questions_by_code(run.questionnaire)
+    numbering = Numbering()
+    blocks = []
+    for done, table in enumerate(tables, start=1):
+        question = questions.get(table.code)
+        headers = [column or single_column_header(question) for column in table.columns]
+        orientation, slices = appendix_layout(table.columns)
+        rows = [
+            AppendixRow(name, values, _row_kind(name)) for name, values in table.rows
+        ]
+        first_region = next((row for row in rows if not row.kind), None)
+        if first_region is not None and first_region is not rows[0]:
+            # A rule between the national rows and the regions.
+            first_region.kind = "first-region"
+        parts = [
+            AppendixPart(
+                columns=[headers[i] for i in indexes],
+                rows=[
+                    AppendixRow(row.name, [row.values[i] for i in indexes], row.kind)
+                    for row in rows
+                ],
+                continued=index > 0,
+            )
+            for index, indexes in enumerate(slices)
+        ]
+        block = AppendixBlock(
+            number=numbering.table(),
+            code=table.code,
+            text=table.text,
+            footnote=question.footnote if question else "",
+            orientation=orientation,
+            parts=parts,
+        )
+        block.figure = numbering.figure(appendix_figure(table, f"figure-{table.code}"))
+        blocks.append(block)
+        if progress is not None:
+            progress(done, len(tables))
+    return blocks
+
+
+def appendix_html(*, run: AggregationRun, progress: Progress | None = None) -> str:
+    """Bilaga 3. Tabeller och figurer: every appendix table of the run, as printed."""
+    questionnaire = run.questionnaire
+    blocks = appendix_blocks(run=run, progress=progress)
+    return render_document(
+        "appendix.html",
+        {
+            "title": "Bilaga 3. Tabeller och figurer",
+            "questionnaire": questionnaire,
+            "year": questionnaire.cycle.year,
+            "run": run,
+            "computed_at": swedish_datetime(run.finished_at or run.requested_at),
+            "blocks": blocks,
+            "respondents": _respondents(questionnaire, run.responses),
+        },
+    )
+
+
+def _respondents(questionnaire: Questionnaire, responses: int) -> str:
+    """ "18 av 21 regioner": the submitted responses of the questionnaire's audience."""
+    kind = questionnaire.organisation_kind
+    total = Organisation.objects.filter(kind=kind).count()
+    plural = {
+        Organisation.Kind.REGION: "regioner",
+        Organisation.Kind.RSS: "RSS",
+        Organisation.Kind.MUNICIPALITY: "kommuner",
+    }.get(kind, "organisationer")
+    return f"{responses} av {total} {plural}"
+
+
+def appendix_pdf(*, run: AggregationRun, progress: Progress | None = None) -> bytes:
+    return html_to_pdf(appendix_html(run=run, progress=progress))
+
+
+# Spreadsheets -------------------------------------------------------------------------
+
+
+def _appendix_cells(run: AggregationRun) -> Iterator[tuple[str, str, str, str]]:
+    return (
+        AppendixCell.objects.filter(run=run)
+        .order_by("position")
+        .values_list("question_code", "item", "organisation", "value")
+        .iterator()
+    )
+
+
+def appendix_csv(*, run: AggregationRun, excel: bool) -> bytes:
+    """question,item,organisation,value: one row per published cell, in print order."""
+    return csv_bytes(CSV_HEADER, _appendix_cells(run), excel=excel)
+
+
+def appendix_xlsx(*, run: AggregationRun) -> bytes:
+    """One sheet per question as printed (items as columns, Riket then the regions),
+    and a sheet with every cell in the long form of the CSV."""
+    footnotes = dict(
+        run.questionnaire.questions.exclude(footnote="").values_list("code", "footnote")
+    )
+    sheets = []
+    for table in appendix_tables(run=run):
+        sheets.append(
+            Sheet(
+                name=f"Fråga {table.code}",
+                title=[f"Fråga {table.code}. {table.text}"],
+                header=[["Region", *(column or "Svar" for column in table.columns)]],
+                rows=[[name, *values] for name, values in table.rows],
+                notes=[footnotes[table.code]] if table.code in footnotes else [],
+                freeze_columns=1,
+                bold_rows=frozenset(
+                    index
+                    for index, (name, _values) in enumerate(table.rows)
+                    if is_national(name)
+                ),
+            )
+        )
+    sheets.append(
+        Sheet(
+            name="Alla celler",
+            header=[["Fråga", "Delfråga", "Organisation", "Värde"]],
+            rows=list(_appendix_cells(run)),
+        )
+    )
+    return xlsx_bytes(sheets)
+
+
+DOCUMENT = Document(
+    key="appendix",
+    label=_("Appendix tables"),
+    stem="bilaga",
+    builders={
+        "pdf": lambda source: appendix_pdf(
+            run=source.results, progress=source.progress
+        ),
+        "xlsx": lambda source: appendix_xlsx(run=source.results),
+        "csv": lambda source: appendix_csv(run=source.results, excel=False),
+        "csv-excel": lambda source: appendix_csv(run=source.results, excel=True),
+    },
+    needs_results=True,
+    needs_appendix=True,
+)

@@ -1,0 +1,97 @@
+"""The receipt ("Kvitto", PDF) of a submitted response: everything the organisation
+answered, who submitted it and when. Built for the respondents and by a command, not as
+an export job."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from reports.documents.base import Document
+from reports.pdf import NO_ANSWER, html_to_pdf, render_document, swedish_datetime
+from surveys.answers import visible_questions
+from surveys.models import QuestionType, Response
+from surveys.services import answers_map
+
+
+def receipt_sections(response: Response) -> list[dict[str, Any]]:
+    """The visible questions per section with their answers as displayed.
+
+    As the summary page builds it (surveys.views.response_summary): a question hidden by
+    an earlier answer is left out; a missing answer is None ("inget svar").
+    """
+    answers = answers_map(response)
+    questions = list(response.questionnaire.questions.order_by("position"))
+    shown = {q.code for q in visible_questions(questions, answers)}
+    sections = []
+    for section in response.questionnaire.sections.order_by("position"):
+        rows = []
+        for question in questions:
+            if question.section_id != section.pk or question.code not in shown:
+                continue
+            cells = [
+                (
+                    item,
+                    answers[(question.code, item)].display(question)
+                    if (question.code, item) in answers
+                    else None,
+                )
+                for item in question.answer_items
+            ]
+            rows.append(
+                {
+                    "question": question,
+                    "cells": cells,
+                    "free_text": question.type == QuestionType.FREE_TEXT,
+                }
+            )
+        if rows:
+            sections.append({"section": section, "rows": rows})
+    return sections
+
+
+def _person(user) -> str:
+    if user is None:
+        return "–"
+    name = user.get_full_name() or user.get_username()
+    email = getattr(user, "email", "")
+    return f"{name} ({email})" if email and email != name else name
+
+
+def receipt_html(*, response: Response) -> str:
+    """Kvitto: everything an organisation answered, who submitted it and when."""
+    questionnaire = response.questionnaire
+    return render_document(
+        "receipt.html",
+        {
+            "title": "Kvitto",
+            "response": response,
+            "organisation": response.organisation,
+            "questionnaire": questionnaire,
+            "year": questionnaire.cycle.year,
+            "submitted": response.is_submitted,
+            "submitted_at": (
+                swedish_datetime(response.submitted_at) if response.submitted_at else ""
+            ),
+            "submitted_by": _person(response.submitted_by),
+            "printed_at": swedish_datetime(timezone.now()),
+            "sections": receipt_sections(response),
+            "no_answer": NO_ANSWER,
+        },
+    )
+
+
+def receipt_pdf(*, response: Response) -> bytes:
+    return html_to_pdf(receipt_html(response=response))
+
+
+DOCUMENT = Document(
+    key="receipt",
+    label=_("Receipt"),
+    stem="kvitto",
+    builders={"pdf": lambda source: receipt_pdf(response=source.answered)},
+    needs_response=True,
+    exported=False,
+)

@@ -1,0 +1,410 @@
+"""The shares ("Andelar per län och RSS"): per question the national shares as a chart,
+then per county and per RSS the counts, denominators and percentages per option.
+
+PDF: the charts and tables; CSV: the long table
+question,item,option,level,unit,count,denominator,percent; XLSX: a sheet per question
+(and item) with the options as columns, plus the long table with the units named.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+from aggregation.models import AggregationRun, ShareRow
+from aggregation.rules.appendix import NATIONAL_NAME
+from aggregation.selectors import (
+    ShareTable,
+    share_tables,
+    ticked_share_grid,
+    unit_names,
+)
+from reports.documents.base import Document
+from reports.figures import counted_plural, share_chart, ticked_shares_chart
+from reports.formats import Progress
+from reports.pdf import (
+    Figure,
+    Numbering,
+    chunks,
+    html_to_pdf,
+    questions_by_code,
+    render_document,
+    swedish_datetime,
+)
+from reports.spreadsheets import PERCENT_FORMAT, CellValue, Sheet, csv_bytes, xlsx_bytes
+from surveys.models import Question, Questionnaire, QuestionType
+from surveys.models.questionnaire import TICKED
+
+# Option groups (count and percent each) per portrait or landscape table.
+PORTRAIT_GROUPS = 3
+LANDSCAPE_GROUPS = 6
+LEVEL_HEADINGS = {
+    ShareRow.Level.COUNTY: ("Per län", "Län"),
+    ShareRow.Level.RSS: ("Per RSS", "RSS"),
+}
+CSV_HEADER = [
+    "question",
+    "item",
+    "option",
+    "level",
+    "unit",
+    "count",
+    "denominator",
+    "percent",
+]
+LEVEL_LABELS = {
+    ShareRow.Level.RIKET: NATIONAL_NAME,
+    ShareRow.Level.COUNTY: "Län",
+    ShareRow.Level.RSS: "RSS",
+}
+COUNTED_LABELS = {"municipalities": "kommuner", "rss": "RSS", "regions": "regioner"}
+
+
+@dataclass
+class ShareLine:
+    name: str
+    riket: bool
+    # One per group: (count, denominator, percent as printed); None where missing.
+    cells: list[tuple[str, str, str] | None]
+    # The row's denominator when all groups share it, else "".
+    denominator: str = ""
+
+
+@dataclass
+class SharePart:
+    heading: str
+    unit_header: str
+    groups: list[str]
+    # One n column for the row (all groups share the denominator) or one per group.
+    shared_denominator: bool
+    lines: list[ShareLine]
+    orientation: str
+    continued: bool = False
+
+
+@dataclass
+class ShareSection:
+    """One question (and item) of the shares: a chart and the tables per level."""
+
+    title: str
+    figure: Figure | None
+    parts: list[SharePart]
+    note: str
+
+
+@dataclass
+class ShareQuestion:
+    code: str
+    text: str
+    sections: list[ShareSection]
+
+
+def _cell_text(cell: ShareRow | None) -> tuple[str, str, str] | None:
+    if cell is None:
+        return None
+    percent = "–" if cell.percent is None else f"{cell.percent} %"
+    return str(cell.count), str(cell.denominator), percent
+
+
+def _share_grid(
+    tables: Sequence[ShareTable], groups_of: str
+) -> tuple[list[str], list[tuple[str, str, list[ShareRow | None]]]]:
+    """Rows (level, unit, cells per group) of one share section.
+
+    groups_of "options": one table, its options are the groups. "items": several tables
+    of one ticked option each (a multiple choice), their items are the groups.
+    """
+    if groups_of == "options":
+        table = tables[0]
+        return list(table.options), list(table.rows)
+    return ticked_share_grid(list(tables))
+
+
+def _share_parts(
+    groups: list[str],
+    rows: list[tuple[str, str, list[ShareRow | None]]],
+    counted: str,
+) -> list[SharePart]:
+    """The tables of a section: one per level (county, RSS), Riket first in each."""
+    riket = [r for r in rows if r[0] == ShareRow.Level.RIKET]
+    denominators = {
+        tuple({c.denominator for c in cells if c is not None}) for _, _, cells in rows
+    }
+    shared = all(len(d) <= 1 for d in denominators)
+    parts = []
+    for level, (heading, unit_header) in LEVEL_HEADINGS.items():
+        of_level = [r for r in rows if r[0] == level]
+        if not of_level:
+            continue
+        portrait = len(groups) <= PORTRAIT_GROUPS and sum(map(len, groups)) <= 120
+        size = PORTRAIT_GROUPS if portrait else LANDSCAPE_GROUPS
+        for index, indexes in enumerate(chunks(range(len(groups)), size)):
+            lines = []
+            for row_level, name, cells in [*riket, *of_level]:
+                chosen = [cells[i] for i in indexes]
+                given = [c for c in cells if c is not None]
+                lines.append(
+                    ShareLine(
+                        name=name,
+                        riket=row_level == ShareRow.Level.RIKET,
+                        cells=[_cell_text(c) for c in chosen],
+                        denominator=str(given[0].denominator) if given else "",
+                    )
+                )
+            parts.append(
+                SharePart(
+                    heading=f"{heading}: antal och andel {counted_plural(counted)}",
+                    unit_header=unit_header,
+                    groups=[groups[i] for i in indexes],
+                    shared_denominator=shared,
+                    lines=lines,
+                    orientation="portrait" if portrait else "landscape",
+                    continued=index > 0,
+                )
+            )
+    return parts
+
+
+def _share_note(counted: str) -> str:
+    who = counted_plural(counted)
+    return (
+        f"Antal = antal {who} som valt alternativet; n = antal {who} som besvarat "
+        f"frågan; Andel = Antal / n, avrundat till hela procent (0,5 avrundas uppåt). "
+        f"– = ingen har svarat."
+    )
+
+
+def _is_ticked_group(tables: Sequence[ShareTable], question: Question | None) -> bool:
+    """A multiple choice: one table per alternative, each with the one option "Ja"."""
+    if any(t.options != [TICKED] for t in tables):
+        return False
+    if question is not None and question.type == QuestionType.MULTIPLE_CHOICE:
+        return True
+    return len(tables) > 1 and all(t.item for t in tables)
+
+
+def share_questions(
+    *, run: AggregationRun, progress: Progress | None = None
+) -> list[ShareQuestion]:
+    """The run's share tables grouped per question, with charts and printed tables."""
+    tables = share_tables(run=run)
+    questions = questions_by_code(run.questionnaire)
+    # Shares of municipalities are keyed by the municipal question's code; its text is
+    # the municipal questionnaire's (selectors give the run's own texts).
+    grouped: dict[str, list[ShareTable]] = {}
+    for table in tables:
+        grouped.setdefault(table.code, []).append(table)
+    numbering = Numbering()
+    result = []
+    sections_total = sum(
+        1 if _is_ticked_group(group, questions.get(code)) else len(group)
+        for code, group in grouped.items()
+    )
+    done = 0
+    for code, group in grouped.items():
+        question = questions.get(code)
+        text = group[0].text or (question.text if question else "")
+        counted = group[0].counted
+        sections = []
+        if _is_ticked_group(group, question):
+            groups, rows = _share_grid(group, "items")
+            chart = ticked_shares_chart(group, f"figure-{code}")
+            sections.append(
+                ShareSection(
+                    title="Andel som valt respektive alternativ",
+                    figure=numbering.figure(chart),
+                    parts=_share_parts(groups, rows, counted),
+                    note=_share_note(counted),
+                )
+            )
+        else:
+            for index, table in enumerate(group):
+                groups, rows = _share_grid([table], "options")
+                chart = share_chart(table, f"figure-{code}-{index}")
+                sections.append(
+                    ShareSection(
+                        title=table.item,
+                        figure=numbering.figure(chart),
+                        parts=_share_parts(groups, rows, counted),
+                        note=_share_note(counted),
+                    )
+                )
+        for _section in sections:
+            done += 1
+            if progress is not None:
+                progress(done, sections_total)
+        result.append(ShareQuestion(code, text, sections))
+    return result
+
+
+def shares_html(*, run: AggregationRun, progress: Progress | None = None) -> str:
+    """The shares report: per question a chart of the national shares, then per county
+    and per RSS the counts, denominators and percentages per option."""
+    questionnaire = run.questionnaire
+    questions = share_questions(run=run, progress=progress)
+    return render_document(
+        "shares.html",
+        {
+            "title": "Andelar per län och RSS",
+            "questionnaire": questionnaire,
+            "year": questionnaire.cycle.year,
+            "run": run,
+            "computed_at": swedish_datetime(run.finished_at or run.requested_at),
+            "questions": questions,
+            "counted_words": _counted_words(run),
+        },
+    )
+
+
+def _counted_words(run: AggregationRun) -> str:
+    counted = run.share_rows.values_list("counted", flat=True).first()
+    return counted_plural(counted) if counted else ""
+
+
+def shares_pdf(*, run: AggregationRun, progress: Progress | None = None) -> bytes:
+    return html_to_pdf(shares_html(run=run, progress=progress))
+
+
+# Spreadsheets -------------------------------------------------------------------------
+
+
+def _share_lines(run: AggregationRun) -> Iterator[tuple[object, ...]]:
+    rows = (
+        ShareRow.objects.filter(run=run)
+        .order_by("position")
+        .values_list(
+            "question_code",
+            "item",
+            "option",
+            "level",
+            "unit",
+            "count",
+            "denominator",
+            "percent",
+        )
+    )
+    yield from rows.iterator()
+
+
+def shares_csv(*, run: AggregationRun, excel: bool) -> bytes:
+    """question,item,option,level,unit,count,denominator,percent; level riket, county or
+    rss; unit SE, the county code or the RSS code; percent empty where nobody in the
+    unit answered."""
+    return csv_bytes(CSV_HEADER, _share_lines(run), excel=excel)
+
+
+def shares_xlsx(*, run: AggregationRun) -> bytes:
+    """One sheet per question (and item) with the options as columns (count,
+    denominator, percent per option; Riket, counties, RSS as rows), and the long
+    table of the CSV with the units named."""
+    with translation.override("sv"):
+        tables = share_tables(run=run)
+    sheets = []
+    for table in tables:
+        counted = COUNTED_LABELS.get(table.counted, table.counted)
+        title = [f"{table.code}. {table.text}"]
+        if table.item:
+            title.append(f"Delfråga: {table.item}")
+        title.append(
+            f"Antal {counted} per svarsalternativ, nämnaren (antal {counted} som "
+            "besvarat frågan) och andelen i procent."
+        )
+        header_options: list[CellValue] = []
+        header_measures: list[CellValue] = []
+        for option in table.options:
+            header_options += [option, None, None]
+            header_measures += ["Antal", "Nämnare", "Procent"]
+        rows: list[list[CellValue]] = []
+        for level, unit_name, cells in table.rows:
+            row: list[CellValue] = [LEVEL_LABELS.get(level, level), unit_name]
+            for cell in cells:
+                if cell is None:
+                    row += [None, None, None]
+                else:
+                    row += [cell.count, cell.denominator, cell.percent]
+            rows.append(row)
+        formats = {
+            2 + 3 * index + 2: PERCENT_FORMAT for index in range(len(table.options))
+        }
+        sheets.append(
+            Sheet(
+                name=f"{table.code} {table.item}".strip(),
+                title=title,
+                header=[
+                    ["Nivå", "Enhet", *header_options],
+                    [None, None, *header_measures],
+                ],
+                rows=rows,
+                freeze_columns=2,
+                number_formats=formats,
+                bold_rows=frozenset(
+                    index
+                    for index, (level, _unit, _cells) in enumerate(table.rows)
+                    if level == ShareRow.Level.RIKET
+                ),
+            )
+        )
+    with translation.override("sv"):
+        names = unit_names()
+    long_rows = [
+        [
+            code,
+            item,
+            option,
+            LEVEL_LABELS.get(level, level),
+            unit,
+            names.get(unit, unit),
+            count,
+            denominator,
+            percent,
+        ]
+        for code, item, option, level, unit, count, denominator, percent in (
+            _share_lines(run)
+        )
+    ]
+    sheets.append(
+        Sheet(
+            name="Alla andelar",
+            header=[
+                [
+                    "Fråga",
+                    "Delfråga",
+                    "Svarsalternativ",
+                    "Nivå",
+                    "Enhet",
+                    "Enhetens namn",
+                    "Antal",
+                    "Nämnare",
+                    "Procent",
+                ]
+            ],
+            rows=long_rows,
+            number_formats={8: PERCENT_FORMAT},
+        )
+    )
+    return xlsx_bytes(sheets)
+
+
+DOCUMENT = Document(
+    key="shares",
+    label=_("Shares per county and RSS"),
+    stem="andelar",
+    builders={
+        "pdf": lambda source: shares_pdf(run=source.results, progress=source.progress),
+        "xlsx": lambda source: shares_xlsx(run=source.results),
+        "csv": lambda source: shares_csv(run=source.results, excel=False),
+        "csv-excel": lambda source: shares_csv(run=source.results, excel=True),
+    },
+    needs_results=True,
+    # Not the extra questionnaire: its free-text questions have no shares.
+    audiences=frozenset(
+        {
+            Questionnaire.Audience.REGION,
+            Questionnaire.Audience.RSS,
+            Questionnaire.Audience.MUNICIPALITY,
+        }
+    ),
+)
