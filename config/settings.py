@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "surveys",
     "aggregation",
     "reports",
+    "benchmarks",
 ]
 
 MIDDLEWARE = [

@@ -13,8 +13,8 @@ from aggregation import selectors
 from aggregation.compute import compute_results
 from aggregation.models import AggregationRun
 from aggregation.services import aggregation_run_execute
+from benchmarks.synthetic import answer_set
 from regions.models import Organisation
-from reports.benchmark.synthetic import answer_set
 from surveys.models import Answer, Questionnaire, Response
 from tests.surveys.helpers import complete_values
 

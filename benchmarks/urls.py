@@ -1,13 +1,13 @@
 """The benchmark's URLs: the project's, plus a trivial view to compare the pages with.
 
-Used only by the benchmark's gunicorn (settings module reports.benchmark.settings), never
+Used only by the benchmark's gunicorn (settings module benchmarks.settings), never
 by the site.
 """
 
 from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
 
-from reports.benchmark.web import TRIVIAL_PATH
+from benchmarks.web import TRIVIAL_PATH
 
 
 def trivial(request: HttpRequest) -> HttpResponse:

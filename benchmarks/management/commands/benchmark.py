@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from reports.benchmark import NATIONAL_FRAME, table
-from reports.benchmark.databases import ENGINES
-from reports.benchmark.runner import Options, run
-from reports.benchmark.web import default_workers
+from benchmarks import NATIONAL_FRAME, table
+from benchmarks.databases import ENGINES
+from benchmarks.runner import Options, run
+from benchmarks.web import default_workers
 
 
 def _sizes(value: str) -> list[int]:

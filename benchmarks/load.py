@@ -1,6 +1,6 @@
 """A small HTTP load client for loopback: N concurrent clients, each a request loop.
 
-    python -m reports.benchmark.load < scenario.json
+    python -m benchmarks.load < scenario.json
 
 Scenario: host, port, seconds (measured), warmup (seconds not measured), max_requests
 (a bound on the whole run), expect (the status a request must get), and clients: one per

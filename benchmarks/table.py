@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 
-from reports.benchmark.runner import Figure, Report
+from benchmarks.runner import Figure, Report
 
 MIB = 1024 * 1024
 AGGREGATION_TARGET = 2.0

@@ -1,8 +1,8 @@
-"""The project's settings with the benchmark's URLs (reports.benchmark.urls).
+"""The project's settings with the benchmark's URLs (benchmarks.urls).
 
 For the gunicorn that `manage.py benchmark` starts on loopback; nothing else uses it.
 """
 
 from config.settings import *  # noqa: F403
 
-ROOT_URLCONF = "reports.benchmark.urls"
+ROOT_URLCONF = "benchmarks.urls"

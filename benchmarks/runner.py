@@ -14,12 +14,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reports.benchmark import NATIONAL_FRAME, web
-from reports.benchmark.databases import BenchDatabase
-from reports.benchmark.worker import MARKER
+from benchmarks import NATIONAL_FRAME, web
+from benchmarks.databases import BenchDatabase
+from benchmarks.worker import MARKER
 
-PROJECT_DIR = Path(__file__).resolve().parents[2]
-# The aggregation measurements (reports.benchmark.aggregation.measure).
+PROJECT_DIR = Path(__file__).resolve().parents[1]
+# The aggregation measurements (benchmarks.aggregation.measure).
 KINDS = ("baseline", "compute", "run")
 
 
@@ -119,7 +119,7 @@ def worker(database_url: str, task: str, **arguments) -> dict:
         [
             sys.executable,
             "-m",
-            "reports.benchmark.worker",
+            "benchmarks.worker",
             task,
             json.dumps(arguments),
         ],

@@ -17,8 +17,8 @@ import io
 
 from aggregation.models import AggregationRun
 from aggregation.services import aggregation_run_execute
-from reports.benchmark.aggregation import timed
-from reports.benchmark.synthetic import populate, region_questionnaire
+from benchmarks.aggregation import timed
+from benchmarks.synthetic import populate, region_questionnaire
 
 REGIONS = 21
 
@@ -44,8 +44,8 @@ def measure(*, kind: str, run: int) -> dict:
     import weasyprint  # noqa: F401  (imported before the clock starts, on both sides)
 
     import reports.charts  # noqa: F401
-    from reports.pdf import html_to_pdf
     from reports.documents.appendix import appendix_html, appendix_pdf
+    from reports.pdf import html_to_pdf
 
     stored = AggregationRun.objects.select_related("questionnaire__cycle").get(pk=run)
     html = appendix_html(run=stored)

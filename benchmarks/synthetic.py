@@ -9,7 +9,7 @@ complete: each organisation gets one of VARIANTS answer sets drawn from a seeded
 generator (follow-up questions answered where their condition holds), so a run with
 the same seed writes the same rows.
 
-Only for the benchmark's own database (reports.benchmark.databases).
+Only for the benchmark's own database (benchmarks.databases).
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ from collections.abc import Iterable, Iterator
 from django.db import connection, transaction
 from django.utils import timezone
 
+from benchmarks import NATIONAL_FRAME
 from regions.models import County, Organisation
-from reports.benchmark import NATIONAL_FRAME
 from surveys.answers import Value, visible_questions
 from surveys.models import Answer, Question, Questionnaire, QuestionType, Response
 from surveys.models.questionnaire import TICKED

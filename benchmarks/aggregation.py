@@ -1,6 +1,6 @@
 """The aggregation measurements: the app's run and the plain pandas baseline.
 
-Each measurement runs in its own fresh process (reports.benchmark.worker), after Django is
+Each measurement runs in its own fresh process (benchmarks.worker), after Django is
 set up and the database connection is open, so the figures hold only the work measured:
 - wall time: time.perf_counter around the call;
 - peak memory: the process's peak resident set size (getrusage ru_maxrss) at the end,
@@ -9,7 +9,7 @@ set up and the database connection is open, so the figures hold only the work me
   costs nothing while it runs (tracemalloc would slow the run it measures and miss
   memory allocated outside Python's allocator).
 
-What is measured, on the 2024 region questionnaire (see reports.benchmark.synthetic):
+What is measured, on the 2024 region questionnaire (see benchmarks.synthetic):
 - run: aggregation.services.aggregation_run_execute, what the Celery task does for a
   run: reads the submitted answers from the database, computes the appendix tables
   and the shares (aggregation.compute.compute_results), stores the result rows, swaps
@@ -35,8 +35,8 @@ from django.db import connection
 from aggregation.compute import compute_results
 from aggregation.models import AggregationRun
 from aggregation.services import aggregation_run_execute
+from benchmarks.synthetic import region_questionnaire
 from regions.models import County, Organisation
-from reports.benchmark.synthetic import region_questionnaire
 from surveys.models import Answer, Question, Response
 
 BASELINE_COLUMNS = [

@@ -1,6 +1,6 @@
 """The web measurements: gunicorn on loopback, 20 concurrent clients, three scenarios.
 
-- trivial: GET of reports.benchmark.urls.trivial (the baseline: the project's settings,
+- trivial: GET of benchmarks.urls.trivial (the baseline: the project's settings,
   middleware and database transaction per request, no work);
 - page: GET of the region questionnaire's section pages (54 questions over all of its
   sections, each client going through them in turn), a respondent logged in;
@@ -28,10 +28,10 @@ from pathlib import Path
 CLIENTS = 20
 # The last line of a traceback: "django.db.utils.OperationalError: database is locked".
 EXCEPTION_LINE = re.compile(r"^[A-Za-z_][\w.]*(Error|Exception)\b.*")
-# The trivial view of reports.benchmark.urls.
+# The trivial view of benchmarks.urls.
 TRIVIAL_PATH = "/benchmark/trivial/"
 USERNAME = "benchmark-web-{:02d}"
-PROJECT_DIR = Path(__file__).resolve().parents[2]
+PROJECT_DIR = Path(__file__).resolve().parents[1]
 
 
 def prepare(*, clients: int = CLIENTS) -> dict:
@@ -45,8 +45,8 @@ def prepare(*, clients: int = CLIENTS) -> dict:
     from django.urls import reverse
     from django.utils.crypto import get_random_string
 
+    from benchmarks.synthetic import OPEN_UNTIL, answer_set, region_questionnaire
     from regions.models import County, Organisation
-    from reports.benchmark.synthetic import OPEN_UNTIL, answer_set, region_questionnaire
     from surveys.forms.responses import SectionForm
     from surveys.models import Membership, Questionnaire, QuestionType
     from surveys.services import answers_map, response_get_or_create
@@ -169,7 +169,7 @@ def serve(env: dict[str, str], *, workers: int, log: Path | None = None):
     output = open(log, "ab") if log else subprocess.DEVNULL  # noqa: SIM115
     env = {
         **env,
-        "DJANGO_SETTINGS_MODULE": "reports.benchmark.settings",
+        "DJANGO_SETTINGS_MODULE": "benchmarks.settings",
         "ALLOWED_HOSTS": "127.0.0.1",
     }
     server = subprocess.Popen(  # noqa: S603
@@ -275,7 +275,7 @@ def scenarios(prepared: dict, port: int, *, seconds: float, warmup: float) -> di
 def load(scenario: dict) -> dict:
     """Run the load client in its own process; its result."""
     done = subprocess.run(
-        [sys.executable, "-m", "reports.benchmark.load"],
+        [sys.executable, "-m", "benchmarks.load"],
         cwd=PROJECT_DIR,
         input=json.dumps(scenario),
         capture_output=True,

@@ -1,6 +1,6 @@
 """One benchmark step in a fresh process, on the database of DATABASE_URL.
 
-    python -m reports.benchmark.worker TASK '{"argument": ...}'
+    python -m benchmarks.worker TASK '{"argument": ...}'
 
 prints its result as one JSON line after MARKER. The runner starts one process per step,
 so each measurement starts from the same state and its peak memory is its own.
@@ -16,7 +16,7 @@ MARKER = "BENCHMARK-RESULT "
 
 
 def _tasks() -> dict:
-    from reports.benchmark import aggregation, synthetic, web
+    from benchmarks import aggregation, synthetic, web
 
     tasks = {
         "populate": synthetic.populate,
@@ -24,7 +24,7 @@ def _tasks() -> dict:
         "prepare_web": web.prepare,
     }
     try:
-        from reports.benchmark import pdf
+        from benchmarks import pdf
     except ImportError:  # the PDF documents are not there yet
         return tasks
     tasks.update({"pdf_prepare": pdf.prepare, "pdf_measure": pdf.measure})
