@@ -5,15 +5,18 @@ from __future__ import annotations
 import datetime
 import os
 import sqlite3
+import zoneinfo
 from collections.abc import Iterator
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
+import time_machine
+from django.core.cache import cache
 from django.db import connection, connections
 
-from regions.models import Organisation
+from regions.models import County, Organisation
 from regions.services import reference_data_load
-from surveys.models import Membership, Questionnaire
+from surveys.models import Cycle, Membership, Question, Questionnaire
 from surveys.services import questionnaires_load
 from tests.factories import MembershipFactory, UserFactory
 
@@ -29,45 +32,124 @@ def _test_settings(settings):
     settings.CELERY_TASK_EAGER_PROPAGATES = True
 
 
-# The 2024 questionnaires of the fixtures close on 2025-03-31. The deadline checks see this
-# day of the 2024 fieldwork, so that the tests do not depend on today's date. Tests of the
-# deadlines take the real_clock fixture and set the day with time_machine.
+# The 2024 questionnaires of the fixtures close on 2025-03-31. Every test runs on this day
+# of the 2024 fieldwork (time_machine, the clock ticking from 10:00 Stockholm time), so that
+# the tests do not depend on today's date. Tests of the deadlines take the real_clock fixture
+# and set the day themselves with time_machine.
 FIELDWORK_DAY = datetime.date(2025, 1, 15)
-_clock = {"real": False}
+FIELDWORK_NOW = datetime.datetime(
+    2025, 1, 15, 10, 0, tzinfo=zoneinfo.ZoneInfo("Europe/Stockholm")
+)
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _fieldwork_day():
-    from surveys import deadlines
-
-    real_today = deadlines.stockholm_today
-
-    def today() -> datetime.date:
-        return real_today() if _clock["real"] else FIELDWORK_DAY
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(deadlines, "stockholm_today", today)
+@pytest.fixture(autouse=True)
+def _fieldwork_day(request) -> Iterator[None]:
+    if "real_clock" in request.fixturenames:
+        yield
+        return
+    with time_machine.travel(FIELDWORK_NOW, tick=True):
         yield
 
 
 @pytest.fixture
-def real_clock():
-    """The deadline checks read the clock (time_machine sets it) instead of FIELDWORK_DAY."""
-    _clock["real"] = True
+def real_clock() -> None:
+    """The test runs on the real clock (or its own time_machine travel), not FIELDWORK_DAY."""
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """No test sees what another cached (the clock starts at the same instant in each)."""
+    cache.clear()
+
+
+# The national frame and the 2024 questionnaires are loaded once per test database (each
+# xdist worker has its own) and committed, so every test starts with them: a test runs in
+# a transaction that is rolled back. A transactional test (transaction=True, live_server)
+# ends with a flush of every table; the frame is then loaded again before the next test.
+# Tests that need a database without them take the empty_frame marker.
+_preloaded: dict[str, object] = {}
+
+
+def _frame_load() -> None:
+    reference_data_load()
+    questionnaires_load(year=2024)
+
+
+def _frame_counts() -> tuple[int, int, int]:
+    return (
+        County.objects.count(),
+        Organisation.objects.count(),
+        Questionnaire.objects.count(),
+    )
+
+
+def _frame_remove() -> None:
+    """Delete the preloaded rows (inside the test's transaction for empty_frame)."""
+    _questionnaires_remove()
+    Organisation.objects.filter(kind=Organisation.Kind.MUNICIPALITY).delete()
+    Organisation.objects.all().delete()
+    County.objects.all().delete()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker) -> Iterator[None]:
+    with django_db_blocker.unblock():
+        _frame_load()
+        _preloaded["counts"] = _frame_counts()
+    _preloaded["blocker"] = django_db_blocker
     yield
-    _clock["real"] = False
+    _preloaded.clear()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """After a test and its fixtures: the frame again, if a flush or a wipe removed it."""
+    try:
+        return (yield)
+    finally:
+        blocker = _preloaded.get("blocker")
+        if blocker is not None:
+            with blocker.unblock():
+                if _frame_counts() != _preloaded["counts"]:
+                    _frame_remove()
+                    _frame_load()
 
 
 @pytest.fixture
-def national_frame(db) -> None:
-    """The 21 regions, 24 RSS and 290 municipalities from the shipped CSV files."""
-    reference_data_load()
+def empty_frame(db) -> None:
+    """The test starts without the preloaded frame and questionnaires (it builds its own)."""
+    _frame_remove()
+
+
+@pytest.fixture(autouse=True)
+def _empty_frame_marker(request) -> None:
+    """Tests marked empty_frame get the empty_frame fixture before any other."""
+    if request.node.get_closest_marker("empty_frame") is not None:
+        request.getfixturevalue("empty_frame")
+
+
+def _questionnaires_remove() -> None:
+    Question.objects.filter(source__isnull=False).delete()
+    Questionnaire.objects.all().delete()
+    Cycle.objects.all().delete()
+
+
+@pytest.fixture
+def national_frame(request, db) -> None:
+    """The 21 regions, 24 RSS and 290 municipalities from the shipped CSV files.
+
+    Preloaded; without cycle_2024 the test builds its own questionnaires, so the
+    preloaded ones are removed (inside the test's transaction).
+    """
+    if "cycle_2024" not in request.fixturenames:
+        _questionnaires_remove()
 
 
 @pytest.fixture
 def cycle_2024(national_frame) -> dict[str, Questionnaire]:
-    """The real 2024 questionnaires, by audience."""
-    questionnaires_load(year=2024)
+    """The real 2024 questionnaires, by audience (preloaded)."""
+    if not Questionnaire.objects.filter(cycle__year=2024).exists():
+        questionnaires_load(year=2024)
     return {q.audience: q for q in Questionnaire.objects.filter(cycle__year=2024)}
 
 

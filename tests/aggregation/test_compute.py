@@ -264,7 +264,7 @@ def test_same_answers_give_identical_results(cycle_2024, user):
 
 
 @pytest.fixture
-def two_cycles(db):
+def two_cycles(empty_frame):
     """A 2023 and a 2024 region questionnaire with question 4 linked across the years."""
     regions = [
         RegionFactory(county=CountyFactory(code=code), name=name)

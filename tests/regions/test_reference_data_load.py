@@ -10,7 +10,7 @@ from django.core.management import call_command
 from regions.models import County, Organisation
 from regions.services import DATA_DIR, reference_data_load
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.empty_frame]
 
 
 @pytest.fixture

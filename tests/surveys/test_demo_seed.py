@@ -40,7 +40,8 @@ SUBMITTED = Response.Status.SUBMITTED
 
 
 def _wipe() -> None:
-    """Remove what a seed writes, so later modules start from an empty database."""
+    """Remove what a seed writes (it changed the preloaded questionnaires too); after the
+    module, tests/conftest.py loads the frame and the 2024 questionnaires again."""
     Response.objects.all().delete()
     emails = [demo.email for demo in DEMO_USERS]
     Membership.objects.filter(user__username__in=emails).delete()

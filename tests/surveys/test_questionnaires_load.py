@@ -22,7 +22,7 @@ from surveys.services import questionnaires_load
 from surveys.services.questionnaires import DEFINITIONS_DIR
 from tests.factories import RegionFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.empty_frame]
 
 # The recovered questions of 2024, copied into the project from the shared catalogue.
 CATALOGUE = Path(__file__).resolve().parents[2] / "docs/sources/catalogue-2024.yaml"

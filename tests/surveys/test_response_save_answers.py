@@ -124,10 +124,12 @@ def test_saving_updates_an_answer_and_audits_old_and_new_value(response, user):
 
 
 def test_updating_an_answer_moves_its_updated_at(response, user):
-    with time_machine.travel(datetime.datetime(2025, 1, 10, 9, 0, tzinfo=datetime.UTC)):
+    with time_machine.travel(
+        datetime.datetime(2025, 1, 10, 9, 0, tzinfo=datetime.UTC), tick=False
+    ):
         save(response, {("35", ""): Value(number=72)}, user)
     with time_machine.travel(
-        datetime.datetime(2025, 1, 12, 15, 0, tzinfo=datetime.UTC)
+        datetime.datetime(2025, 1, 12, 15, 0, tzinfo=datetime.UTC), tick=False
     ):
         save(response, {("35", ""): Value(number=73)}, user)
 
