@@ -309,7 +309,7 @@ def section_answers(
 
 
 def test_the_worker_process_aggregates_a_response_submitted_over_http(
-    stack, cycle_2024, region_respondent
+    stack, cycle_2024, region_respondent, real_clock
 ):
     # The processes boot while the fixtures load the frame and the questionnaires.
     t0 = time.monotonic()

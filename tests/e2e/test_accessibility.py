@@ -66,6 +66,7 @@ RUN_AXE = """async (tags) => {
 # URL names a browser does not show as a page: what they answer, and where it is tested.
 NOT_PAGES = {
     "favicon": "a redirect to the icon",
+    "aggregation:tables-moved": "a redirect to reports:results",
     "logout": "POST only, redirects",
     "surveys:response-start": "POST only (the start page's button), redirects",
     "surveys:response-submit": "POST only (the review page's button), redirects",

@@ -26,7 +26,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_respondents_saving_and_submitting_at_once_store_exactly_what_they_sent(
-    cycle_2024, tmp_path
+    cycle_2024, tmp_path, real_clock
 ):
     if connection.vendor != "postgresql":
         pytest.skip(
