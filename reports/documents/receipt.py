@@ -19,7 +19,7 @@ from surveys.services import answers_map
 def receipt_sections(response: Response) -> list[dict[str, Any]]:
     """The visible questions per section with their answers as displayed.
 
-    As the summary page builds it (surveys.views.response_summary): a question hidden by
+    As the summary page builds it (surveys.views.responses.response_summary): a question hidden by
     an earlier answer is left out; a missing answer is None ("inget svar").
     """
     answers = answers_map(response)
