@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from surveys import quality, services
-from surveys.answers import visible_questions
+from surveys.answers import Value, visible_questions
 from surveys.deadlines import response_is_open
-from surveys.forms.responses import SectionForm
+from surveys.forms.responses import CHOICE_TYPES, QuestionFields, SectionForm
 from surveys.frames import questionnaire_has_opened, questionnaire_is_for
 from surveys.models import AnswerChange, Questionnaire, QuestionType, Response
 from surveys.permissions import (
@@ -106,20 +110,30 @@ def _section_context(
     per_section = progress(sections, questions, answers)
     total = sum(p.total for p in per_section)
     done = sum(p.answered for p in per_section)
+    blocks: list[dict[str, Any]] = [
+        {
+            "spec": form.layout[q.code],
+            "shown": q.code in shown,
+            "errors": _block_errors(form, form.layout[q.code], check_errors),
+            "warnings": _block_warnings(form, form.layout[q.code], warnings),
+        }
+        for q in section_questions
+    ]
     return {
         "response": response,
         "questionnaire": response.questionnaire,
         "sections": sections,
         "section": section,
         "form": form,
-        "blocks": [
+        "blocks": blocks,
+        "error_summary": [
             {
-                "spec": form.layout[q.code],
-                "shown": q.code in shown,
-                "errors": _block_errors(form, form.layout[q.code], check_errors),
-                "warnings": _block_warnings(form, form.layout[q.code], warnings),
+                "code": b["spec"].question.code,
+                "anchor": _first_input_id(form, b["spec"]),
+                "errors": b["errors"],
             }
-            for q in section_questions
+            for b in blocks
+            if b["errors"] and b["shown"]
         ],
         "area_size": area_size,
         "progress": per_section,
@@ -140,6 +154,20 @@ def _block_errors(form: SectionForm, spec, check_errors: dict | None) -> list[st
                 errors.append(f"{cell.label}: {error}" if cell.label else error)
     errors.extend((check_errors or {}).get(spec.question.code, []))
     return errors
+
+
+def _first_input_id(form: SectionForm, spec: QuestionFields) -> str:
+    """The id of a question's input that its error links to: the first with an error."""
+    cells = [c for c in spec.cells if c.name in form.errors] or spec.cells
+    name = cells[0].name if cells else spec.cannot_estimate or ""
+    auto_id = form[name].auto_id if name in form.fields else f"q-{spec.question.code}"
+    question = spec.question
+    if question.type in CHOICE_TYPES or question.type in (
+        QuestionType.MATRIX,
+        QuestionType.MULTIPLE_CHOICE,
+    ):
+        return f"{auto_id}_0"  # the first radio button or checkbox
+    return auto_id
 
 
 def _confirmed_cells(response: Response) -> set[tuple[str, str]]:
@@ -173,17 +201,38 @@ def _block_warnings(
     return result
 
 
+AUTOSAVE_HEADER = "X-Autosave"
+
+
+def _is_autosave(request: HttpRequest) -> bool:
+    """A background save by static/js/autosave.js: the same POST, answered in JSON."""
+    return request.method == "POST" and request.headers.get(AUTOSAVE_HEADER) == "1"
+
+
+def _autosave_refused(message: str, status: str, code: int) -> JsonResponse:
+    return JsonResponse({"status": status, "message": message}, status=code)
+
+
 @login_required
 def response_section(request: HttpRequest, pk: int, position: int) -> HttpResponse:
-    """One section of the questionnaire: show it, or save it as a draft."""
+    """One section of the questionnaire: show it, or save it as a draft.
+
+    A draft keeps every valid answer sent; an invalid one is not stored but stays on
+    the page with its error. The autosave of the page sends the same POST with the
+    X-Autosave header and gets JSON: the new version and the time it was saved.
+    """
     response = get_response_for_user(request.user, pk)
+    autosave = _is_autosave(request)
     if response.is_submitted:
-        messages.info(
-            request, _("The questionnaire is submitted; this is what was sent.")
-        )
+        message = _("The questionnaire is submitted; this is what was sent.")
+        if autosave:
+            return _autosave_refused(message, "locked", 403)
+        messages.info(request, message)
         return redirect("surveys:response-summary", pk=response.pk)
     is_open, reason = response_is_open(response=response, by=request.user)
     if not is_open:  # past the deadline or locked: read-only
+        if autosave:
+            return _autosave_refused(reason, "locked", 403)
         messages.info(request, reason)
         return redirect("surveys:response-summary", pk=response.pk)
     answers = services.answers_map(response)
@@ -198,36 +247,68 @@ def response_section(request: HttpRequest, pk: int, position: int) -> HttpRespon
     context = _section_context(response, position, None, answers)
     section_questions = [b["spec"].question for b in context["blocks"]]
     form = SectionForm(request.POST, questions=section_questions, answers=answers)
-    if not form.is_valid():
+    valid = form.is_valid()
+    version = form.cleaned_data.get("version")
+    if version is None:  # a tampered or truncated page: nothing to save against
+        if autosave:
+            return _autosave_refused(
+                _("The page is out of date: reload it and enter your changes again."),
+                "error",
+                400,
+            )
         context = _section_context(response, position, form, answers)
         messages.error(request, _("Nothing was saved: correct the marked answers."))
         return render(request, "surveys/section.html", context, status=400)
-    on_behalf = is_entering_on_behalf(request.user, response.organisation)
-    try:
-        response = services.response_save_answers(
-            response=response,
-            values=form.values,
-            by=request.user,
-            version=form.cleaned_data["version"],
-            source=AnswerChange.Source.PAPER if on_behalf else AnswerChange.Source.WEB,
-            confirmations=form.confirmations,
-        )
-    except services.StaleResponseError as exc:
-        latest = get_response_for_user(request.user, pk)
-        latest_answers = services.answers_map(latest)
+    values, confirmations = _savable(form)
+    saved = response
+    # A draft with invalid answers, or an autosave, that changes nothing stored is not
+    # saved again: a new version would only make colleagues' open pages out of date.
+    if (
+        (valid and not autosave)
+        or version != response.version
+        or _changes_anything(response, answers, values, confirmations)
+    ):
+        on_behalf = is_entering_on_behalf(request.user, response.organisation)
+        try:
+            saved = services.response_save_answers(
+                response=response,
+                values=values,
+                by=request.user,
+                version=version,
+                source=AnswerChange.Source.PAPER
+                if on_behalf
+                else AnswerChange.Source.WEB,
+                confirmations=confirmations,
+            )
+        except services.StaleResponseError as exc:
+            if autosave:
+                return _autosave_refused(
+                    _autosave_conflict_message(exc.response), "conflict", 409
+                )
+            return _stale_page(request, pk, position, section_questions, exc)
+        except services.ResponseLockedError as exc:
+            if autosave:
+                return _autosave_refused(str(exc), "locked", 403)
+            messages.error(request, str(exc))
+            return redirect("surveys:response-summary", pk=response.pk)
+    saved_answers = services.answers_map(saved) if saved is not response else answers
+    removed = _removed_follow_ups(saved, answers, saved_answers)
+    if autosave:
+        return _autosave_result(saved, form, context["blocks"], removed)
+    if not valid:
+        # The valid answers are saved; the invalid ones stay on the page with errors.
         data = request.POST.copy()
-        data["version"] = str(latest.version)
-        form = SectionForm(data, questions=section_questions, answers=latest_answers)
+        data["version"] = str(saved.version)
+        form = SectionForm(data, questions=section_questions, answers=saved_answers)
         form.is_valid()
-        context = _section_context(latest, position, form, latest_answers)
-        context["stale"] = str(exc)
-        context["latest_answers"] = latest_answers
-        context["stale_diff"] = _differences(form, latest_answers)
-        return render(request, "surveys/section.html", context, status=409)
-    except services.ResponseLockedError as exc:
-        messages.error(request, str(exc))
-        return redirect("surveys:response-summary", pk=response.pk)
+        context = _section_context(saved, position, form, saved_answers)
+        context["partly_saved"] = True
+        if removed:
+            messages.info(request, _removed_message(removed))
+        return render(request, "surveys/section.html", context, status=400)
     messages.success(request, _("Your answers are saved."))
+    if removed:
+        messages.info(request, _removed_message(removed))
     action = request.POST.get("action", "save")
     target = position
     if action == "next" and context["next_position"]:
@@ -235,10 +316,153 @@ def response_section(request: HttpRequest, pk: int, position: int) -> HttpRespon
     elif action == "previous" and context["previous_position"]:
         target = context["previous_position"]
     elif action == "review":
-        return redirect("surveys:response-review", pk=response.pk)
+        return redirect("surveys:response-review", pk=saved.pk)
     return redirect(
-        reverse("surveys:response-section", args=[response.pk, target]) + "#top"
+        reverse("surveys:response-section", args=[saved.pk, target]) + "#top"
     )
+
+
+def _savable(
+    form: SectionForm,
+) -> tuple[dict[tuple[str, str], Value | None], dict[tuple[str, str], bool]]:
+    """The values and confirmations of a section form without those of invalid inputs.
+
+    An input that holds a whole question (a choice, a number, one text box) takes all
+    of its question's cells with it; an input of one cell (a matrix row, a count per
+    option, an item's text box) only that cell.
+    """
+    invalid: set[tuple[str, str]] = set()
+    whole: set[str] = set()
+    for code, spec in form.layout.items():
+        if spec.cannot_estimate and spec.cannot_estimate in form.errors:
+            whole.add(code)
+        for cell in spec.cells:
+            if cell.name in form.errors:
+                if cell.item:
+                    invalid.add((code, cell.item))
+                else:
+                    whole.add(code)
+    values = {
+        key: value
+        for key, value in getattr(form, "values", {}).items()
+        if key not in invalid and key[0] not in whole
+    }
+    confirmations = {
+        key: ok
+        for key, ok in getattr(form, "confirmations", {}).items()
+        if key not in invalid and key[0] not in whole
+    }
+    return values, confirmations
+
+
+def _changes_anything(
+    response: Response,
+    answers: dict,
+    values: dict[tuple[str, str], Value | None],
+    confirmations: dict[tuple[str, str], bool],
+) -> bool:
+    if any(answers.get(key) != value for key, value in values.items()):
+        return True
+    ticked = {key for key, ok in confirmations.items() if ok and key in answers}
+    return ticked != (_confirmed_cells(response) & set(confirmations))
+
+
+def _removed_follow_ups(response: Response, before: dict, after: dict) -> list[str]:
+    """The follow-up questions whose answers the save removed: they no longer apply."""
+    if before == after:
+        return []
+    questions = list(response.questionnaire.questions.order_by("position"))
+    shown = {q.code for q in visible_questions(questions, after)}
+    gone = {code for code, _item in before} - {code for code, _item in after}
+    return [
+        q.code
+        for q in questions
+        if q.code in gone and q.show_if and q.code not in shown
+    ]
+
+
+def _removed_message(codes: list[str]) -> str:
+    return ngettext(
+        "The answer to question %(codes)s was removed: after your change the "
+        "question no longer applies.",
+        "The answers to questions %(codes)s were removed: after your change the "
+        "questions no longer apply.",
+        len(codes),
+    ) % {"codes": ", ".join(codes)}
+
+
+def _saved_time(response: Response) -> str:
+    """The time of the last save in Swedish form, Stockholm time: 14.32."""
+    return timezone.localtime(response.updated_at).strftime("%H.%M")
+
+
+def _autosave_result(
+    response: Response, form: SectionForm, blocks: list[dict], removed: list[str]
+) -> JsonResponse:
+    invalid = [
+        {
+            "code": b["spec"].question.code,
+            "label": _("Question %(code)s") % {"code": b["spec"].question.code},
+            "anchor": _first_input_id(form, b["spec"]),
+            "errors": _block_errors(form, b["spec"], None),
+        }
+        for b in blocks
+        if any(
+            name in form.errors
+            for name in [c.name for c in b["spec"].cells] + [b["spec"].cannot_estimate]
+        )
+    ]
+    time = _saved_time(response)
+    message = _("Saved %(time)s") % {"time": time}
+    if removed:
+        message += ". " + _removed_message(removed)
+    return JsonResponse(
+        {
+            "status": "saved",
+            "version": response.version,
+            "saved_at": time,
+            "message": message,
+            "invalid": invalid,
+            "invalid_message": _(
+                "Not saved, as the value does not fit the question (correct it and "
+                "it is saved):"
+            )
+            if invalid
+            else "",
+        }
+    )
+
+
+def _autosave_conflict_message(latest: Response) -> str:
+    who = ""
+    if latest.updated_by is not None:
+        who = latest.updated_by.get_full_name() or latest.updated_by.get_username()
+    return _(
+        "Not saved: someone else (%(who)s) saved this questionnaire at %(time)s, after "
+        "you opened it. Your changes are still on the page. Press “Save draft” to see "
+        "what your colleague saved and to keep your version."
+    ) % {"who": who or _("a colleague"), "time": _saved_time(latest)}
+
+
+def _stale_page(
+    request: HttpRequest,
+    pk: int,
+    position: int,
+    section_questions: list,
+    exc: services.StaleResponseError,
+) -> HttpResponse:
+    """The section again after a lost update: the input kept, the colleague's answers shown."""
+    latest = get_response_for_user(request.user, pk)
+    latest_answers = services.answers_map(latest)
+    data = request.POST.copy()
+    data["version"] = str(latest.version)
+    form = SectionForm(data, questions=section_questions, answers=latest_answers)
+    form.is_valid()
+    context = _section_context(latest, position, form, latest_answers)
+    context["stale"] = str(exc)
+    context["latest_answers"] = latest_answers
+    context["stale_diff"] = _differences(form, latest_answers)
+    return render(request, "surveys/section.html", context, status=409)
 
 
 def _differences(form: SectionForm, latest: dict) -> dict[str, str]:

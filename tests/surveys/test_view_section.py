@@ -227,7 +227,7 @@ def test_the_saved_answers_are_shown_when_the_section_is_opened_again(
     assert "checked" in attrs(cannot)
 
 
-def test_an_invalid_value_returns_400_with_the_error_at_its_question(
+def test_an_invalid_value_returns_400_with_the_error_at_its_question_and_saves_the_rest(
     respondent_client, region_response
 ):
     position = position_of(region_response, "35")
@@ -254,10 +254,16 @@ def test_an_invalid_value_returns_400_with_the_error_at_its_question(
     ) % {"label": "Andelen kan inte uppskattas"}
     assert by_id(html, "q-29-errors") is None
     assert "has-error" in attrs(by_id(html, "q-35"))["class"]
-    assert not Answer.objects.filter(response=region_response).exists()
-    assert not AnswerChange.objects.filter(response=region_response).exists()
+    # The valid answer is a saved draft; the three invalid ones are not stored.
+    assert answers_map(region_response) == {("29", ""): Value(text="Ja")}
+    assert list(
+        AnswerChange.objects.filter(response=region_response).values_list(
+            "question__code", flat=True
+        )
+    ) == ["29"]
     region_response.refresh_from_db()
-    assert region_response.version == 1
+    assert region_response.version == 2
+    assert version_in(html) == "2"
 
 
 def test_the_page_with_errors_keeps_what_was_typed(respondent_client, region_response):
