@@ -294,7 +294,9 @@ def response_section(request: HttpRequest, pk: int, position: int) -> HttpRespon
     saved_answers = services.answers_map(saved) if saved is not response else answers
     removed = _removed_follow_ups(saved, answers, saved_answers)
     if autosave:
-        return _autosave_result(saved, form, context["blocks"], removed)
+        return _autosave_result(
+            saved, form, context["blocks"], removed, wrote=saved is not response
+        )
     if not valid:
         # The valid answers are saved; the invalid ones stay on the page with errors.
         data = request.POST.copy()
@@ -391,14 +393,21 @@ def _removed_message(codes: list[str]) -> str:
     ) % {"codes": ", ".join(codes)}
 
 
-def _saved_time(response: Response) -> str:
-    """The time of the last save in Swedish form, Stockholm time: 14.32."""
-    return timezone.localtime(response.updated_at).strftime("%H.%M")
+def _saved_time(response: Response | None) -> str:
+    """The time of the response's last save (None: now), Stockholm time, Swedish: 14.32."""
+    moment = response.updated_at if response is not None else timezone.now()
+    return timezone.localtime(moment).strftime("%H.%M")
 
 
 def _autosave_result(
-    response: Response, form: SectionForm, blocks: list[dict], removed: list[str]
+    response: Response,
+    form: SectionForm,
+    blocks: list[dict],
+    removed: list[str],
+    wrote: bool,
 ) -> JsonResponse:
+    """The autosave's answer. A save that changed nothing stored wrote nothing: all on
+    the page is saved as of now."""
     invalid = [
         {
             "code": b["spec"].question.code,
@@ -412,7 +421,7 @@ def _autosave_result(
             for name in [c.name for c in b["spec"].cells] + [b["spec"].cannot_estimate]
         )
     ]
-    time = _saved_time(response)
+    time = _saved_time(response if wrote else None)
     message = _("Saved %(time)s") % {"time": time}
     if removed:
         message += ". " + _removed_message(removed)
