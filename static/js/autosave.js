@@ -242,14 +242,16 @@
     window.clearTimeout(timer);
     var token = form.querySelector("input[name=csrfmiddlewaretoken]");
     if (token) { token.value = csrfToken(); }
+    submitting = true;
     if (inFlight) {
       // Wait for the background save, or this save would meet its new version.
       event.preventDefault();
       var submitter = event.submitter;
-      inFlight.then(function () { form.requestSubmit(submitter); });
-      return;
+      inFlight.then(function () {
+        submitting = false;
+        form.requestSubmit(submitter);
+      });
     }
-    submitting = true;
   });
   window.addEventListener("pageshow", function () { submitting = false; });
 

@@ -228,3 +228,27 @@ def test_the_error_summary_is_focused_titled_and_links_to_the_field(
     summary.get_by_role("link", name=re.compile("Fråga 35")).click()
     assert page.evaluate("document.activeElement.id") == "id_q_35"
     assert page.locator("#id_q_35").input_value() == "150"
+
+
+def test_save_clicked_during_a_background_save_waits_for_it_even_on_a_double_click(
+    live_server, page, response, region_respondent
+):
+    log_in(page, live_server, region_respondent)
+    open_section(page, live_server, response, "36")
+    posts: list = []
+    page.on(
+        "request",
+        lambda request: (
+            posts.append(request)
+            if request.method == "POST" and not request.headers.get("x-autosave")
+            else None
+        ),
+    )
+
+    page.locator("#id_q_36").fill("2500")
+    page.get_by_role("button", name="Spara utkast").dblclick()
+
+    page.get_by_text("Dina svar är sparade.").wait_for()
+    assert len(posts) == 1
+    assert page.locator("#stale-alert").count() == 0
+    assert answers_map(response) == {("36", ""): Value(number=2500)}
