@@ -11,6 +11,7 @@ from pathlib import Path
 import environ
 from celery.schedules import crontab
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
@@ -76,6 +77,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                # Support contact and the footer's pages (config/context_processors.py).
+                "config.context_processors.site",
             ],
         },
     },
@@ -197,6 +200,23 @@ EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="enkat@example.se")
 # The site's address, for links in e-mails sent outside a web request (reminders).
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+
+# SITE CONTACTS (the footer, the personal data and accessibility pages)
+# Where respondents get help; the telephone number is left out when empty.
+SUPPORT_EMAIL = env("SUPPORT_EMAIL", default="enkat@example.se")
+SUPPORT_PHONE = env("SUPPORT_PHONE", default="")
+# The data protection officer's address, on the personal data page (GDPR art. 13).
+DATA_PROTECTION_EMAIL = env("DATA_PROTECTION_EMAIL", default="dataskydd@example.se")
+# The day the accessibility statement was last reviewed (the law asks for the date).
+# YYYY-MM-DD.
+_accessibility_reviewed = env("ACCESSIBILITY_REVIEWED", default="2026-12-06")
+try:
+    ACCESSIBILITY_REVIEWED = datetime.date.fromisoformat(_accessibility_reviewed)
+except ValueError as exc:
+    raise ImproperlyConfigured(
+        f"ACCESSIBILITY_REVIEWED={_accessibility_reviewed!r} is no date: write "
+        "it as YYYY-MM-DD, e.g. 2026-12-06."
+    ) from exc
 
 # CELERY
 # https://docs.celeryq.dev/en/stable/userguide/configuration.html

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.templatetags.static import static
 from django.urls import include, path
-from django.views.generic import RedirectView
+from django.views.generic import RedirectView, TemplateView
 
 urlpatterns = [
     # Pages without the icon link (the admin's) ask the browser's default address.
@@ -18,6 +18,17 @@ urlpatterns = [
         name="login",
     ),
     path("konto/logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
+    # The footer's pages, open to everyone.
+    path(
+        "personuppgifter/",
+        TemplateView.as_view(template_name="pages/personal_data.html"),
+        name="personal-data",
+    ),
+    path(
+        "tillganglighet/",
+        TemplateView.as_view(template_name="pages/accessibility.html"),
+        name="accessibility",
+    ),
     path("", include("aggregation.urls")),
     path("", include("reports.urls")),
     path("", include("surveys.urls")),

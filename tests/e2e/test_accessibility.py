@@ -107,6 +107,8 @@ ANONYMOUS_PAGES = [
         lambda d: {"token": "not-a-real-token"},
         status=410,
     ),
+    Page("personal-data"),
+    Page("accessibility"),
 ]
 # Pages the respondent flow visits by clicking and posting (test_respondent_pages...).
 RESPONDENT_FLOW = {
@@ -319,7 +321,8 @@ def test_respondent_pages_have_no_wcag_violations(
 @pytest.mark.e2e
 @pytest.mark.django_db(transaction=True)
 def test_anonymous_pages_have_no_wcag_violations(live_server, page, national_frame):
-    """Login and invitation pages (as shown and with their errors), the 404 page."""
+    """Login and invitation pages (as shown and with their errors), the footer's pages,
+    the 404 page."""
     _require_axe()
     invitation, _link = invitation_create(
         organisation=Organisation.objects.get(code="0114"),

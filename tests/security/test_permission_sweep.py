@@ -33,6 +33,9 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "logout": ("POST", "302 302 302 302 302 302 302"),
     "favicon": ("GET", "301 301 301 301 301 301 301"),
     "surveys:invitation-accept": ("GET", "410 410 410 410 410 410 410"),
+    # The footer's pages
+    "personal-data": ("GET", "200 200 200 200 200 200 200"),
+    "accessibility": ("GET", "200 200 200 200 200 200 200"),
     # Everyone logged in: their own start page
     "surveys:home": ("GET", "302 200 200 200 200 200 200"),
     # The municipality's own response; its RSS coordinator (paper path) and staff
