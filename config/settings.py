@@ -132,6 +132,17 @@ SESSION_IDLE_TIMEOUT_MINUTES = env.int("SESSION_IDLE_TIMEOUT_MINUTES", default=6
 # Invitation links: how long a link lives, in days.
 INVITATION_MAX_AGE_DAYS = env.int("INVITATION_MAX_AGE_DAYS", default=14)
 
+# PASSWORD RESET ("Glömt lösenord?", config/password_reset.py)
+# https://docs.djangoproject.com/en/5.2/topics/auth/default/#django.contrib.auth.views.PasswordResetView
+# The e-mailed link works once (the token changes with the password) and for
+# PASSWORD_RESET_HOURS hours. Requests are counted per hour: past
+# PASSWORD_RESET_EMAIL_LIMIT for one address nothing more is sent (the answer stays the
+# same); past PASSWORD_RESET_IP_LIMIT from one address the form answers 429.
+PASSWORD_RESET_HOURS = env.int("PASSWORD_RESET_HOURS", default=2)
+PASSWORD_RESET_TIMEOUT = PASSWORD_RESET_HOURS * 60 * 60
+PASSWORD_RESET_EMAIL_LIMIT = env.int("PASSWORD_RESET_EMAIL_LIMIT", default=3)
+PASSWORD_RESET_IP_LIMIT = env.int("PASSWORD_RESET_IP_LIMIT", default=20)
+
 # LOGIN THROTTLING (django-axes)
 # https://django-axes.readthedocs.io/en/latest/4_configuration.html
 # AXES_FAILURE_LIMIT failed logins for one username from one IP address lock that pair
@@ -265,6 +276,12 @@ CELERY_BEAT_SCHEDULE = {
     "surveys-housekeeping": {
         "task": "surveys.tasks.housekeeping",
         "schedule": crontab(hour=3, minute=15),
+    },
+    # Every night at 03:20: delete the password reset requests older than a day (the
+    # limits count the last hour; config.password_reset.password_reset_requests_prune).
+    "password-reset-prune": {
+        "task": "config.tasks.password_reset_prune",
+        "schedule": crontab(hour=3, minute=20),
     },
     # Every night at 03:30: delete the export files older than EXPORT_KEEP_DAYS.
     "reports-exports-prune": {

@@ -4,6 +4,8 @@ from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView, TemplateView
 
+from config import password_reset
+
 urlpatterns = [
     # Pages without the icon link (the admin's) ask the browser's default address.
     path(
@@ -18,6 +20,27 @@ urlpatterns = [
         name="login",
     ),
     path("konto/logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
+    # "Glömt lösenord?": Django's URL names, which its views redirect between.
+    path(
+        "konto/glomt-losenord/",
+        password_reset.PasswordResetView.as_view(),
+        name="password_reset",
+    ),
+    path(
+        "konto/glomt-losenord/skickat/",
+        password_reset.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "konto/nytt-losenord/<uidb64>/<token>/",
+        password_reset.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "konto/nytt-losenord/klart/",
+        password_reset.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
     # The footer's pages, open to everyone.
     path(
         "personuppgifter/",

@@ -26,7 +26,9 @@ def footer(response):
     return element
 
 
-@pytest.mark.parametrize("name", ["login", "personal-data", "accessibility"])
+@pytest.mark.parametrize(
+    "name", ["login", "password_reset", "personal-data", "accessibility"]
+)
 def test_the_public_pages_have_the_footer(client, name):
     element = footer(client.get(reverse(name)))
 

@@ -249,8 +249,10 @@ def test_the_lockout_page_keeps_the_username_and_offers_the_form_again(
     assert dict(username.attributes)["value"] == region_respondent.username
     assert find_all(html, "input", name="password")
     assert tr(
-        "If you have forgotten your password, ask Socialstyrelsen for a new invitation link."
+        "If you have forgotten your password, choose a new one through “Forgot your "
+        "password?” below; that also lifts the lock."
     ) in alert(result)
+    assert find_all(html, "a", href=reverse("password_reset"))
 
 
 @pytest.fixture

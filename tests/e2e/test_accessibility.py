@@ -107,6 +107,12 @@ ANONYMOUS_PAGES = [
         lambda d: {"token": "not-a-real-token"},
         status=410,
     ),
+    Page("password_reset"),
+    Page("password_reset_done"),
+    # A link that does not work (used, expired or made up); tests/e2e/
+    # test_password_reset.py audits the form for the new password.
+    Page("password_reset_confirm", lambda d: {"uidb64": "MQ", "token": "x-y"}),
+    Page("password_reset_complete"),
     Page("personal-data"),
     Page("accessibility"),
 ]
@@ -321,8 +327,8 @@ def test_respondent_pages_have_no_wcag_violations(
 @pytest.mark.e2e
 @pytest.mark.django_db(transaction=True)
 def test_anonymous_pages_have_no_wcag_violations(live_server, page, national_frame):
-    """Login and invitation pages (as shown and with their errors), the footer's pages,
-    the 404 page."""
+    """Login, invitation and password reset pages (as shown and with their errors), the
+    footer's pages, the 404 page."""
     _require_axe()
     invitation, _link = invitation_create(
         organisation=Organisation.objects.get(code="0114"),
@@ -346,6 +352,11 @@ def test_anonymous_pages_have_no_wcag_violations(live_server, page, national_fra
     page.get_by_label("Lösenord").fill("wrong-password")
     page.get_by_role("button", name="Logga in").click()
     page.locator("form .alert, form .invalid-feedback").first.wait_for()
+    audit.check()
+    audit.visit(reverse("password_reset"))
+    page.get_by_label("E-postadress").fill("inte-en-adress")
+    page.get_by_role("button", name="Skicka länk").click()
+    page.locator("form .invalid-feedback").first.wait_for()
     audit.check()
     audit.visit(MISSING, 404)
     # An invitation to an address that already has an account: log in first, then accept.

@@ -33,7 +33,12 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "logout": ("POST", "302 302 302 302 302 302 302"),
     "favicon": ("GET", "301 301 301 301 301 301 301"),
     "surveys:invitation-accept": ("GET", "410 410 410 410 410 410 410"),
-    # The footer's pages
+    # "Glömt lösenord?" (a made-up link: the page that says it does not work) and the
+    # footer's pages
+    "password_reset": ("GET", "200 200 200 200 200 200 200"),
+    "password_reset_done": ("GET", "200 200 200 200 200 200 200"),
+    "password_reset_confirm": ("GET", "200 200 200 200 200 200 200"),
+    "password_reset_complete": ("GET", "200 200 200 200 200 200 200"),
     "personal-data": ("GET", "200 200 200 200 200 200 200"),
     "accessibility": ("GET", "200 200 200 200 200 200 200"),
     # Everyone logged in: their own start page
@@ -107,6 +112,7 @@ def url_kwargs(name: str, world: World) -> dict[str, object]:
         "surveys:response-prefill": {"pk": world.rss_response.pk},
         "surveys:response-reopen": {"pk": world.region_response.pk},
         "surveys:invitation-accept": {"token": "not-a-token"},
+        "password_reset_confirm": {"uidb64": "MQ", "token": "not-a-token"},
         "surveys:staff-questionnaire": {"pk": q["municipality"].pk},
         "surveys:contacts": {"org_code": "0114"},
         "surveys:contact-remove": {"org_code": "0114", "pk": world.contact.pk},
