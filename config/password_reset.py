@@ -18,7 +18,6 @@ from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import PasswordResetForm
-from django.db.models import Min
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -48,12 +47,6 @@ def client_ip(request: HttpRequest) -> str | None:
     return get_client_ip_address(request)
 
 
-def _ip_requests(ip_address: str | None, *, now: datetime.datetime) -> Any:
-    return PasswordResetRequest.objects.filter(
-        ip_address=ip_address, created_at__gte=now - WINDOW
-    )
-
-
 def password_reset_ip_wait(
     *, ip_address: str | None, now: datetime.datetime | None = None
 ) -> datetime.timedelta | None:
@@ -61,11 +54,15 @@ def password_reset_ip_wait(
     if ip_address is None:
         return None
     now = now or timezone.now()
-    recent = _ip_requests(ip_address, now=now)
-    if recent.count() < settings.PASSWORD_RESET_IP_LIMIT:
+    recent = PasswordResetRequest.objects.filter(
+        ip_address=ip_address, created_at__gte=now - WINDOW
+    ).order_by("created_at")
+    over = recent.count() - settings.PASSWORD_RESET_IP_LIMIT
+    if over < 0:
         return None
-    oldest = recent.aggregate(oldest=Min("created_at"))["oldest"]
-    return max(oldest + WINDOW - now, datetime.timedelta(0))
+    # Below the limit again once this many of the counted requests are an hour old.
+    freed_at = recent.values_list("created_at", flat=True)[over] + WINDOW
+    return max(freed_at - now, datetime.timedelta(0))
 
 
 def password_reset_request_record(*, email: str, ip_address: str | None) -> bool:

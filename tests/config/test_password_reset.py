@@ -315,6 +315,24 @@ def test_the_ip_limit_ends_an_hour_after_the_first_counted_request(
     assert len(mail.outbox) == 1
 
 
+def test_the_wait_lasts_until_enough_requests_are_an_hour_old(client, person, settings):
+    start = in_stockholm()
+    for minutes in (0, 10, 30):
+        with time_machine.travel(
+            start + datetime.timedelta(minutes=minutes), tick=False
+        ):
+            ask(client, "ingen@example.se", REMOTE_ADDR="192.0.2.7")
+    # The limit lowered to 2: the first two requests must be an hour old.
+    settings.PASSWORD_RESET_IP_LIMIT = 2
+
+    with time_machine.travel(start + datetime.timedelta(minutes=40), tick=False):
+        refused = ask(client, "anna@regionstockholm.se", REMOTE_ADDR="192.0.2.7")
+
+    assert refused.status_code == 429
+    assert refused["Retry-After"] == str(30 * 60)
+    assert "Vänta 30 minuter" in text(find_all(page(refused), "div", role="alert")[0])
+
+
 def test_a_new_password_lifts_the_login_lockout(client, person, settings):
     settings.AXES_ENABLED = True
     settings.AXES_FAILURE_LIMIT = 3
