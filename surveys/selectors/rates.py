@@ -19,7 +19,7 @@ from django.db.models import Exists, Max, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from regions.models import Organisation
-from surveys.frames import is_sent_to_chosen_set
+from surveys.frames import is_sent_to_chosen_set, newest_opened
 from surveys.models import Answer, AnswerChange, Questionnaire, Response
 from surveys.numbers import percent_of
 
@@ -27,6 +27,26 @@ NOT_STARTED = "not_started"
 DRAFT = "draft"
 SUBMITTED = "submitted"
 STATUSES = (NOT_STARTED, DRAFT, SUBMITTED)
+
+
+def area_questionnaires() -> list[Questionnaire]:
+    """The current questionnaires the municipalities of an RSS area answer, main one first.
+
+    The main one is the municipal questionnaire in the field (the one the start page's area
+    list shows); an extra question sent to the municipalities follows, never in its place.
+    """
+    audiences = [Questionnaire.Audience.MUNICIPALITY, Questionnaire.Audience.EXTRA]
+    current = Questionnaire.objects.filter(is_current=True)
+    choices = list(
+        current.filter(audience__in=audiences)
+        .select_related("cycle")
+        .order_by("-cycle__year", "opens_on", "pk")
+    )
+    main = newest_opened(current.filter(audience=Questionnaire.Audience.MUNICIPALITY))
+    if main is not None:
+        choices.sort(key=lambda q: q.pk != main.pk)
+    return choices
+
 
 FRAME_COLUMNS = [
     "questionnaire_id",

@@ -125,17 +125,7 @@ def questionnaire_rates(request: HttpRequest, pk: int) -> HttpResponse:
 def area_rates(request: HttpRequest, code: str) -> HttpResponse:
     """An RSS coordinator (or staff): the same figures for the municipalities of the area."""
     rss = get_area_for_user(request.user, code)
-    choices = list(
-        Questionnaire.objects.filter(
-            is_current=True,
-            audience__in=[
-                Questionnaire.Audience.MUNICIPALITY,
-                Questionnaire.Audience.EXTRA,
-            ],
-        )
-        .select_related("cycle")
-        .order_by("-cycle__year", "audience", "opens_on", "pk")
-    )
+    choices = rates.area_questionnaires()
     if not choices:
         raise Http404("No municipal questionnaire")
     wanted = request.GET.get("enkat")

@@ -14,7 +14,15 @@ from tests.factories import (
     QuestionnaireFactory,
     SectionFactory,
 )
-from tests.surveys.helpers import find_all, page, send_to_chosen_set, text, tr
+from tests.surveys.helpers import (
+    attrs,
+    by_id,
+    find_all,
+    page,
+    send_to_chosen_set,
+    text,
+    tr,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -280,3 +288,27 @@ def test_an_existing_response_cannot_be_saved_before_the_opening_date(
     assert any(f"{municipal_2025.opens_on:%Y-%m-%d}" in n for n in notes), notes
     response.refresh_from_db()
     assert response.version == 0 or not response.answers.exists()
+
+
+def test_the_area_section_links_the_blank_municipal_questionnaire(
+    client, cycle_2024, rss_coordinator
+):
+    client.force_login(rss_coordinator)
+
+    home = client.get(HOME)
+
+    area = by_id(page(home), "area-blank-questionnaire")
+    assert area is not None, "no link to the blank municipal questionnaire"
+    links = [attrs(a)["href"] for a in find_all(area, "a")]
+    assert links == [
+        reverse("reports:questionnaire-pdf", args=[cycle_2024["municipality"].pk])
+    ]
+    assert client.get(links[0])["Content-Type"] == "application/pdf"
+
+
+def test_a_municipality_sees_no_area_section_nor_its_blank_form_link(
+    client, cycle_2024, municipality_respondent
+):
+    client.force_login(municipality_respondent)
+
+    assert by_id(page(client.get(HOME)), "area-blank-questionnaire") is None

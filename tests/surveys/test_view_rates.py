@@ -312,3 +312,28 @@ def test_the_coordinator_chooses_among_the_municipal_questionnaires(
     assert result.context["questionnaire"] == extra
     assert result.context["totals"]["invited"] == 1
     assert {q.pk for q in result.context["choices"]} == {municipal.pk, extra.pk}
+
+
+def test_the_area_page_opens_on_the_municipal_questionnaire_not_the_extra_question(
+    client, rss_coordinator, municipal
+):
+    extra = QuestionnaireFactory(
+        cycle=municipal.cycle,
+        audience="extra",
+        title="Extra fråga",
+        source_file="web:extra",
+        opens_on=municipal.opens_on,
+    )
+    QuestionFactory(
+        section=SectionFactory(questionnaire=extra, position=1),
+        code="E01",
+        type=QuestionType.FREE_TEXT,
+    )
+    send_to_chosen_set(extra, "0114")
+    client.force_login(rss_coordinator)
+
+    result = client.get(area_url("RSS-01"))
+
+    assert result.context["questionnaire"] == municipal
+    assert result.context["totals"]["invited"] == 26
+    assert [q.pk for q in result.context["choices"]] == [municipal.pk, extra.pk]
