@@ -18,6 +18,25 @@
     });
   });
 
+  // A table that stacks on phones (<table class="table-stack">, see site.css): each cell
+  // is shown with its column's heading, from data-label. A column whose heading is
+  // visually hidden (an action) gets none.
+  document.querySelectorAll("table.table-stack").forEach(function (table) {
+    var headings = Array.prototype.map.call(
+      table.querySelectorAll("thead th"),
+      function (th) {
+        return th.querySelector(".visually-hidden") ? "" : th.textContent.trim();
+      }
+    );
+    table.querySelectorAll("tbody tr").forEach(function (row) {
+      Array.prototype.forEach.call(row.children, function (cell, index) {
+        if (cell.tagName === "TD" && headings[index]) {
+          cell.setAttribute("data-label", headings[index]);
+        }
+      });
+    });
+  });
+
   // "Select all" ticks every organisation box of the list: <input id="pick-all">.
   var all = document.getElementById("pick-all");
   if (all) {

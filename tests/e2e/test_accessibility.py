@@ -1,9 +1,13 @@
-"""WCAG 2.1 A and AA in Chromium: axe-core over the respondent, coordinator and staff pages.
+"""WCAG 2.2 AA in Chromium: axe-core over the respondent, coordinator and staff pages.
 
 axe-core comes from the npm registry (tests/e2e/package.json, installed by bin/test with
 `npm ci --prefix tests/e2e`) and is injected into each page by Playwright. Each test logs in
 once as one role and walks its pages; every violation of every page is gathered and the
 test fails listing them all (rule, help, the failing elements, per URL).
+
+Each page is also shown at a phone's 390 px: it must not scroll sideways (WCAG 1.4.10
+Reflow asks for 320 CSS px; a table may scroll inside its own region). The failure names
+the page and its widest element.
 
 A new page joins an audit by a line in a role's page list (ANONYMOUS_PAGES, AREA_PAGES,
 STAFF_PAGES); `test_every_html_page_is_audited_or_excluded_with_a_reason` fails until
@@ -12,6 +16,7 @@ each URL name of the project is audited or excluded with the reason.
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -37,7 +42,9 @@ from tests.factories import UserFactory
 from tests.surveys.helpers import fill_response
 
 AXE_JS = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
-WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
 # Only what the failure message needs crosses from the page to Python.
 RUN_AXE = """async (tags) => {
   const result = await axe.run(document, {
@@ -61,6 +68,44 @@ RUN_AXE = """async (tags) => {
     });
   }
   return violations;
+}"""
+
+# The page's width beside the window's, and the element reaching furthest right (the
+# outermost one, not its children; preferably not inside a box that scrolls by itself).
+WIDEST_ELEMENT = """() => {
+  const clips = (e) => {
+    for (let a = e.parentElement; a && a !== document.body; a = a.parentElement) {
+      if (getComputedStyle(a).overflowX !== "visible") return true;
+    }
+    return false;
+  };
+  // An absolutely placed element escapes a clipping box that is not its containing
+  // block: when no other element sticks out, name the widest one of any kind.
+  let widest = null, right = window.innerWidth, anyWidest = null, anyRight = right;
+  for (const e of document.body.querySelectorAll("*")) {
+    const box = e.getBoundingClientRect();
+    if (box.right > anyRight + 0.5) {
+      anyWidest = e;
+      anyRight = box.right;
+    }
+    if (box.width && box.right > right + 0.5 && !clips(e)) {
+      widest = e;
+      right = box.right;
+    }
+  }
+  if (!widest) {
+    widest = anyWidest;
+    right = anyRight;
+  }
+  const name = widest && (widest.tagName.toLowerCase()
+    + (widest.id ? "#" + widest.id : "")
+    + [...widest.classList].map((c) => "." + c).join("")
+    + " \u201c" + (widest.innerText || "").replace(/\\s+/g, " ").trim().slice(0, 60)
+    + "\u201d");
+  return {
+    scroll: document.documentElement.scrollWidth, window: window.innerWidth,
+    widest: name, right: Math.round(right),
+  };
 }"""
 
 # URL names a browser does not show as a page: what they answer, and where it is tested.
@@ -203,9 +248,10 @@ class Audit:
         """Audit the page as it is shown now (after a click or a posted form too)."""
         # Evaluated by the browser's DevTools protocol: a <script> tag with the code in it
         # would be refused by the site's Content-Security-Policy (no inline script).
-        self.page.evaluate(AXE_JS.read_text(encoding="utf-8"))
+        self.page.evaluate(_axe_source())
         url = self.page.url.removeprefix(self.base_url)
         self.checked.append(url)
+        self.check_phone_width(url)
         for violation in self.page.evaluate(RUN_AXE, WCAG_TAGS):
             nodes = "\n".join(
                 f"      {node['target']}: {node['html'][:200]}"
@@ -216,11 +262,31 @@ class Audit:
                 f"{violation['help']}\n{nodes}"
             )
 
+    def check_phone_width(self, url: str) -> None:
+        """The same page in a 390 px window: nothing may stick out to the right."""
+        self.page.set_viewport_size(PHONE)
+        try:
+            width = self.page.evaluate(WIDEST_ELEMENT)
+        finally:
+            self.page.set_viewport_size(DESKTOP)
+        if width["scroll"] > width["window"]:
+            self.failures.append(
+                f"{url}: scrolls sideways at {width['window']} px: the page is "
+                f"{width['scroll']} px wide; widest element {width['widest']} reaches "
+                f"{width['right']} px"
+            )
+
     def assert_clean(self) -> None:
         assert not self.failures, (
-            f"{len(self.failures)} axe violations (WCAG 2.1 A/AA) on "
-            f"{len(self.checked)} pages:\n" + "\n".join(self.failures)
+            f"{len(self.failures)} problems (axe WCAG 2.2 A/AA, sideways scrolling at "
+            f"{PHONE['width']} px) on {len(self.checked)} pages:\n"
+            + "\n".join(self.failures)
         )
+
+
+@functools.cache
+def _axe_source() -> str:
+    return AXE_JS.read_text(encoding="utf-8")
 
 
 def _log_in(page, base_url: str, user) -> None:
