@@ -108,6 +108,11 @@ def test_a_region_respondent_answers_and_submits_the_whole_questionnaire_on_a_ph
     page.set_viewport_size(PHONE)
     _log_in(page, live_server.url, region_respondent)
     _assert_fits(page, "the start page")
+    # The questionnaire's row is a block in which each value shows its column's heading.
+    shown = page.locator("table.table-stack td").evaluate_all(
+        "(cells) => cells.map((c) => getComputedStyle(c, '::before').content)"
+    )
+    assert '"Sista svarsdag: "' in shown, shown
     page.get_by_role("button", name="Starta").first.click()
 
     titles = list(questionnaire.sections.values_list("title", flat=True))
