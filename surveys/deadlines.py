@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime
 from zoneinfo import ZoneInfo
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -48,9 +48,7 @@ def response_deadline(
     return effective_deadline(questionnaire.closes_on, extended)
 
 
-def response_is_open(
-    *, response: Response, by: AbstractBaseUser | None
-) -> tuple[bool, str]:
+def response_is_open(*, response: Response, by: User | None) -> tuple[bool, str]:
     """Whether `by` may still change the response, and if not why (a message to show).
 
     A locked questionnaire refuses everybody, staff included. After the deadline (the

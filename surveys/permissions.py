@@ -19,10 +19,10 @@ from functools import wraps
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponseBase
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
@@ -30,21 +30,28 @@ from regions.models import Organisation
 from surveys.models import Membership, Questionnaire, Response
 
 
-def is_staff(user: AbstractBaseUser | AnonymousUser | None) -> bool:
+class AuthenticatedHttpRequest(HttpRequest):
+    """The request of a view behind `login_required` (or `staff_required`): its user is
+    logged in, so `request.user` is a User, never AnonymousUser (django-stubs' pattern)."""
+
+    user: User
+
+
+def is_staff(user: User | AnonymousUser | None) -> bool:
     """National staff (Socialstyrelsen): they see every organisation and the staff pages."""
     return bool(user is not None and user.is_authenticated and user.is_staff)
 
 
-def membership_of(user: AbstractBaseUser | AnonymousUser) -> Membership | None:
+def membership_of(user: User | AnonymousUser) -> Membership | None:
     if not user.is_authenticated:
         return None
     try:
-        return user.membership  # type: ignore[union-attr]
+        return user.membership
     except Membership.DoesNotExist:
         return None
 
 
-def organisations_for_user(user: AbstractBaseUser | AnonymousUser) -> QuerySet:
+def organisations_for_user(user: User | AnonymousUser) -> QuerySet[Organisation]:
     """The organisations whose responses the user may see and change.
 
     Staff: all. A respondent: their own organisation. An RSS coordinator: the RSS and the
@@ -63,12 +70,12 @@ def organisations_for_user(user: AbstractBaseUser | AnonymousUser) -> QuerySet:
 
 
 def can_access_organisation(
-    user: AbstractBaseUser | AnonymousUser, organisation: Organisation
+    user: User | AnonymousUser, organisation: Organisation
 ) -> bool:
     return organisations_for_user(user).filter(pk=organisation.pk).exists()
 
 
-def get_response_for_user(user: AbstractBaseUser | AnonymousUser, pk: int) -> Response:
+def get_response_for_user(user: User | AnonymousUser, pk: int) -> Response:
     """The response if the user may see it; 404 otherwise (no hint that it exists)."""
     response = (
         Response.objects.select_related(
@@ -83,7 +90,7 @@ def get_response_for_user(user: AbstractBaseUser | AnonymousUser, pk: int) -> Re
 
 
 def is_entering_on_behalf(
-    user: AbstractBaseUser | AnonymousUser, organisation: Organisation
+    user: User | AnonymousUser, organisation: Organisation
 ) -> bool:
     """An RSS coordinator entering a municipality's answers (from paper)."""
     membership = membership_of(user)
@@ -94,7 +101,7 @@ def is_entering_on_behalf(
     )
 
 
-def require_staff(user: AbstractBaseUser | AnonymousUser | None) -> None:
+def require_staff(user: User | AnonymousUser | None) -> None:
     """National staff only: PermissionDenied (403) for everyone else.
 
     The one staff check of the views and of the services that only staff may call
@@ -104,16 +111,14 @@ def require_staff(user: AbstractBaseUser | AnonymousUser | None) -> None:
         raise PermissionDenied(_("Only national staff may do this."))
 
 
-def get_questionnaire_for_staff(
-    user: AbstractBaseUser | AnonymousUser, pk: int
-) -> Questionnaire:
+def get_questionnaire_for_staff(user: User | AnonymousUser, pk: int) -> Questionnaire:
     """The questionnaire (with its cycle) for national staff; 403 for everyone else."""
     require_staff(user)
     return get_object_or_404(Questionnaire.objects.select_related("cycle"), pk=pk)
 
 
 def get_questionnaire_for_audience(
-    user: AbstractBaseUser | AnonymousUser, pk: int
+    user: User | AnonymousUser, pk: int
 ) -> Questionnaire:
     """The questionnaire for its frame's members, their RSS coordinator, and staff.
 
@@ -133,7 +138,7 @@ def get_questionnaire_for_audience(
     return questionnaire
 
 
-View = Callable[..., HttpResponse]
+View = Callable[..., HttpResponseBase]
 
 
 def staff_required(view: View) -> View:
@@ -144,18 +149,17 @@ def staff_required(view: View) -> View:
     """
 
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         require_staff(request.user)
         return view(request, *args, **kwargs)
 
     checked = login_required(wrapper)
+    # A mark on the function object; mypy does not model attributes set on functions.
     checked.staff_only = True  # type: ignore[attr-defined]
     return checked
 
 
-def get_organisation_for_member(
-    user: AbstractBaseUser | AnonymousUser, code: str
-) -> Organisation:
+def get_organisation_for_member(user: User | AnonymousUser, code: str) -> Organisation:
     """The organisation for its own members and staff; 404 otherwise (contacts are
     personal)."""
     organisation = get_object_or_404(Organisation, code=code)
@@ -167,9 +171,7 @@ def get_organisation_for_member(
     return organisation
 
 
-def get_area_for_user(
-    user: AbstractBaseUser | AnonymousUser, code: str
-) -> Organisation:
+def get_area_for_user(user: User | AnonymousUser, code: str) -> Organisation:
     """The RSS whose municipalities the user follows: staff, or the RSS's own
     coordinator; 404 otherwise."""
     rss = get_object_or_404(Organisation, kind=Organisation.Kind.RSS, code=code)
@@ -183,9 +185,7 @@ def get_area_for_user(
     return rss
 
 
-def get_region_for_user(
-    user: AbstractBaseUser | AnonymousUser, code: str
-) -> Organisation:
+def get_region_for_user(user: User | AnonymousUser, code: str) -> Organisation:
     """A region for staff and the region's own users; 404 otherwise."""
     region = get_object_or_404(Organisation, kind=Organisation.Kind.REGION, code=code)
     if is_staff(user):
@@ -196,9 +196,7 @@ def get_region_for_user(
     return region
 
 
-def get_rss_response_for_user(
-    user: AbstractBaseUser | AnonymousUser, pk: int
-) -> Response:
+def get_rss_response_for_user(user: User | AnonymousUser, pk: int) -> Response:
     """An RSS's response to the RSS questionnaire, which compiles its municipalities'
     answers: 404 if the user may not see it, 403 if it is not an RSS's.
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 import secrets
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.db.models import Q
@@ -27,7 +27,9 @@ class CycleCopyForm(PostForm):
 
     def __init__(self, *args: Any, years: list[int], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["from_year"].choices = [(y, str(y)) for y in years]
+        cast(forms.TypedChoiceField, self.fields["from_year"]).choices = [
+            (y, str(y)) for y in years
+        ]
 
 
 class QuestionnaireEditForm(PostForm):

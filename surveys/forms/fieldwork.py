@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.db.models import QuerySet
@@ -31,7 +31,9 @@ class InviteForm(forms.Form):
     def __init__(self, *args: Any, audience: QuerySet, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.audience = audience
-        self.fields["organisations"].queryset = audience
+        cast(
+            forms.ModelMultipleChoiceField, self.fields["organisations"]
+        ).queryset = audience
 
     def chosen(self) -> list[Organisation]:
         if self.cleaned_data["scope"] == self.ALL:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass, field
+from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -230,8 +231,9 @@ class SectionForm(forms.Form):
                 spec.cells.append(Cell(name, item, item))
         return spec
 
-    def clean(self) -> dict:
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         self.values: dict[tuple[str, str], Value | None] = {}
         self.confirmations: dict[tuple[str, str], bool] = {
             (code, cell.item): bool(cleaned.get(cell.confirm))

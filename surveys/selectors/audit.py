@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
@@ -15,8 +15,11 @@ from surveys.models import (
     ResponseEvent,
 )
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 # Where an answer change came from, as the audit page names it.
-SOURCE_LABELS = {
+SOURCE_LABELS: dict[str, StrOrPromise] = {
     AnswerChange.Source.WEB: pgettext_lazy("answer source", "Web form"),
     AnswerChange.Source.PAPER: pgettext_lazy("answer source", "Entered by the RSS"),
     AnswerChange.Source.IMPORT: pgettext_lazy("answer source", "Import"),

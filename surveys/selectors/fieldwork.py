@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 
@@ -21,6 +22,9 @@ from surveys.models import (
     Response,
 )
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
 
 def municipal_questionnaire() -> Questionnaire | None:
     """The hjälpenkät: the current municipal questionnaire of the newest cycle."""
@@ -31,8 +35,22 @@ def municipal_questionnaire() -> Questionnaire | None:
     )
 
 
-def contacts_of(organisation: Organisation) -> QuerySet:
+def contacts_of(organisation: Organisation) -> QuerySet[ContactPerson]:
     return ContactPerson.objects.filter(organisation=organisation).order_by("name")
+
+
+class FieldworkOverviewRow(TypedDict):
+    # Annotated with the number of organisations `invited` and `emailed`.
+    questionnaire: Questionnaire
+    # How many organisations it is for.
+    audience: int
+    # ISO dates, the next one still to come (None after the last).
+    reminders: list[str]
+    next_reminder: str | None
+
+
+class _ResponseAnnotations(TypedDict):
+    has_answers: bool
 
 
 @dataclass
@@ -41,7 +59,7 @@ class FieldworkRow:
 
     organisation: Organisation
     participation: Participation | None
-    response: Response | None
+    response: WithAnnotations[Response, _ResponseAnnotations] | None
     contacts: int
     accounts: int
     last_email: EmailLog | None
@@ -84,34 +102,34 @@ def fieldwork_rows(
 
     Six queries, whatever the number of organisations.
     """
-    organisations = list(organisations.select_related("county", "rss").order_by("code"))
+    listed = list(organisations.select_related("county", "rss").order_by("code"))
     participations = {
         p.organisation_id: p
         for p in Participation.objects.filter(
-            questionnaire=questionnaire, organisation__in=organisations
+            questionnaire=questionnaire, organisation__in=listed
         )
     }
     responses = {
         r.organisation_id: r
         for r in Response.objects.filter(
-            questionnaire=questionnaire, organisation__in=organisations
+            questionnaire=questionnaire, organisation__in=listed
         ).annotate(has_answers=Exists(Answer.objects.filter(response=OuterRef("pk"))))
     }
     contacts = dict(
-        ContactPerson.objects.filter(organisation__in=organisations)
+        ContactPerson.objects.filter(organisation__in=listed)
         .values("organisation_id")
         .annotate(n=Count("id"))
         .values_list("organisation_id", "n")
     )
     accounts = dict(
-        Membership.objects.filter(organisation__in=organisations, user__is_active=True)
+        Membership.objects.filter(organisation__in=listed, user__is_active=True)
         .values("organisation_id")
         .annotate(n=Count("id"))
         .values_list("organisation_id", "n")
     )
     last_email: dict[int, EmailLog] = {}
     for log in EmailLog.objects.filter(
-        questionnaire=questionnaire, organisation__in=organisations
+        questionnaire=questionnaire, organisation__in=listed
     ).only("organisation_id", "kind", "sent_at"):
         # Newest first (the model's ordering): keep the first per organisation.
         last_email.setdefault(log.organisation_id, log)
@@ -127,7 +145,7 @@ def fieldwork_rows(
             questionnaire_closes_on=questionnaire.closes_on,
             today=today,
         )
-        for o in organisations
+        for o in listed
     ]
 
 
@@ -162,10 +180,10 @@ def fieldwork_filter(
     ]
 
 
-def fieldwork_overview() -> list[dict]:
+def fieldwork_overview() -> list[FieldworkOverviewRow]:
     """Staff: each current questionnaire with its audience, invitations and reminders."""
     today = deadlines.stockholm_today()
-    rows = []
+    rows: list[FieldworkOverviewRow] = []
     for questionnaire in (
         Questionnaire.objects.filter(is_current=True)
         .select_related("cycle")

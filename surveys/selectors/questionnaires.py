@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 from django.db.models import Count, Q, QuerySet
 
 from regions.models import Organisation
@@ -12,16 +14,26 @@ from surveys.frames import (
 from surveys.models import Questionnaire
 
 
-def questionnaires_for_organisation(organisation: Organisation) -> QuerySet:
+class QuestionnaireOverviewRow(TypedDict):
+    # Annotated with its counts of `submitted` responses and `drafts`.
+    questionnaire: Questionnaire
+    # How many organisations it is for.
+    frame: int
+
+
+def questionnaires_for_organisation(
+    organisation: Organisation,
+) -> QuerySet[Questionnaire]:
     """The current questionnaires this organisation answers, newest cycle first."""
-    audiences = {
+    by_kind: dict[str, list[str]] = {
         Organisation.Kind.REGION: [Questionnaire.Audience.REGION],
         Organisation.Kind.RSS: [Questionnaire.Audience.RSS],
         Organisation.Kind.MUNICIPALITY: [
             Questionnaire.Audience.MUNICIPALITY,
             Questionnaire.Audience.EXTRA,
         ],
-    }[organisation.kind]
+    }
+    audiences = by_kind[organisation.kind]
     # Who each questionnaire is for is surveys.frames' rule (a chosen set or all).
     return (
         questionnaires_for(
@@ -33,9 +45,9 @@ def questionnaires_for_organisation(organisation: Organisation) -> QuerySet:
     )
 
 
-def questionnaire_overview() -> list[dict]:
+def questionnaire_overview() -> list[QuestionnaireOverviewRow]:
     """Staff: each current questionnaire with its counts of drafts and submissions."""
-    rows = []
+    rows: list[QuestionnaireOverviewRow] = []
     for questionnaire in (
         Questionnaire.objects.filter(is_current=True)
         .select_related("cycle")

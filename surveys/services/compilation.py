@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -172,7 +172,7 @@ def rss_compilation_overwrites(
     changes = []
     for key, value in fetched.items():
         before = stored.get(key)
-        if before is None or before == value.number:
+        if before is None or value.number is None or before == value.number:
             continue
         if last.get(_key(key)) == before:
             continue  # as fetched last time, not typed
@@ -198,7 +198,7 @@ def rss_compilation_drift(
     changes = []
     for key, value in now.items():
         before = last.counts.get(_key(key))
-        if before is not None and before != value.number:
+        if before is not None and value.number is not None and before != value.number:
             changes.append(CountChange(key[0], key[1], before, value.number))
     return changes
 
@@ -224,7 +224,7 @@ def rss_compilation_submit_check(*, response: Response, confirmed: bool) -> None
 
 @transaction.atomic
 def rss_compilation_prefill(
-    *, response: Response, by: AbstractBaseUser | None, confirmed: bool = False
+    *, response: Response, by: User | None, confirmed: bool = False
 ) -> CompilationReport:
     """Fill an RSS's draft counts per option from its area's submitted municipal answers.
 

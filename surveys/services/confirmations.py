@@ -14,7 +14,7 @@ import json
 import secrets
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -33,9 +33,7 @@ def confirmation_digest(action: str, payload: Any) -> str:
 
 
 @transaction.atomic
-def confirmation_create(
-    *, user: AbstractBaseUser, action: str, payload: Any
-) -> Confirmation:
+def confirmation_create(*, user: User, action: str, payload: Any) -> Confirmation:
     """A new one-time key for the action with these parameters, as shown to the user."""
     return Confirmation.objects.create(
         key=secrets.token_urlsafe(32),
@@ -47,7 +45,7 @@ def confirmation_create(
 
 @transaction.atomic
 def confirmation_use(
-    *, key: str, user: AbstractBaseUser, action: str, payload: Any
+    *, key: str, user: User, action: str, payload: Any
 ) -> Confirmation:
     """Spend the key for the action as it would run now; ValidationError if it may not.
 

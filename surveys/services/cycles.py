@@ -14,12 +14,13 @@ import re
 import shutil
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import yaml
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Field
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -129,7 +130,7 @@ def cycle_copy_preview(*, from_year: int, to_year: int) -> list[Questionnaire]:
 
 
 @transaction.atomic
-def cycle_copy(*, from_year: int, to_year: int, by: AbstractBaseUser | None) -> Cycle:
+def cycle_copy(*, from_year: int, to_year: int, by: User | None) -> Cycle:
     """Create cycle `to_year` as a copy of `from_year` and return it.
 
     Copies every current questionnaire made from a definition file (extra questions made
@@ -214,7 +215,7 @@ def _copy_questionnaire(
 def questionnaire_update(
     *,
     questionnaire: Questionnaire,
-    by: AbstractBaseUser,
+    by: User,
     title: str,
     introduction: str,
     opens_on: datetime.date,
@@ -255,7 +256,8 @@ def questionnaire_update(
         questionnaire=locked,
         kind=QuestionnaireEvent.Kind.EDITED,
         detail=", ".join(
-            str(Questionnaire._meta.get_field(key).verbose_name) for key in changed
+            str(cast(Field, Questionnaire._meta.get_field(key)).verbose_name)
+            for key in changed
         ),
         by=by,
     )
@@ -447,7 +449,7 @@ def _extra_question_create(
     *,
     once: str = "",
     cycle: Cycle,
-    by: AbstractBaseUser,
+    by: User,
     title: str,
     text: str,
     question_type: str,

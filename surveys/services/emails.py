@@ -15,11 +15,14 @@ as it hands the message to the mail backend:
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.template import Context
+from django.template.backends.django import Template as DjangoTemplate
 from django.template.loader import get_template, render_to_string
 from django.utils import translation
 
@@ -30,7 +33,8 @@ from surveys.models import EmailLog, Questionnaire
 def render_plain_text(template_name: str, context: dict) -> str:
     """Render a plain-text template (an e-mail's subject or text body) without HTML
     autoescaping, so that `&` and `'` stay as they are (not `&amp;`, `&#x27;`)."""
-    template = get_template(template_name)
+    # The project renders with Django's template engine only.
+    template = cast(DjangoTemplate, get_template(template_name))
     return template.template.render(Context(context, autoescape=False))
 
 
@@ -43,7 +47,7 @@ def email_send(
     recipient: str,
     questionnaire: Questionnaire | None = None,
     key: str = "",
-    by: AbstractBaseUser | None = None,
+    by: User | None = None,
     reply_to: list[str] | None = None,
     connection=None,
 ) -> EmailLog | None:

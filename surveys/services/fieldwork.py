@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import get_connection
 from django.db import transaction
@@ -64,7 +64,7 @@ def contact_add(
     name: str,
     email: str,
     phone: str = "",
-    by: AbstractBaseUser | None = None,
+    by: User | None = None,
 ) -> ContactPerson:
     """Add a contact person to an organisation (personal data: staff and the organisation)."""
     email = email.strip().lower()
@@ -87,7 +87,7 @@ def contact_add(
 
 
 @transaction.atomic
-def contact_remove(*, contact: ContactPerson, by: AbstractBaseUser | None) -> None:
+def contact_remove(*, contact: ContactPerson, by: User | None) -> None:
     """Delete a contact person (on request, GDPR).
 
     The EmailLog rows keep the address the agency's e-mails went to: they are the record of
@@ -156,7 +156,7 @@ def recipients_by_organisation(
 def _account_url(
     organisation: Organisation,
     recipient: Recipient,
-    by: AbstractBaseUser | None,
+    by: User | None,
     base_url: str,
 ) -> str | None:
     """A single-use link to create an account, for a contact person without one."""
@@ -178,7 +178,7 @@ def _account_url(
     return url
 
 
-def _sender(by: AbstractBaseUser | None) -> tuple[str, list[str] | None]:
+def _sender(by: User | None) -> tuple[str, list[str] | None]:
     """Who the e-mail says it is from, and where replies go (an RSS coordinator's address)."""
     membership = getattr(by, "membership", None) if by is not None else None
     if membership is not None and membership.is_coordinator and not is_staff(by):
@@ -205,7 +205,7 @@ class InvitationReport:
 def _check_may_invite(
     questionnaire: Questionnaire,
     organisations: list[Organisation],
-    by: AbstractBaseUser | None,
+    by: User | None,
 ) -> None:
     if questionnaire.locked_at is not None:
         raise ValidationError(
@@ -242,7 +242,7 @@ def participations_invite(
     *,
     questionnaire: Questionnaire,
     organisations: Iterable[Organisation],
-    by: AbstractBaseUser | None,
+    by: User | None,
     base_url: str = "",
     resend: bool = False,
 ) -> InvitationReport:
@@ -361,7 +361,7 @@ def _context(
     recipient: Recipient,
     deadline: datetime.date,
     base_url: str,
-    by: AbstractBaseUser | None,
+    by: User | None,
 ) -> dict:
     sender, _reply_to = _sender(by)
     return {
@@ -380,7 +380,7 @@ def invitations_send(
     *,
     questionnaire: Questionnaire,
     organisations: Iterable[Organisation],
-    by: AbstractBaseUser | None,
+    by: User | None,
     base_url: str = "",
     since: datetime.datetime | None = None,
 ) -> SendReport:
@@ -618,7 +618,7 @@ def participation_extend(
     organisation: Organisation,
     closes_on: datetime.date,
     reason: str,
-    by: AbstractBaseUser,
+    by: User,
 ) -> Participation:
     """Staff give one organisation a later deadline than the questionnaire's closing date.
 

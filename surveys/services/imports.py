@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import IO
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -53,13 +53,16 @@ from surveys.services.transitions import response_return_to_draft
 from surveys.signals import announce_responses_changed
 
 COLUMNS = ("organisation", "question", "item", "answer")
-KIND_NOUNS = {
+KIND_NOUNS: dict[str, tuple[str, str]] = {
     Organisation.Kind.REGION: ("en region", "regioner"),
     Organisation.Kind.RSS: ("en RSS", "RSS"),
     Organisation.Kind.MUNICIPALITY: ("en kommun", "kommuner"),
 }
 # Excel drops the leading zeros of "01" and "0114" when it opens a CSV file.
-CODE_WIDTHS = {Organisation.Kind.REGION: 2, Organisation.Kind.MUNICIPALITY: 4}
+CODE_WIDTHS: dict[str, int] = {
+    Organisation.Kind.REGION: 2,
+    Organisation.Kind.MUNICIPALITY: 4,
+}
 
 Key = tuple[str, str]
 ImportFile = bytes | str | IO[bytes] | IO[str]
@@ -83,10 +86,11 @@ def import_text(file: ImportFile) -> str:
     """The file's text: UTF-8 with or without BOM; raise ValidationError otherwise."""
     data = file if isinstance(file, bytes | str) else file.read()
     if isinstance(data, bytes):
+        raw = data
         try:
-            data = data.decode("utf-8-sig")
+            data = raw.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            line = data.count(b"\n", 0, exc.start) + 1
+            line = raw.count(b"\n", 0, exc.start) + 1
             raise ValidationError(
                 [
                     f"Filen är inte UTF-8-kodad (första felaktiga tecknet på rad {line}). "
@@ -599,7 +603,7 @@ def responses_import(
     *,
     questionnaire: Questionnaire,
     file: ImportFile,
-    by: AbstractBaseUser | None,
+    by: User | None,
     draft: bool = False,
     replace_submitted: bool = False,
     expected_digest: str | None = None,
@@ -635,7 +639,12 @@ def responses_import(
     answers = cleared = unchanged = replaced = 0
     for part in plan.organisations:
         organisation, response = part.organisation, part.response
-        if part.is_submitted and part.changes and not replace_submitted:
+        if (
+            response is not None
+            and part.is_submitted
+            and part.changes
+            and not replace_submitted
+        ):
             refused.extend(part.changes)
             responses[organisation] = response
             unchanged += 1
@@ -756,7 +765,7 @@ def import_upload_create(
     file: ImportFile,
     file_name: str,
     draft: bool,
-    by: AbstractBaseUser,
+    by: User,
 ) -> ImportUpload:
     """Check an uploaded file and keep it for its preview; raise ValidationError if bad."""
     text = import_text(file)
@@ -782,7 +791,7 @@ def import_upload_preview(*, upload: ImportUpload) -> ImportPlan:
 
 @transaction.atomic
 def import_upload_confirm(
-    *, upload: ImportUpload, by: AbstractBaseUser, replace_submitted: bool
+    *, upload: ImportUpload, by: User, replace_submitted: bool
 ) -> bool:
     """Import a previewed upload once; False when its changes differ from the preview.
 

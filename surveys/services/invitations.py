@@ -6,7 +6,7 @@ import secrets
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -33,7 +33,7 @@ def invitation_create(
     organisation: Organisation,
     email: str,
     role: str = Membership.Role.RESPONDENT,
-    by: AbstractBaseUser | None = None,
+    by: User | None = None,
     base_url: str = "",
     send_email: bool = True,
 ) -> tuple[Invitation, str]:
@@ -61,9 +61,7 @@ def invitation_create(
     return invitation, url
 
 
-def _email_account_link(
-    invitation: Invitation, url: str, by: AbstractBaseUser | None
-) -> None:
+def _email_account_link(invitation: Invitation, url: str, by: User | None) -> None:
     email_send(
         kind=EmailLog.Kind.ACCOUNT,
         template="account_invitation",
@@ -101,7 +99,7 @@ def invitation_from_token(token: str) -> Invitation:
     return invitation
 
 
-def invitation_account(invitation: Invitation) -> AbstractBaseUser | None:
+def invitation_account(invitation: Invitation) -> User | None:
     """The existing account the invitation is addressed to, if any."""
     return (
         get_user_model()
@@ -119,7 +117,7 @@ def _open_invitation(token: str) -> Invitation:
     return invitation
 
 
-def _check_other_organisation(user: AbstractBaseUser, invitation: Invitation) -> None:
+def _check_other_organisation(user: User, invitation: Invitation) -> None:
     membership = getattr(user, "membership", None)
     if (
         membership is not None
@@ -133,7 +131,7 @@ def _check_other_organisation(user: AbstractBaseUser, invitation: Invitation) ->
 @transaction.atomic
 def invitation_accept(
     *, token: str, first_name: str, last_name: str, password: str
-) -> AbstractBaseUser:
+) -> User:
     """Create the invited person's account with the chosen password; use up the link.
 
     Only for an address without an account: an existing account's password and
@@ -164,7 +162,7 @@ def invitation_accept(
 
 
 @transaction.atomic
-def invitation_accept_existing(*, token: str, user: AbstractBaseUser) -> Membership:
+def invitation_accept_existing(*, token: str, user: User) -> Membership:
     """The logged-in holder of the invited account accepts: membership, link used up.
 
     Refused for any other account than the one the invitation is addressed to, and for

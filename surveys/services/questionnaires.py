@@ -7,7 +7,7 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 from django.core.exceptions import ValidationError
@@ -84,10 +84,14 @@ LINE = "__line__"
 
 
 # libyaml's loader when PyYAML was built with it (it is, in the wheels): ~5x faster.
-_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# Both loaders have the same interface; the type checker is shown SafeLoader.
+if TYPE_CHECKING:
+    _BaseLoader = yaml.SafeLoader
+else:
+    _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class _LineLoader(_BaseLoader):  # type: ignore[misc,valid-type]
+class _LineLoader(_BaseLoader):
     """A safe loader that remembers the line of every mapping, for error messages."""
 
 
@@ -155,7 +159,7 @@ def _as_date(value: Any, key: str, line: int, errors: _Errors) -> datetime.date 
 
 
 def _string_list(
-    value: Any, key: str, line: int, code: str, errors: _Errors
+    value: Any, key: str, line: int | None, code: str, errors: _Errors
 ) -> list[str]:
     if value is None:
         return []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, QuerySet
@@ -154,7 +154,7 @@ def response_save_answers(
     *,
     response: Response,
     values: Mapping[Key, Value | None],
-    by: AbstractBaseUser | None,
+    by: User | None,
     version: int | None,
     source: str = AnswerChange.Source.WEB,
     allow_submitted: bool = False,
@@ -378,9 +378,7 @@ def count_per_option_problems(
     return problems
 
 
-def responses_mark_submitted(
-    *, responses: QuerySet, by: AbstractBaseUser | None
-) -> int:
+def responses_mark_submitted(*, responses: QuerySet, by: User | None) -> int:
     """Set the responses not yet submitted to submitted (now, by whom, version raised).
 
     The status write only: callers check completeness (the web submit) or not (import).
@@ -398,7 +396,7 @@ def responses_mark_submitted(
 
 @transaction.atomic
 def response_submit(
-    *, response: Response, by: AbstractBaseUser | None, version: int | None
+    *, response: Response, by: User | None, version: int | None
 ) -> Response:
     """Submit a complete response; raise ValidationError (dict by question code) if not.
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -15,9 +15,7 @@ from surveys.signals import announce_responses_changed
 
 
 @transaction.atomic
-def response_reopen(
-    *, response: Response, by: AbstractBaseUser, reason: str
-) -> Response:
+def response_reopen(*, response: Response, by: User, reason: str) -> Response:
     """Put a submitted response back to draft so its organisation can change it.
 
     Staff only; the reason is required. The event keeps when it had been submitted, and
@@ -54,7 +52,7 @@ def response_reopen(
 
 
 def response_return_to_draft(
-    *, response: Response, by: AbstractBaseUser | None, reason: str
+    *, response: Response, by: User | None, reason: str
 ) -> None:
     """The status write of a reopening: back to draft, with an event saying why.
 
@@ -77,9 +75,7 @@ def response_return_to_draft(
 
 
 @transaction.atomic
-def questionnaire_lock(
-    *, questionnaire: Questionnaire, by: AbstractBaseUser
-) -> Questionnaire:
+def questionnaire_lock(*, questionnaire: Questionnaire, by: User) -> Questionnaire:
     """Lock a questionnaire for the final aggregation: nobody changes answers any more."""
     require_staff(by)
     locked = Questionnaire.objects.select_for_update().get(pk=questionnaire.pk)
@@ -97,7 +93,7 @@ def questionnaire_lock(
 
 @transaction.atomic
 def questionnaire_unlock(
-    *, questionnaire: Questionnaire, by: AbstractBaseUser, reason: str = ""
+    *, questionnaire: Questionnaire, by: User, reason: str = ""
 ) -> Questionnaire:
     """Unlock a locked questionnaire (answers may change again); recorded with a reason."""
     require_staff(by)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django import template
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 
 from surveys.deadlines import response_is_open
 from surveys.models import Response
@@ -40,9 +40,7 @@ class OpenState:
 
 
 @register.simple_tag
-def response_open_state(
-    response: Response, user: AbstractBaseUser | AnonymousUser
-) -> OpenState:
+def response_open_state(response: Response, user: User | AnonymousUser) -> OpenState:
     """Whether the user may still change the response (deadline, lock), and why not."""
     is_open, reason = response_is_open(
         response=response, by=user if user.is_authenticated else None

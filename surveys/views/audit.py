@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Page, Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
-from surveys.permissions import get_response_for_user
+from surveys.permissions import AuthenticatedHttpRequest, get_response_for_user
 from surveys.selectors.audit import audit_entries
 
 AUDIT_PAGE_SIZE = 50
 
 
 @login_required
-def response_audit(request: HttpRequest, pk: int) -> HttpResponse:
+def response_audit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Who changed what and when in a response, with submissions, imports, reopenings."""
     response = get_response_for_user(request.user, pk)
     page: Page = Paginator(audit_entries(response), AUDIT_PAGE_SIZE).get_page(

@@ -5,14 +5,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from surveys.models import QuestionType, Response
-from surveys.permissions import get_rss_response_for_user
+from surveys.permissions import AuthenticatedHttpRequest, get_rss_response_for_user
 from surveys.services.compilation import (
     CountsWouldBeOverwritten,
     rss_compilation_prefill,
@@ -34,7 +34,7 @@ def _count_section(response: Response, requested: str | None) -> int:
 
 @require_POST
 @login_required
-def response_prefill(request: HttpRequest, pk: int) -> HttpResponse:
+def response_prefill(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Fill the RSS's counts per option from the area's submitted municipal answers."""
     response = get_rss_response_for_user(request.user, pk)
     position = _count_section(response, request.POST.get("position"))

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
+from surveys.permissions import AuthenticatedHttpRequest
 from surveys.services.confirmations import confirmation_create, confirmation_use
 
 # Up to this many organisations are named on the page; more are counted only.
@@ -16,7 +17,7 @@ CONFIRMATION_FIELD = "confirmation"
 
 
 def render_confirmation(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     *,
     action: str,
     payload: Any,
@@ -62,7 +63,7 @@ def render_confirmation(
 
 
 def confirm_or_page(
-    request: HttpRequest, *, action: str, payload: Any, **page: Any
+    request: AuthenticatedHttpRequest, *, action: str, payload: Any, **page: Any
 ) -> HttpResponse | None:
     """None when the POST carries a key for exactly this action (the key is spent now);
     the confirmation page (render_confirmation with `page`) when it carries none.

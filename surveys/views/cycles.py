@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -20,6 +20,7 @@ from surveys.models import (
     Questionnaire,
 )
 from surveys.permissions import (
+    AuthenticatedHttpRequest,
     get_questionnaire_for_staff,
     staff_required,
 )
@@ -30,7 +31,7 @@ from surveys.views.confirmations import confirm_or_page
 
 
 @staff_required
-def cycle_list(request: HttpRequest) -> HttpResponse:
+def cycle_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Staff: every cycle with its current questionnaires and their response rates."""
     cycle_rows = list(Cycle.objects.order_by("-year"))
     questionnaires = list(
@@ -59,7 +60,7 @@ def cycle_list(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-def cycle_copy(request: HttpRequest) -> HttpResponse:
+def cycle_copy(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Staff: create the next cycle as a copy of an earlier one."""
     years = list(Cycle.objects.order_by("-year").values_list("year", flat=True))
     if request.method == "POST":
@@ -118,7 +119,7 @@ def cycle_copy(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-def questionnaire_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def questionnaire_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Staff: change a questionnaire's title, introduction and dates before any response."""
     questionnaire = get_questionnaire_for_staff(request.user, pk)
     responses = questionnaire.responses.count()
@@ -160,7 +161,9 @@ def questionnaire_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _confirm_date_change(
-    request: HttpRequest, questionnaire: Questionnaire, data: dict[str, Any]
+    request: AuthenticatedHttpRequest,
+    questionnaire: Questionnaire,
+    data: dict[str, Any],
 ) -> HttpResponse | None:
     """A change of dates concerns every organisation of the frame: confirm it first."""
     new = {
@@ -199,7 +202,7 @@ def _confirm_date_change(
 
 
 @staff_required
-def extra_question_create(request: HttpRequest) -> HttpResponse:
+def extra_question_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Staff: send one extra question to chosen municipalities as its own questionnaire."""
     if request.method == "POST":
         form = ExtraQuestionForm(request.POST)

@@ -17,6 +17,7 @@ from surveys.forms.fieldwork import ContactForm, ExtendForm, FilterForm, InviteF
 from surveys.frames import frame_organisations
 from surveys.models import ContactPerson, Questionnaire
 from surveys.permissions import (
+    AuthenticatedHttpRequest,
     get_area_for_user,
     get_organisation_for_member,
     staff_required,
@@ -72,7 +73,7 @@ def _report_messages(request: HttpRequest, report: InvitationReport) -> None:
 
 
 def _invite(
-    request: HttpRequest, questionnaire: Questionnaire, audience: QuerySet
+    request: AuthenticatedHttpRequest, questionnaire: Questionnaire, audience: QuerySet
 ) -> HttpResponse | None:
     """Handle the invitation form; a confirmation page first for more than one
     organisation. None when done or refused (the caller redirects)."""
@@ -127,7 +128,7 @@ def _invite(
 
 
 @login_required
-def contacts(request: HttpRequest, org_code: str) -> HttpResponse:
+def contacts(request: AuthenticatedHttpRequest, org_code: str) -> HttpResponse:
     """An organisation's contact persons: list, add (its own members and staff only)."""
     organisation = get_organisation_for_member(request.user, org_code)
     form = ContactForm(request.POST or None)
@@ -155,7 +156,9 @@ def contacts(request: HttpRequest, org_code: str) -> HttpResponse:
 
 @require_POST
 @login_required
-def contact_delete(request: HttpRequest, org_code: str, pk: int) -> HttpResponse:
+def contact_delete(
+    request: AuthenticatedHttpRequest, org_code: str, pk: int
+) -> HttpResponse:
     organisation = get_organisation_for_member(request.user, org_code)
     contact = get_object_or_404(ContactPerson, pk=pk, organisation=organisation)
     contact_remove(contact=contact, by=request.user)
@@ -166,7 +169,7 @@ def contact_delete(request: HttpRequest, org_code: str, pk: int) -> HttpResponse
 
 
 @staff_required
-def staff_fieldwork(request: HttpRequest) -> HttpResponse:
+def staff_fieldwork(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Staff: the current questionnaires with invitations and reminder dates."""
     return render(
         request,
@@ -176,7 +179,7 @@ def staff_fieldwork(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-def staff_invitations(request: HttpRequest, pk: int) -> HttpResponse:
+def staff_invitations(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Staff: invite organisations of a questionnaire's audience; their e-mails, deadlines."""
     questionnaire = get_object_or_404(
         Questionnaire.objects.select_related("cycle"), pk=pk
@@ -213,7 +216,9 @@ def staff_invitations(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @staff_required
-def staff_extend(request: HttpRequest, pk: int, org_code: str) -> HttpResponse:
+def staff_extend(
+    request: AuthenticatedHttpRequest, pk: int, org_code: str
+) -> HttpResponse:
     """Staff: give one organisation a later deadline (with a reason)."""
     questionnaire = get_object_or_404(Questionnaire, pk=pk)
     organisation = get_object_or_404(Organisation, code=org_code)
@@ -248,7 +253,7 @@ def staff_extend(request: HttpRequest, pk: int, org_code: str) -> HttpResponse:
 
 
 @login_required
-def area_invitations(request: HttpRequest, code: str) -> HttpResponse:
+def area_invitations(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     """An RSS coordinator invites the area's municipalities to the hjälpenkät."""
     rss = get_area_for_user(request.user, code)
     questionnaire = municipal_questionnaire()

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
-from surveys.permissions import is_staff, membership_of
+from surveys.permissions import AuthenticatedHttpRequest, is_staff, membership_of
 from surveys.selectors.questionnaires import questionnaire_overview
 from surveys.selectors.responses import area_status_rows, status_rows_for_organisation
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Start page: the organisation's questionnaires (and the RSS area, staff overview)."""
     membership = membership_of(request.user)
     context: dict = {"membership": membership}

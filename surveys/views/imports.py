@@ -6,13 +6,13 @@ import uuid
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 
 from surveys.forms.imports import ImportUploadForm
 from surveys.models import ImportUpload
-from surveys.permissions import staff_required
+from surveys.permissions import AuthenticatedHttpRequest, staff_required
 from surveys.services.imports import (
     import_upload_confirm,
     import_upload_create,
@@ -22,7 +22,7 @@ from surveys.services.imports import (
 
 
 @staff_required
-def import_upload(request: HttpRequest) -> HttpResponse:
+def import_upload(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Staff upload a CSV file of answers; show every error, or go to its preview."""
     errors: list[str] = []
     if request.method == "POST":
@@ -48,7 +48,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-def import_preview(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+def import_preview(request: AuthenticatedHttpRequest, pk: uuid.UUID) -> HttpResponse:
     """An uploaded file's changes, to confirm or discard; after it, the import's report.
 
     Only the staff user who uploaded the file sees it (404 for anyone else).

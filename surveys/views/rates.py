@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from surveys.models import Questionnaire
 from surveys.permissions import (
+    AuthenticatedHttpRequest,
     get_area_for_user,
     get_questionnaire_for_staff,
     staff_required,
@@ -106,7 +107,7 @@ def _rates_page(
 
 
 @staff_required
-def questionnaire_rates(request: HttpRequest, pk: int) -> HttpResponse:
+def questionnaire_rates(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Staff: invited, started, submitted and rate, per county and RSS, and the list."""
     questionnaire = get_questionnaire_for_staff(request.user, pk)
     frame = rates.rates_frame(questionnaires=[questionnaire])
@@ -122,7 +123,7 @@ def questionnaire_rates(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def area_rates(request: HttpRequest, code: str) -> HttpResponse:
+def area_rates(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     """An RSS coordinator (or staff): the same figures for the municipalities of the area."""
     rss = get_area_for_user(request.user, code)
     choices = rates.area_questionnaires()

@@ -22,6 +22,7 @@ from surveys.forms.responses import CHOICE_TYPES, QuestionFields, SectionForm
 from surveys.frames import questionnaire_has_opened, questionnaire_is_for
 from surveys.models import AnswerChange, Questionnaire, QuestionType, Response
 from surveys.permissions import (
+    AuthenticatedHttpRequest,
     get_response_for_user,
     is_entering_on_behalf,
     is_staff,
@@ -37,7 +38,7 @@ from surveys.services.compilation import (
 @require_POST
 @login_required
 def response_start(
-    request: HttpRequest, questionnaire_pk: int, org_code: str
+    request: AuthenticatedHttpRequest, questionnaire_pk: int, org_code: str
 ) -> HttpResponse:
     """Open (creating if needed) the organisation's response and go to its first section."""
     organisation = get_object_or_404(
@@ -151,7 +152,7 @@ def _block_errors(form: SectionForm, spec, check_errors: dict | None) -> list[st
     if form.is_bound:
         for cell in spec.cells:
             for error in form.errors.get(cell.name, []):
-                errors.append(f"{cell.label}: {error}" if cell.label else error)
+                errors.append(f"{cell.label}: {error}" if cell.label else str(error))
     errors.extend((check_errors or {}).get(spec.question.code, []))
     return errors
 
@@ -214,7 +215,9 @@ def _autosave_refused(message: str, status: str, code: int) -> JsonResponse:
 
 
 @login_required
-def response_section(request: HttpRequest, pk: int, position: int) -> HttpResponse:
+def response_section(
+    request: AuthenticatedHttpRequest, pk: int, position: int
+) -> HttpResponse:
     """One section of the questionnaire: show it, or save it as a draft.
 
     A draft keeps every valid answer sent; an invalid one is not stored but stays on
@@ -476,7 +479,7 @@ def _stale_page(
 
 def _differences(form: SectionForm, latest: dict) -> dict[str, str]:
     """Per question code: the colleague's saved value where it differs from the input."""
-    result = {}
+    result: dict[str, str] = {}
     for (code, item), value in getattr(form, "values", {}).items():
         saved = latest.get((code, item))
         if saved != value:
@@ -488,7 +491,7 @@ def _differences(form: SectionForm, latest: dict) -> dict[str, str]:
 
 
 @login_required
-def response_review(request: HttpRequest, pk: int) -> HttpResponse:
+def response_review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Overview before submitting: progress per section and every remaining problem."""
     response = get_response_for_user(request.user, pk)
     if response.is_submitted:
@@ -540,7 +543,7 @@ def response_review(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def response_submit(request: HttpRequest, pk: int) -> HttpResponse:
+def response_submit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     response = get_response_for_user(request.user, pk)
     try:
         version = int(request.POST.get("version", ""))
@@ -574,7 +577,7 @@ def response_submit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def response_summary(request: HttpRequest, pk: int) -> HttpResponse:
+def response_summary(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Read-only, printable summary of all answers."""
     response = get_response_for_user(request.user, pk)
     answers = services.answers_map(response)

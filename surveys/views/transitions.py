@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -14,6 +14,7 @@ from surveys.forms.base import add_errors
 from surveys.forms.transitions import ReopenForm, UnlockForm
 from surveys.frames import frame_size
 from surveys.permissions import (
+    AuthenticatedHttpRequest,
     get_questionnaire_for_staff,
     get_response_for_user,
     staff_required,
@@ -24,7 +25,7 @@ from surveys.views.confirmations import confirm_or_page
 
 @require_POST
 @staff_required
-def questionnaire_lock(request: HttpRequest, pk: int) -> HttpResponse:
+def questionnaire_lock(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Staff: lock the questionnaire for the final aggregation (after a confirmation)."""
     questionnaire = get_questionnaire_for_staff(request.user, pk)
     try:
@@ -56,7 +57,7 @@ def questionnaire_lock(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @staff_required
-def questionnaire_unlock(request: HttpRequest, pk: int) -> HttpResponse:
+def questionnaire_unlock(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Staff: unlock the questionnaire again."""
     questionnaire = get_questionnaire_for_staff(request.user, pk)
     form = UnlockForm(request.POST)
@@ -94,7 +95,7 @@ def questionnaire_unlock(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @staff_required
-def response_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+def response_reopen(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Staff: put a submitted response back to draft, with a reason."""
     response = get_response_for_user(request.user, pk)
     if request.method == "POST":

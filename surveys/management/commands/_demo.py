@@ -12,8 +12,7 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
@@ -77,7 +76,7 @@ TRAP_TEXTS = {
     "percent": "its percentage typed into the count field",
     "placeholder": "a placeholder",
 }
-STATUS_TEXTS = {DRAFT: "draft, partly answered", SUBMITTED: "submitted"}
+STATUS_TEXTS: dict[str, str] = {DRAFT: "draft, partly answered", SUBMITTED: "submitted"}
 
 
 @dataclass(frozen=True)
@@ -824,9 +823,9 @@ def _apply_trap(
                 ) from exc
 
 
-def _areas(municipal: Questionnaire) -> dict[int, _Area]:
+def _areas(municipal: Questionnaire) -> dict[int | None, _Area]:
     """Per RSS id: its municipalities and which of them submitted the municipal form."""
-    areas: dict[int, _Area] = {}
+    areas: dict[int | None, _Area] = {}
     for municipality in Organisation.objects.filter(
         kind=Organisation.Kind.MUNICIPALITY
     ).order_by("code"):
@@ -841,7 +840,7 @@ def _areas(municipal: Questionnaire) -> dict[int, _Area]:
 
 
 def _compile(
-    response: Response, questions: list[Question], by: AbstractBaseUser | None
+    response: Response, questions: list[Question], by: User | None
 ) -> Response:
     """An RSS's counts per option from its area's submitted answers (the hjälpenkät).
 
@@ -871,10 +870,9 @@ def _compile(
 # ---------------------------------------------------------------------------------------
 
 
-def _demo_users() -> dict[str, AbstractBaseUser]:
+def _demo_users() -> dict[str, User]:
     """Create or refresh the demo logins and their memberships; by e-mail."""
-    User = get_user_model()
-    users: dict[str, AbstractBaseUser] = {}
+    users: dict[str, User] = {}
     for demo in DEMO_USERS:
         user, _created = User.objects.get_or_create(username=demo.email)
         user.email = demo.email
@@ -936,12 +934,12 @@ def demo_seed(*, seed: int = 2024, reset: bool = False) -> DemoReport:
     }
     plan = _plan(seed, organisations)
     traps = _trap_regions(seed, organisations["region"], plan["region"])
-    coordinators = {
+    coordinators: dict[int | None, User] = {
         m.organisation_id: m.user
         for m in Membership.objects.filter(role=Membership.Role.COORDINATOR)
     }
     # The first demo user of an organisation is the one who saved its answers.
-    authors: dict[str, AbstractBaseUser] = {}
+    authors: dict[str, User] = {}
     for demo in DEMO_USERS:
         if demo.organisation_code:
             authors.setdefault(demo.organisation_code, users[demo.email])
