@@ -6,7 +6,7 @@ The stored tables of a run are shown on reports' results page (reports:results).
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -17,7 +17,11 @@ from aggregation.services import (
     aggregation_statuses,
 )
 from surveys.models import Questionnaire
-from surveys.permissions import get_questionnaire_for_staff, staff_required
+from surveys.permissions import (
+    AuthenticatedHttpRequest,
+    get_questionnaire_for_staff,
+    staff_required,
+)
 from surveys.selectors.quality import quality_rows
 from surveys.services.compilation import rss_compilations_drift
 
@@ -26,7 +30,7 @@ CONFIRMED_FILTERS = {"": None, "no": False, "yes": True}
 
 
 @staff_required
-def runs(request: HttpRequest) -> HttpResponse:
+def runs(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Every current questionnaire with its results: when, from what, stale or not."""
     questionnaires = list(
         Questionnaire.objects.filter(is_current=True)
@@ -46,7 +50,9 @@ def runs(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @staff_required
-def run_request(request: HttpRequest, questionnaire_pk: int) -> HttpResponse:
+def run_request(
+    request: AuthenticatedHttpRequest, questionnaire_pk: int
+) -> HttpResponse:
     """Staff ask for a questionnaire's tables to be computed now."""
     questionnaire = get_questionnaire_for_staff(request.user, questionnaire_pk)
     aggregation_request(questionnaire=questionnaire, reason=STAFF, by=request.user)
@@ -62,7 +68,9 @@ def run_request(request: HttpRequest, questionnaire_pk: int) -> HttpResponse:
 
 
 @staff_required
-def tables_moved(request: HttpRequest, questionnaire_pk: int) -> HttpResponse:
+def tables_moved(
+    request: AuthenticatedHttpRequest, questionnaire_pk: int
+) -> HttpResponse:
     """The retired tables page: bookmarks lead on to the results page (the same tables)."""
     return redirect(
         "reports:results", questionnaire_pk=questionnaire_pk, permanent=True
@@ -70,7 +78,9 @@ def tables_moved(request: HttpRequest, questionnaire_pk: int) -> HttpResponse:
 
 
 @staff_required
-def quality_list(request: HttpRequest, questionnaire_pk: int) -> HttpResponse:
+def quality_list(
+    request: AuthenticatedHttpRequest, questionnaire_pk: int
+) -> HttpResponse:
     """Every plausibility warning of a questionnaire's responses, filterable."""
     questionnaire = get_questionnaire_for_staff(request.user, questionnaire_pk)
     confirmed = request.GET.get("confirmed", "")
