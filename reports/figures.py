@@ -264,8 +264,8 @@ def yes_count_chart(table: AppendixTable, chart_id: str) -> Chart | None:
             return None
         counts.append(int(count))
         totals.add(int(total))
-    total = max(totals)
-    of = f"{min(totals)}–{total}" if len(totals) > 1 else str(total)
+    most = max(totals)
+    of = f"{min(totals)}–{most}" if len(totals) > 1 else str(most)
     return bar_chart(
         labels=table.columns,
         values=counts,
@@ -275,7 +275,7 @@ def yes_count_chart(table: AppendixTable, chart_id: str) -> Chart | None:
         ),
         chart_id=chart_id,
         unit="",
-        maximum=total,
+        maximum=most,
     )
 
 

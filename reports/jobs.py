@@ -269,7 +269,11 @@ def export_jobs_prune(*, keep_days: int) -> int:
     alive_since = _alive_since()
     deleted = 0
     for job in ExportJob.objects.filter(requested_at__lt=cutoff).iterator():
-        if job.status == Status.PROCESSING and job.started_at >= alive_since:
+        if (
+            job.status == Status.PROCESSING
+            and job.started_at is not None
+            and job.started_at >= alive_since
+        ):
             continue
         if job.file:
             job.file.storage.delete(job.file.name)

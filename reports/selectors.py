@@ -418,7 +418,8 @@ def results_view(
     all_appendix = appendix_tables(run=run)
     all_shares = share_tables(run=run)
     questions: list[tuple[str, str]] = []
-    for table in [*all_appendix, *all_shares]:
+    tables: list[AppendixTable | ShareTable] = [*all_appendix, *all_shares]
+    for table in tables:
         if (table.code, table.text) not in questions:
             questions.append((table.code, table.text))
     order = {

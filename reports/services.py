@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -70,7 +70,7 @@ def export_job_request(
     fmt: str,
     questionnaire: Questionnaire,
     organisation: Organisation | None = None,
-    by: AbstractBaseUser | None,
+    by: User | None,
 ) -> ExportJob:
     """Ask for a document to be built in the background; the job row, queued.
 

@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TypeVar
 
 from django.utils import timezone
 from openpyxl import Workbook
@@ -26,6 +27,7 @@ from openpyxl.utils import get_column_letter
 from reports.formats import DocumentError, Progress
 
 CellValue = str | int | float | Decimal | datetime.datetime | datetime.date | None
+_V = TypeVar("_V")
 
 # The first characters a spreadsheet reads as the start of a formula (or that make it
 # look past them to one).
@@ -55,7 +57,7 @@ class SpreadsheetError(DocumentError):
     """A value that does not fit in a spreadsheet; the message says what and where."""
 
 
-def neutralise(value: object) -> object:
+def neutralise(value: _V) -> _V | str:
     """The value with a leading apostrophe if it is a string a spreadsheet would read as
     a formula; any other value (numbers included) unchanged."""
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -26,6 +28,7 @@ from reports.formats import FORMATS
 from reports.models import ExportJob
 from surveys.models import Questionnaire
 from surveys.permissions import (
+    AuthenticatedHttpRequest,
     get_questionnaire_for_audience,
     get_questionnaire_for_staff,
     get_region_for_user,
@@ -35,7 +38,7 @@ from surveys.permissions import (
 
 PDF = "application/pdf"
 # The export page lists the questionnaires of a cycle in this order.
-AUDIENCE_ORDER = [
+AUDIENCE_ORDER: list[str] = [
     Questionnaire.Audience.REGION,
     Questionnaire.Audience.MUNICIPALITY,
     Questionnaire.Audience.RSS,
@@ -56,11 +59,20 @@ def _pdf_response(data: bytes, filename: str) -> HttpResponse:
     return response
 
 
+class _DocumentArguments(TypedDict):
+    """Which document a respondent's PDF is: for document_build and document_filename."""
+
+    document: str
+    fmt: str
+    questionnaire: Questionnaire
+    organisation: Organisation | None
+
+
 # Exports -------------------------------------------------------------------------------
 
 
 @staff_required
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Reports and exports: per current questionnaire, start an export, see the jobs."""
     questionnaires = sorted(
         Questionnaire.objects.filter(is_current=True).select_related("cycle"),
@@ -80,7 +92,9 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @staff_required
-def export_start(request: HttpRequest, questionnaire_pk: int) -> HttpResponse:
+def export_start(
+    request: AuthenticatedHttpRequest, questionnaire_pk: int
+) -> HttpResponse:
     """Staff start an export; the document is built in the background."""
     questionnaire = get_questionnaire_for_staff(request.user, questionnaire_pk)
     document = request.POST.get("document", "")
@@ -116,7 +130,7 @@ def export_start(request: HttpRequest, questionnaire_pk: int) -> HttpResponse:
 
 
 @staff_required
-def job_status(request: HttpRequest, pk: int) -> JsonResponse:
+def job_status(request: AuthenticatedHttpRequest, pk: int) -> JsonResponse:
     """The job's status and progress, for the export page's polling."""
     job = _get_job(pk)
     return JsonResponse(
@@ -137,7 +151,7 @@ def job_status(request: HttpRequest, pk: int) -> JsonResponse:
 
 
 @staff_required
-def job_download(request: HttpRequest, pk: int) -> FileResponse:
+def job_download(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     """The file of a finished export, as an attachment under its own name."""
     job = _get_job(pk)
     if job.status != ExportJob.Status.COMPLETE or not job.file:
@@ -163,7 +177,7 @@ def _content_type(job: ExportJob) -> str:
 
 
 @staff_required
-def results(request: HttpRequest, questionnaire_pk: int) -> HttpResponse:
+def results(request: AuthenticatedHttpRequest, questionnaire_pk: int) -> HttpResponse:
     """The stored tables and charts of a questionnaire, filtered, with warnings."""
     questionnaire = get_questionnaire_for_staff(request.user, questionnaire_pk)
     status = aggregation_status(questionnaire=questionnaire)
@@ -198,7 +212,11 @@ def results(request: HttpRequest, questionnaire_pk: int) -> HttpResponse:
 
 @staff_required
 def results_chart(
-    request: HttpRequest, questionnaire_pk: int, run_pk: int, kind: str, key: str
+    request: AuthenticatedHttpRequest,
+    questionnaire_pk: int,
+    run_pk: int,
+    kind: str,
+    key: str,
 ) -> HttpResponse:
     """One chart of the results page as an HTML fragment (loaded by the page's script).
 
@@ -232,7 +250,7 @@ def _get_region_profile(
 
 @login_required
 def region_profile(
-    request: HttpRequest, questionnaire_pk: int, code: str
+    request: AuthenticatedHttpRequest, questionnaire_pk: int, code: str
 ) -> HttpResponse:
     """One region's published values beside Riket's."""
     questionnaire, region = _get_region_profile(request, questionnaire_pk, code)
@@ -255,7 +273,7 @@ def region_profile(
 
 @login_required
 def region_profile_pdf(
-    request: HttpRequest, questionnaire_pk: int, code: str
+    request: AuthenticatedHttpRequest, questionnaire_pk: int, code: str
 ) -> HttpResponse:
     """The region profile as PDF, from the current results (built now: it is small)."""
     questionnaire, region = _get_region_profile(request, questionnaire_pk, code)
@@ -287,7 +305,7 @@ def region_profile_pdf(
 
 
 @login_required
-def receipt_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def receipt_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The receipt of a submitted response, for those who may see the response."""
     response = get_response_for_user(request.user, pk)
     if not response.is_submitted:
@@ -295,7 +313,7 @@ def receipt_pdf(request: HttpRequest, pk: int) -> HttpResponse:
             request, _("The receipt is there once the response has been submitted.")
         )
         return redirect("surveys:response-summary", pk=response.pk)
-    arguments = {
+    arguments: _DocumentArguments = {
         "document": "receipt",
         "fmt": "pdf",
         "questionnaire": response.questionnaire,
@@ -306,7 +324,9 @@ def receipt_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def questionnaire_pdf(request: HttpRequest, questionnaire_pk: int) -> HttpResponse:
+def questionnaire_pdf(
+    request: AuthenticatedHttpRequest, questionnaire_pk: int
+) -> HttpResponse:
     """The blank printable questionnaire (no answers in it), for its audience (the
     organisations it is for and their RSS coordinator) and staff; 404 for others."""
     questionnaire = get_questionnaire_for_audience(request.user, questionnaire_pk)

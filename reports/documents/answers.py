@@ -155,7 +155,7 @@ def answers_csv(*, questionnaire: Questionnaire, excel: bool) -> bytes:
     return csv_bytes(header, rows, excel=excel)
 
 
-NUMBER_FORMATS = {
+NUMBER_FORMATS: dict[str, str] = {
     QuestionType.PERCENTAGE: PERCENT_FORMAT,
     QuestionType.COUNT: COUNT_FORMAT,
     QuestionType.INTEGER: COUNT_FORMAT,

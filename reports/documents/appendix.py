@@ -174,11 +174,12 @@ def _respondents(questionnaire: Questionnaire, responses: int) -> str:
     """ "18 av 21 regioner": the submitted responses of the questionnaire's audience."""
     kind = questionnaire.organisation_kind
     total = Organisation.objects.filter(kind=kind).count()
-    plural = {
+    plurals: dict[str, str] = {
         Organisation.Kind.REGION: "regioner",
         Organisation.Kind.RSS: "RSS",
         Organisation.Kind.MUNICIPALITY: "kommuner",
-    }.get(kind, "organisationer")
+    }
+    plural = plurals.get(kind, "organisationer")
     return f"{responses} av {total} {plural}"
 
 

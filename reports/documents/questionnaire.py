@@ -12,13 +12,13 @@ from reports.pdf import html_to_pdf, render_document, swedish_date
 from surveys.models import Question, Questionnaire, QuestionType
 from surveys.models.questionnaire import ANSWERED_OPTION, TICKED
 
-ORGANISATION_LABELS = {
+ORGANISATION_LABELS: dict[str, str] = {
     Questionnaire.Audience.REGION: "Region",
     Questionnaire.Audience.RSS: "RSS",
     Questionnaire.Audience.MUNICIPALITY: "Kommun",
     Questionnaire.Audience.EXTRA: "Kommun",
 }
-CODE_LABELS = {
+CODE_LABELS: dict[str, str] = {
     Questionnaire.Audience.REGION: "Regionkod (länskod)",
     Questionnaire.Audience.RSS: "RSS-kod",
     Questionnaire.Audience.MUNICIPALITY: "Kommunkod",

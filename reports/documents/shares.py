@@ -55,11 +55,14 @@ CSV_HEADER = [
     "denominator",
     "percent",
 ]
-LEVEL_LABELS = {
+LEVEL_LABELS: dict[str, str] = {
     ShareRow.Level.RIKET: NATIONAL_NAME,
     ShareRow.Level.COUNTY: "Län",
     ShareRow.Level.RSS: "RSS",
 }
+# question, item, option, level, unit, count, denominator, percent (None: nobody
+# in the unit answered).
+ShareRecord = tuple[str, str, str, str, str, int, int, int | None]
 COUNTED_LABELS = {"municipalities": "kommuner", "rss": "RSS", "regions": "regioner"}
 
 
@@ -271,7 +274,7 @@ def shares_pdf(*, run: AggregationRun, progress: Progress | None = None) -> byte
 # Spreadsheets -------------------------------------------------------------------------
 
 
-def _share_lines(run: AggregationRun) -> Iterator[tuple[object, ...]]:
+def _share_lines(run: AggregationRun) -> Iterator[ShareRecord]:
     rows = (
         ShareRow.objects.filter(run=run)
         .order_by("position")

@@ -14,6 +14,7 @@ import os
 import tempfile
 from argparse import ArgumentParser
 from pathlib import Path
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
@@ -203,7 +204,7 @@ class DocumentCommand(BaseCommand):
     def add_arguments(self, parser: ArgumentParser) -> None:
         add_export_arguments(parser, document=self.document)
 
-    def handle(self, *args: object, **options: object) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         fmt = checked_format(
             options, formats=command_formats(self.document), command=self.command_name
         )
