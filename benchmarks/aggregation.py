@@ -28,6 +28,7 @@ import os
 import resource
 import time
 from collections.abc import Callable
+from typing import TypedDict, TypeVar
 
 import pandas as pd
 from django.db import connection
@@ -38,6 +39,17 @@ from aggregation.services import aggregation_run_execute
 from benchmarks.synthetic import region_questionnaire
 from regions.models import County, Organisation
 from surveys.models import Answer, Question, Response
+
+_R = TypeVar("_R")
+
+
+class Timing(TypedDict):
+    """One measurement, as the worker process reports it (JSON) to the runner."""
+
+    seconds: float
+    peak_bytes: int
+    rows: int
+
 
 BASELINE_COLUMNS = [
     "organisation",
@@ -94,7 +106,7 @@ def _peak_bytes() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
 
-def timed(call: Callable[[], object], rows: Callable[[object], int]) -> dict:
+def timed(call: Callable[[], _R], rows: Callable[[_R], int]) -> Timing:
     """Time and peak memory of call(); rows(result) is counted after the clock stops."""
     gc.collect()
     before = _rss_bytes()
@@ -111,7 +123,7 @@ def _run_rows(run: AggregationRun) -> int:
     return run.appendix_cells.count() + run.share_rows.count()
 
 
-def measure(kind: str) -> dict:
+def measure(kind: str) -> Timing:
     """Time and peak memory of one kind of aggregation on the benchmark database."""
     questionnaire = region_questionnaire()
     if kind == "baseline":

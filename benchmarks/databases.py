@@ -102,4 +102,6 @@ class BenchDatabase:
 
         with psycopg.connect(f"{postgres_server()}/postgres") as conn:
             row = conn.execute("SHOW server_version").fetchone()
+        if row is None:
+            raise RuntimeError("PostgreSQL did not report its version.")
         return f"PostgreSQL {row[0]}"

@@ -17,7 +17,7 @@ import io
 
 from aggregation.models import AggregationRun
 from aggregation.services import aggregation_run_execute
-from benchmarks.aggregation import timed
+from benchmarks.aggregation import Timing, timed
 from benchmarks.synthetic import populate, region_questionnaire
 
 REGIONS = 21
@@ -40,7 +40,7 @@ def prepare() -> dict:
     return {"run": run.pk, "pages": pages, "organisations": made["organisations"]}
 
 
-def measure(*, kind: str, run: int) -> dict:
+def measure(*, kind: str, run: int) -> Timing:
     import weasyprint  # noqa: F401  (imported before the clock starts, on both sides)
 
     import reports.charts  # noqa: F401

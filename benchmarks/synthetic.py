@@ -39,7 +39,7 @@ CHOICES = {
     QuestionType.MATRIX,
 }
 ESTIMABLE = {QuestionType.PERCENTAGE, QuestionType.COUNT}
-NUMBER_RANGES = {
+NUMBER_RANGES: dict[str, tuple[int, int]] = {
     QuestionType.PERCENTAGE: (0, 100),
     QuestionType.COUNT: (0, 2_000_000),
     QuestionType.INTEGER: (0, 100),

@@ -22,6 +22,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -158,7 +159,9 @@ def default_workers() -> int:
 
 
 @contextmanager
-def serve(env: dict[str, str], *, workers: int, log: Path | None = None):
+def serve(
+    env: dict[str, str], *, workers: int, log: Path | None = None
+) -> Iterator[int]:
     """gunicorn serving the project (and the trivial view) on a free loopback port.
 
     `env` is the environment of the benchmark's processes: the same DATABASE_URL and
@@ -208,7 +211,7 @@ def serve(env: dict[str, str], *, workers: int, log: Path | None = None):
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
-        if log:
+        if not isinstance(output, int):
             output.close()
 
 
