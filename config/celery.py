@@ -25,6 +25,10 @@ def requeue_on_worker_start(sender=None, **kwargs) -> None:
     app.send_task("aggregation.tasks.requeue", kwargs={"older_than_seconds": 0})
     app.send_task("reports.tasks.exports_requeue", kwargs={"older_than_seconds": 0})
     app.send_task("surveys.tasks.invitations_requeue", kwargs={"older_than_seconds": 0})
+    app.send_task(
+        "surveys.tasks.submission_confirmations_requeue",
+        kwargs={"older_than_seconds": 0},
+    )
 
 
 @celeryd_init.connect

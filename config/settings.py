@@ -307,6 +307,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute="*/5"),
         "options": {"expires": 4 * 60},
     },
+    # The same for the e-mails confirming a submission.
+    "surveys-confirmations-requeue": {
+        "task": "surveys.tasks.submission_confirmations_requeue",
+        "schedule": crontab(minute="*/5"),
+        "options": {"expires": 4 * 60},
+    },
 }
 
 # FORMS

@@ -73,6 +73,61 @@ def invitations_requeue(older_than_seconds: int | None = None) -> list[int]:
     return invitation_batches_requeue(older_than=older_than)
 
 
+class ConfirmationsNotAllSent(Exception):
+    """Some confirmations failed; the retry sends only those (the others are logged)."""
+
+
+@shared_task(
+    autoretry_for=(ConfirmationsNotAllSent, OSError),
+    retry_backoff=60,
+    max_retries=5,
+    acks_late=True,
+)
+def submission_confirmation_send(confirmation_id: int) -> dict[str, int]:
+    """E-mail the confirmation of one submission (asked for by response_submit).
+
+    Safe to run again: a recipient already e-mailed for this submission is skipped.
+    """
+    from surveys.models import SubmissionConfirmation
+    from surveys.services.submissions import submission_confirmation_send as send
+
+    confirmation = (
+        SubmissionConfirmation.objects.select_related(
+            "event__by",
+            "event__response__organisation",
+            "event__response__questionnaire",
+        )
+        .filter(pk=confirmation_id)
+        .first()
+    )
+    if confirmation is None:
+        return {"sent": 0, "skipped": 0, "failed": 0}
+    report = send(confirmation=confirmation)
+    if report.failed:
+        raise ConfirmationsNotAllSent(", ".join(report.failed))
+    return {"sent": report.sent, "skipped": report.skipped, "failed": 0}
+
+
+@shared_task
+def submission_confirmations_requeue(
+    older_than_seconds: int | None = None,
+) -> list[int]:
+    """Send again the confirmations left behind (beat, and each worker on start)."""
+    from surveys.services.submissions import (
+        CONFIRMATIONS_RESEND_AFTER,
+    )
+    from surveys.services.submissions import (
+        submission_confirmations_requeue as requeue,
+    )
+
+    older_than = (
+        CONFIRMATIONS_RESEND_AFTER
+        if older_than_seconds is None
+        else datetime.timedelta(seconds=older_than_seconds)
+    )
+    return requeue(older_than=older_than)
+
+
 @shared_task
 def housekeeping() -> dict[str, int]:
     """Discard stale import uploads and old one-time keys (beat runs it every night)."""

@@ -8,6 +8,7 @@ from surveys.models.fieldwork import (
     Participation,
     QuestionnaireEvent,
     ResponseEvent,
+    SubmissionConfirmation,
 )
 from surveys.models.imports import ImportUpload
 from surveys.models.people import Invitation, Membership
@@ -41,4 +42,5 @@ __all__ = [
     "Response",
     "ResponseEvent",
     "Section",
+    "SubmissionConfirmation",
 ]

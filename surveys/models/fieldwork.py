@@ -79,6 +79,7 @@ class EmailLog(models.Model):
         INVITATION = "invitation", _("Invitation")
         REMINDER = "reminder", _("Reminder")
         ACCOUNT = "account", _("Account invitation")
+        CONFIRMATION = "confirmation", _("Confirmation of a submission")
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     questionnaire = models.ForeignKey(
@@ -92,7 +93,8 @@ class EmailLog(models.Model):
         Organisation, on_delete=models.CASCADE, related_name="emails"
     )
     recipient = models.EmailField(_("recipient"))
-    # For reminders: the scheduled date it belongs to ("" for other kinds).
+    # For reminders: the scheduled date it belongs to; for confirmations: the
+    # submission's SubmissionConfirmation id ("" for other kinds).
     key = models.CharField(max_length=50, blank=True)
     subject = models.CharField(_("subject"), max_length=300)
     sent_at = models.DateTimeField(_("sent"), auto_now_add=True)
@@ -113,7 +115,14 @@ class EmailLog(models.Model):
                 fields=["kind", "questionnaire", "organisation", "recipient", "key"],
                 condition=models.Q(kind="reminder"),
                 name="email_reminder_once",
-            )
+            ),
+            # A confirmation goes once to each recipient of a submission, also when its
+            # task runs twice (a retry, a requeue, two workers).
+            models.UniqueConstraint(
+                fields=["kind", "questionnaire", "organisation", "recipient", "key"],
+                condition=models.Q(kind="confirmation"),
+                name="email_confirmation_once",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -152,6 +161,33 @@ class ResponseEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.at:%Y-%m-%d}"
+
+
+class SubmissionConfirmation(models.Model):
+    """The e-mail confirming one submission, as a job row.
+
+    response_submit creates it with the submission's event; the task
+    surveys.tasks.submission_confirmation_send e-mails the submitter and the
+    organisation's contact persons and marks it done. One whose message never reached a
+    worker is sent again by surveys.tasks.submission_confirmations_requeue; recipients
+    already e-mailed are skipped, so nobody gets a confirmation twice. A reopened and
+    resubmitted response is a new submission with its own confirmation.
+    """
+
+    event = models.OneToOneField(
+        ResponseEvent, on_delete=models.CASCADE, related_name="confirmation"
+    )
+    requested_at = models.DateTimeField(_("requested"), default=timezone.now)
+    done_at = models.DateTimeField(_("done"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["requested_at", "id"]
+        verbose_name = _("confirmation of a submission")
+        verbose_name_plural = _("confirmations of submissions")
+        indexes = [models.Index(fields=["done_at", "requested_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.event.response} ({self.requested_at:%Y-%m-%d %H:%M})"
 
 
 class QuestionnaireEvent(models.Model):

@@ -5,8 +5,9 @@ as it hands the message to the mail backend:
 
 - a send that fails rolls its log row back, so the next run tries that e-mail again;
 - a reminder already logged under the same key (questionnaire, organisation, recipient and
-  date) is never sent again: the unique constraint refuses the second row, also when two
-  runs overlap (on PostgreSQL the second insert waits for the first transaction);
+  date), or a confirmation under the same submission, is never sent again: the unique
+  constraint refuses the second row, also when two runs overlap (on PostgreSQL the
+  second insert waits for the first transaction);
 - the one window left is a crash after the SMTP server accepted the message and before the
   commit: then the e-mail was sent but not logged, and a later run sends it once more. We
   prefer that rare duplicate to the opposite order (commit the log, then send), where a
@@ -28,6 +29,9 @@ from django.utils import translation
 
 from regions.models import Organisation
 from surveys.models import EmailLog, Questionnaire
+
+# The kinds sent at most once per key (EmailLog's conditional unique constraints).
+ONCE_PER_KEY = (EmailLog.Kind.REMINDER, EmailLog.Kind.CONFIRMATION)
 
 
 def render_plain_text(template_name: str, context: dict) -> str:
@@ -53,8 +57,8 @@ def email_send(
 ) -> EmailLog | None:
     """Render templates/emails/<template>_{subject.txt,body.txt,body.html}, log it, send it.
 
-    Returns the log row; None when a reminder with the same key was logged before (then
-    nothing is sent). An error of the mail backend is raised after the log row is rolled
+    Returns the log row; None when a reminder or a confirmation with the same key was
+    logged before (then nothing is sent). An error of the mail backend is raised after the log row is rolled
     back. See the module's docstring for the order of logging and sending.
     """
     with translation.override(settings.LANGUAGE_CODE):
@@ -84,7 +88,7 @@ def email_send(
             message.attach_alternative(html, "text/html")
             message.send()
     except IntegrityError:
-        if kind != EmailLog.Kind.REMINDER:
+        if kind not in ONCE_PER_KEY:
             raise
         return None
     return log

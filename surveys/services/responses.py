@@ -29,6 +29,7 @@ from surveys.models import (
     Response,
     ResponseEvent,
 )
+from surveys.services.submissions import submission_confirmation_request
 from surveys.signals import announce_responses_changed
 
 Key = tuple[str, str]
@@ -396,13 +397,20 @@ def responses_mark_submitted(*, responses: QuerySet, by: User | None) -> int:
 
 @transaction.atomic
 def response_submit(
-    *, response: Response, by: User | None, version: int | None
+    *,
+    response: Response,
+    by: User | None,
+    version: int | None,
+    confirm_by_email: bool = True,
 ) -> Response:
     """Submit a complete response; raise ValidationError (dict by question code) if not.
 
     Submitting a submitted response changes nothing and returns it, whatever the
     version: a second click, or a second tab, after the first submit went through (the
     row lock makes a concurrent second submit wait for the first, then see it).
+    Each submission is confirmed by e-mail to the submitter and the organisation's
+    contact persons once it commits (surveys.services.submissions), unless
+    confirm_by_email is False (the demo data).
     """
     locked = _lock(response, None)
     if locked.is_submitted:
@@ -417,9 +425,11 @@ def response_submit(
         raise ValidationError(errors)
     responses_mark_submitted(responses=Response.objects.filter(pk=locked.pk), by=by)
     locked.refresh_from_db()
-    ResponseEvent.objects.create(
+    event = ResponseEvent.objects.create(
         response=locked, kind=ResponseEvent.Kind.SUBMITTED, by=by
     )
+    if confirm_by_email:
+        submission_confirmation_request(event=event)
     announce_responses_changed(
         questionnaire_id=locked.questionnaire_id, reason="submit"
     )
