@@ -15,24 +15,11 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from reports.charts import FONT_DIR, Chart
+from surveys.deadlines import swedish_date
 from surveys.models import Question, Questionnaire
 
 TEMPLATES = "reports/pdf/"
 NO_ANSWER = "inget svar"
-MONTHS = [
-    "januari",
-    "februari",
-    "mars",
-    "april",
-    "maj",
-    "juni",
-    "juli",
-    "augusti",
-    "september",
-    "oktober",
-    "november",
-    "december",
-]
 
 
 def render_html(template_name: str, context: dict[str, Any]) -> str:
@@ -68,11 +55,6 @@ def render_document(template: str, context: dict[str, Any]) -> str:
     language is active (the documents are published documents, not UI)."""
     with translation.override("sv"):
         return render_html(TEMPLATES + template, context)
-
-
-def swedish_date(value) -> str:
-    """A date as Swedish prose: "31 mars 2025"."""
-    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
 
 
 def swedish_datetime(value) -> str:

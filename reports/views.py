@@ -26,6 +26,7 @@ from reports import selectors, services
 from reports.documents import DOCUMENTS, document_build, document_filename
 from reports.formats import FORMATS
 from reports.models import ExportJob
+from surveys.frames import questionnaire_is_for
 from surveys.models import Questionnaire
 from surveys.permissions import (
     AuthenticatedHttpRequest,
@@ -33,6 +34,7 @@ from surveys.permissions import (
     get_questionnaire_for_staff,
     get_region_for_user,
     get_response_for_user,
+    membership_of,
     staff_required,
 )
 
@@ -330,8 +332,20 @@ def questionnaire_pdf(
     """The blank printable questionnaire (no answers in it), for its audience (the
     organisations it is for and their RSS coordinator) and staff; 404 for others."""
     questionnaire = get_questionnaire_for_audience(request.user, questionnaire_pk)
+    # A respondent's form gives their organisation's deadline (an extension); an RSS
+    # coordinator's municipal form and staff's give the questionnaire's.
+    membership = membership_of(request.user)
+    organisation = (
+        membership.organisation
+        if membership is not None
+        and questionnaire_is_for(questionnaire, membership.organisation)
+        else None
+    )
     data = document_build(
-        document="questionnaire", fmt="pdf", questionnaire=questionnaire
+        document="questionnaire",
+        fmt="pdf",
+        questionnaire=questionnaire,
+        organisation=organisation,
     )
     return _pdf_response(
         data,

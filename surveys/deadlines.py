@@ -10,6 +10,7 @@ module, so that one patch of the clock reaches them all.
 from __future__ import annotations
 
 import datetime
+import re
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import User
@@ -20,6 +21,25 @@ from surveys.models import Participation, Questionnaire, Response
 
 # Deadlines and reminder dates are Swedish calendar days, whatever the server's zone.
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
+MONTHS = [
+    "januari",
+    "februari",
+    "mars",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "augusti",
+    "september",
+    "oktober",
+    "november",
+    "december",
+]
+
+
+def swedish_date(value: datetime.date) -> str:
+    """A date as Swedish prose: "31 mars 2025" (the PDFs, introduction texts)."""
+    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
 
 
 def stockholm_today() -> datetime.date:
@@ -46,6 +66,23 @@ def response_deadline(
         .first()
     )
     return effective_deadline(questionnaire.closes_on, extended)
+
+
+def deadline_in_text(
+    text: str, *, closes_on: datetime.date, deadline: datetime.date
+) -> str:
+    """The text (a questionnaire's introduction) with its closing date, where the text
+    names it, changed to the organisation's deadline: "31 mars 2025" and "2025-03-31"
+    become the extended date written the same way. Other dates are left as they are."""
+    if not text or deadline == closes_on:
+        return text
+    for old, new in (
+        (swedish_date(closes_on), swedish_date(deadline)),
+        (closes_on.isoformat(), deadline.isoformat()),
+    ):
+        # Not inside a longer number ("131 mars 2025", "2025-03-310").
+        text = re.sub(rf"(?<![\d-]){re.escape(old)}(?!\d)", new, text)
+    return text
 
 
 def response_is_open(*, response: Response, by: User | None) -> tuple[bool, str]:

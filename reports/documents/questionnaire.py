@@ -7,8 +7,10 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
 
+from regions.models import Organisation
 from reports.documents.base import Document
-from reports.pdf import html_to_pdf, render_document, swedish_date
+from reports.pdf import html_to_pdf, render_document
+from surveys.deadlines import deadline_in_text, response_deadline, swedish_date
 from surveys.models import Question, Questionnaire, QuestionType
 from surveys.models.questionnaire import ANSWERED_OPTION, TICKED
 
@@ -155,8 +157,19 @@ def printed_question(
     )
 
 
-def questionnaire_html(*, questionnaire: Questionnaire) -> str:
-    """The blank printable questionnaire: every question with boxes, grids and lines."""
+def questionnaire_html(
+    *, questionnaire: Questionnaire, organisation: Organisation | None = None
+) -> str:
+    """The blank printable questionnaire: every question with boxes, grids and lines.
+
+    Printed for an organisation, it gives that organisation's deadline (its extension),
+    also where the introduction names the closing date; else the questionnaire's.
+    """
+    deadline = (
+        response_deadline(questionnaire=questionnaire, organisation_id=organisation.pk)
+        if organisation is not None
+        else questionnaire.closes_on
+    )
     questions = list(questionnaire.questions.order_by("position"))
     by_code = {q.code: q for q in questions}
     sections = []
@@ -173,7 +186,12 @@ def questionnaire_html(*, questionnaire: Questionnaire) -> str:
             "title": questionnaire.title,
             "questionnaire": questionnaire,
             "year": questionnaire.cycle.year,
-            "closes_on": swedish_date(questionnaire.closes_on),
+            "closes_on": swedish_date(deadline),
+            "introduction": deadline_in_text(
+                questionnaire.introduction,
+                closes_on=questionnaire.closes_on,
+                deadline=deadline,
+            ),
             "opens_on": swedish_date(questionnaire.opens_on),
             "organisation_label": ORGANISATION_LABELS.get(
                 questionnaire.audience, "Organisation"
@@ -184,8 +202,12 @@ def questionnaire_html(*, questionnaire: Questionnaire) -> str:
     )
 
 
-def questionnaire_pdf(*, questionnaire: Questionnaire) -> bytes:
-    return html_to_pdf(questionnaire_html(questionnaire=questionnaire))
+def questionnaire_pdf(
+    *, questionnaire: Questionnaire, organisation: Organisation | None = None
+) -> bytes:
+    return html_to_pdf(
+        questionnaire_html(questionnaire=questionnaire, organisation=organisation)
+    )
 
 
 DOCUMENT = Document(
@@ -193,6 +215,8 @@ DOCUMENT = Document(
     label=_("Blank questionnaire"),
     stem="blankett",
     builders={
-        "pdf": lambda source: questionnaire_pdf(questionnaire=source.questionnaire),
+        "pdf": lambda source: questionnaire_pdf(
+            questionnaire=source.questionnaire, organisation=source.organisation
+        ),
     },
 )

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from django import template
 from django.contrib.auth.models import AnonymousUser, User
 
-from surveys.deadlines import response_is_open
+from surveys.deadlines import deadline_in_text, response_deadline, response_is_open
 from surveys.models import Response
-from surveys.selectors.fieldwork import deadline_infos
+from surveys.selectors.fieldwork import DeadlineInfo, deadline_infos
 
 register = template.Library()
 
@@ -46,3 +46,25 @@ def response_open_state(response: Response, user: User | AnonymousUser) -> OpenS
         response=response, by=user if user.is_authenticated else None
     )
     return OpenState(is_open, reason)
+
+
+@register.simple_tag
+def response_deadline_info(response: Response) -> DeadlineInfo:
+    """The response's deadline as the start page shows it (extended or not)."""
+    key = (response.questionnaire_id, response.organisation_id)
+    return deadline_infos(
+        [(response.questionnaire, response.organisation, response.is_submitted)]
+    )[key]
+
+
+@register.filter
+def with_deadline(text: str, response: Response) -> str:
+    """A questionnaire's introduction with the organisation's (extended) deadline in it."""
+    questionnaire = response.questionnaire
+    return deadline_in_text(
+        text,
+        closes_on=questionnaire.closes_on,
+        deadline=response_deadline(
+            questionnaire=questionnaire, organisation_id=response.organisation_id
+        ),
+    )
