@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from surveys.models import Question, QuestionType
+from surveys.models import Question, QuestionType, Section
 from surveys.models.questionnaire import TICKED
 from surveys.numbers import NotAWholeNumber, format_thousands, parse_whole_number
 
@@ -22,10 +22,13 @@ class Value:
     number: int | None = None
     cannot_estimate: bool = False
 
-    def display(self, question: Question) -> str:
+    def display(self, question: Question, *, respondent: bool = False) -> str:
         """The value as a person reads it (Question.answer_display)."""
         return question.answer_display(
-            text=self.text, number=self.number, cannot_estimate=self.cannot_estimate
+            text=self.text,
+            number=self.number,
+            cannot_estimate=self.cannot_estimate,
+            respondent=respondent,
         )
 
 
@@ -239,3 +242,49 @@ def required_unanswered(
         for q in visible_questions(questions, answers)
         if q.required and missing_items(q, answers)
     ]
+
+
+@dataclass
+class AnsweredQuestion:
+    """A shown question with its answer per item, as the respondent reads them."""
+
+    question: Question
+    # (item, the value as displayed, or None when unanswered) per answer item.
+    cells: list[tuple[str, str | None]]
+
+    @property
+    def free_text(self) -> bool:
+        return self.question.type == QuestionType.FREE_TEXT
+
+
+def answered_sections(
+    sections: list[Section],
+    questions: list[Question],
+    answers: dict[tuple[str, str], Value],
+) -> list[tuple[Section, list[AnsweredQuestion]]]:
+    """Each section with its shown questions and answers: the respondent's summary page
+    and the receipt (PDF) both show this. A follow-up hidden by an earlier answer is
+    left out; an unticked alternative reads "Nej" (not the tables' ".")."""
+    shown = {q.code for q in visible_questions(questions, answers)}
+    result = []
+    for section in sections:
+        rows = [
+            AnsweredQuestion(
+                question,
+                [
+                    (
+                        item,
+                        answers[(question.code, item)].display(
+                            question, respondent=True
+                        )
+                        if (question.code, item) in answers
+                        else None,
+                    )
+                    for item in question.answer_items
+                ],
+            )
+            for question in questions
+            if question.section_id == section.pk and question.code in shown
+        ]
+        result.append((section, rows))
+    return result

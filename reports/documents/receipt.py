@@ -11,45 +11,23 @@ from django.utils.translation import gettext_lazy as _
 
 from reports.documents.base import Document
 from reports.pdf import NO_ANSWER, html_to_pdf, render_document, swedish_datetime
-from surveys.answers import visible_questions
-from surveys.models import QuestionType, Response
+from surveys.answers import answered_sections
+from surveys.models import Response
 from surveys.services import answers_map
 
 
 def receipt_sections(response: Response) -> list[dict[str, Any]]:
-    """The visible questions per section with their answers as displayed.
-
-    As the summary page builds it (surveys.views.responses.response_summary): a question hidden by
-    an earlier answer is left out; a missing answer is None ("inget svar").
-    """
-    answers = answers_map(response)
-    questions = list(response.questionnaire.questions.order_by("position"))
-    shown = {q.code for q in visible_questions(questions, answers)}
-    sections = []
-    for section in response.questionnaire.sections.order_by("position"):
-        rows = []
-        for question in questions:
-            if question.section_id != section.pk or question.code not in shown:
-                continue
-            cells = [
-                (
-                    item,
-                    answers[(question.code, item)].display(question)
-                    if (question.code, item) in answers
-                    else None,
-                )
-                for item in question.answer_items
-            ]
-            rows.append(
-                {
-                    "question": question,
-                    "cells": cells,
-                    "free_text": question.type == QuestionType.FREE_TEXT,
-                }
-            )
-        if rows:
-            sections.append({"section": section, "rows": rows})
-    return sections
+    """The sections with shown questions and their answers, as the summary page shows
+    them (surveys.answers.answered_sections); a missing answer is None ("inget svar")."""
+    return [
+        {"section": section, "rows": rows}
+        for section, rows in answered_sections(
+            list(response.questionnaire.sections.order_by("position")),
+            list(response.questionnaire.questions.order_by("position")),
+            answers_map(response),
+        )
+        if rows
+    ]
 
 
 def _person(user) -> str:

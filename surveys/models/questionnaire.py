@@ -153,6 +153,8 @@ CANNOT_ESTIMATE_LABELS: dict[str, str] = {
 }
 # How a ticked alternative of a multiple choice is written (in tables, imports, conditions).
 TICKED = "Ja"
+# An unticked alternative on the respondent's own pages and receipt (the tables print ".").
+UNTICKED_FOR_RESPONDENTS = "Nej"
 # The extra cell of a compiled multiple choice: how many municipalities answered it at all
 # (the denominator of its shares; the ticked counts do not give it).
 ANSWERED_OPTION = "_answered"
@@ -249,6 +251,12 @@ class Question(models.Model):
         return f"{self.code}. {self.text[:60]}"
 
     @property
+    def number(self) -> str:
+        """The question's number as respondents see it ("12", "29b", "K04"); "" for a
+        code that is an internal name, not a number ("kontakt")."""
+        return self.code if any(c.isdigit() for c in self.code) else ""
+
+    @property
     def choice_options(self) -> list[str]:
         """The options a single answer chooses among (yes/no types included)."""
         if self.type == QuestionType.YES_NO:
@@ -279,18 +287,24 @@ class Question(models.Model):
         return CANNOT_ESTIMATE_LABELS.get(self.type)
 
     def answer_display(
-        self, *, text: str, number: int | None, cannot_estimate: bool
+        self,
+        *,
+        text: str,
+        number: int | None,
+        cannot_estimate: bool,
+        respondent: bool = False,
     ) -> str:
         """A stored answer value of this question as a person reads it.
 
-        "1 600 000", "72 %", the option, "." for an unticked alternative, or the
-        cannot-estimate label: the one way answers are shown (pages, receipts, the
-        audit log, warnings).
+        "1 600 000", "72 %", the option, "." for an unticked alternative (as the
+        published tables print it), or the cannot-estimate label: the one way answers
+        are shown (pages, receipts, the audit log, warnings). For the respondent's own
+        pages and receipt (respondent=True) an unticked alternative reads "Nej".
         """
         if cannot_estimate:
             return CANNOT_ESTIMATE_LABELS.get(self.type, "")
         if self.type == QuestionType.MULTIPLE_CHOICE:
-            return text or "."
+            return text or (UNTICKED_FOR_RESPONDENTS if respondent else ".")
         if number is not None:
             formatted = format_thousands(number)
             return (

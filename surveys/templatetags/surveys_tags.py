@@ -3,8 +3,16 @@ from __future__ import annotations
 from django import template
 from django.forms import BoundField, Form
 from django.template import Context
+from django.utils.text import Truncator
+from django.utils.translation import gettext as _
 
-from surveys.models import Questionnaire, QuestionType, Response, Section
+from surveys.models import (
+    Question,
+    Questionnaire,
+    QuestionType,
+    Response,
+    Section,
+)
 from surveys.selectors.compilation import compilation_status
 
 register = template.Library()
@@ -28,6 +36,15 @@ def is_chosen(bound_field: BoundField, option: str) -> bool:
 @register.filter
 def ticked(value: object) -> bool:
     return bool(value) and value not in ("False", "false", "0", "off")
+
+
+@register.filter
+def question_label(question: Question) -> str:
+    """How a page names a question: "Fråga 12", or the start of its text for a question
+    without a number (the contact details: never its internal code)."""
+    if question.number:
+        return _("Question %(number)s") % {"number": question.number}
+    return Truncator(question.text).chars(60)
 
 
 @register.inclusion_tag("surveys/_compilation.html", takes_context=True)

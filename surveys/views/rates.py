@@ -8,9 +8,11 @@ import io
 from typing import Any
 
 import pandas as pd
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import translation
 from django.utils.translation import gettext_lazy
 
 from surveys.models import Questionnaire
@@ -155,6 +157,16 @@ CSV_HEADER = [
     "last_activity",
     "submitted_at",
 ]
+# The CSV for Swedish Excel is read by people: Swedish headers and statuses.
+CSV_HEADER_EXCEL = [
+    gettext_lazy("Code"),
+    gettext_lazy("Organisation"),
+    gettext_lazy("County"),
+    gettext_lazy("RSS"),
+    gettext_lazy("Status"),
+    gettext_lazy("Last activity"),
+    gettext_lazy("Submitted on"),
+]
 
 
 def _timestamp(value: object) -> str:
@@ -172,26 +184,29 @@ def _timestamp(value: object) -> str:
 
 
 def organisations_csv(frame: pd.DataFrame, *, excel: bool = False) -> str:
-    """The organisation list as CSV text (the header is CSV_HEADER).
+    """The organisation list as CSV text.
 
-    Plain comma-separated UTF-8 by default; excel=True gives what Swedish Excel opens
-    directly: semicolons and a byte order mark (the caller encodes as UTF-8).
+    Plain comma-separated UTF-8 by default, with the header CSV_HEADER and the status
+    codes (for scripts); excel=True gives what Swedish Excel opens directly, for people:
+    semicolons, a byte order mark (the caller encodes as UTF-8), Swedish headers
+    (CSV_HEADER_EXCEL) and statuses.
     """
     buffer = io.StringIO()
     if excel:
         buffer.write("\ufeff")
     writer = csv.writer(buffer, delimiter=";" if excel else ",", lineterminator="\r\n")
-    writer.writerow(CSV_HEADER)
-    for row in frame.itertuples(index=False):
-        writer.writerow(
-            [
-                row.organisation_code,
-                row.organisation,
-                row.county or "",
-                row.rss if isinstance(row.rss, str) else "",
-                row.status,
-                _timestamp(row.last_activity),
-                _timestamp(row.submitted_at),
-            ]
-        )
+    with translation.override(settings.LANGUAGE_CODE if excel else None):
+        writer.writerow([str(h) for h in CSV_HEADER_EXCEL] if excel else CSV_HEADER)
+        for row in frame.itertuples(index=False):
+            writer.writerow(
+                [
+                    row.organisation_code,
+                    row.organisation,
+                    row.county or "",
+                    row.rss if isinstance(row.rss, str) else "",
+                    str(STATUS_LABELS[row.status]) if excel else row.status,
+                    _timestamp(row.last_activity),
+                    _timestamp(row.submitted_at),
+                ]
+            )
     return buffer.getvalue()

@@ -16,7 +16,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from surveys import quality, services
-from surveys.answers import Value, visible_questions
+from surveys.answers import Value, answered_sections, visible_questions
 from surveys.deadlines import response_is_open
 from surveys.forms.responses import CHOICE_TYPES, QuestionFields, SectionForm
 from surveys.frames import questionnaire_has_opened, questionnaire_is_for
@@ -484,7 +484,9 @@ def _differences(form: SectionForm, latest: dict) -> dict[str, str]:
         saved = latest.get((code, item))
         if saved != value:
             question = form.layout[code].question
-            shown = saved.display(question) if saved else _("(no answer)")
+            shown = (
+                saved.display(question, respondent=True) if saved else _("(no answer)")
+            )
             label = f"{item}: {shown}" if item else shown
             result[code] = f"{result[code]}; {label}" if code in result else label
     return result
@@ -580,23 +582,14 @@ def response_submit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def response_summary(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Read-only, printable summary of all answers."""
     response = get_response_for_user(request.user, pk)
-    answers = services.answers_map(response)
-    questions = list(response.questionnaire.questions.order_by("position"))
-    shown = {q.code for q in visible_questions(questions, answers)}
-    sections = []
-    for section in response.questionnaire.sections.all():
-        rows = []
-        for question in questions:
-            if question.section_id != section.pk or question.code not in shown:
-                continue
-            cells = [
-                (item, answers[(question.code, item)].display(question))
-                if (question.code, item) in answers
-                else (item, None)
-                for item in question.answer_items
-            ]
-            rows.append({"question": question, "cells": cells})
-        sections.append({"section": section, "rows": rows})
+    sections = [
+        {"section": section, "rows": rows}
+        for section, rows in answered_sections(
+            list(response.questionnaire.sections.all()),
+            list(response.questionnaire.questions.order_by("position")),
+            services.answers_map(response),
+        )
+    ]
     return render(
         request,
         "surveys/summary.html",

@@ -172,13 +172,13 @@ def test_the_csv_is_plain_comma_separated_utf8_by_default(frame):
     ]
 
 
-def test_the_excel_csv_has_a_bom_and_semicolons(frame):
+def test_the_excel_csv_has_a_bom_semicolons_and_swedish_headers_and_statuses(frame):
     text = organisations_csv(frame.iloc[[2]], excel=True)
 
     assert text.startswith("\ufeff")
     assert text[1:].splitlines() == [
-        "organisation_code;organisation;county;rss;status;last_activity;submitted_at",
-        "0003;Kommun 0003;Län 01;RSS RSS-A;not_started;;",
+        "Kod;Organisation;Län;RSS;Status;Senaste aktivitet;Inskickad den",
+        "0003;Kommun 0003;Län 01;RSS RSS-A;Ej påbörjad;;",
     ]
 
 
