@@ -47,19 +47,19 @@ class StaleResponseError(Exception):
                 response.updated_by.get_full_name()
                 or response.updated_by.get_username()
             )
-        super().__init__(
-            _(
-                "Someone else (%(who)s) saved this questionnaire at %(when)s, after you "
-                "opened it. Your changes were not saved. The page now shows the latest "
-                "answers; enter your changes again."
-            )
-            % {
-                "who": who or _("a colleague"),
-                "when": timezone.localtime(response.updated_at).strftime(
-                    "%Y-%m-%d %H:%M"
-                ),
-            }
-        )
+        when = timezone.localtime(response.updated_at).strftime("%Y-%m-%d %H:%M")
+        # Only what happened: the page that shows it says what to do (save again to
+        # keep your answers, or check and submit again).
+        if who:
+            message = _(
+                "%(who)s saved this questionnaire at %(when)s, after you opened the page."
+            ) % {"who": who, "when": when}
+        else:
+            message = _(
+                "A colleague saved this questionnaire at %(when)s, after you opened "
+                "the page."
+            ) % {"when": when}
+        super().__init__(message)
 
 
 class ResponseLockedError(Exception):

@@ -561,7 +561,10 @@ def response_submit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     try:
         services.response_submit(response=response, by=request.user, version=version)
     except services.StaleResponseError as exc:
-        messages.error(request, str(exc))
+        not_submitted = _(
+            "The questionnaire was not submitted. Check the answers, then submit again."
+        )
+        messages.error(request, f"{exc} {not_submitted}")
         return redirect("surveys:response-review", pk=response.pk)
     except services.ResponseLockedError as exc:
         messages.error(request, str(exc))
