@@ -44,7 +44,7 @@ def question_label(question: Question) -> str:
     without a number (the contact details: never its internal code)."""
     if question.number:
         return _("Question %(number)s") % {"number": question.number}
-    return Truncator(question.text).chars(60)
+    return Truncator(question.text).words(12, truncate="…")
 
 
 @register.inclusion_tag("surveys/_compilation.html", takes_context=True)
