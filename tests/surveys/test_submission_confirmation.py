@@ -281,3 +281,18 @@ def test_the_web_submit_confirms_by_email(
         "anna@regionstockholm.se",
         "karin@rs.se",
     ]
+
+
+def test_staff_submitting_for_an_organisation_say_so_in_the_email(
+    region_draft, staff, stockholm_contacts, django_capture_on_commit_callbacks
+):
+    submit(region_draft, staff, django_capture_on_commit_callbacks)
+
+    assert sorted(m.to[0] for m in mail.outbox) == [
+        "anna@regionstockholm.se",
+        "karin@rs.se",
+        "staff@socialstyrelsen.se",
+    ]
+    to_karin = next(m for m in mail.outbox if m.to == ["karin@rs.se"])
+    assert "(Socialstyrelsen)" in to_karin.body
+    assert "för organisationens räkning" in " ".join(to_karin.body.split())
