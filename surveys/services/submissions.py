@@ -19,7 +19,7 @@ import datetime
 import logging
 from dataclasses import dataclass, field
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.mail import get_connection
 from django.db import transaction
 from django.urls import reverse
@@ -78,7 +78,7 @@ def submission_confirmations_requeue(
     return sent
 
 
-def _address(user: AbstractBaseUser | None) -> str:
+def _address(user: User | None) -> str:
     """A user's e-mail address (the e-mail field, else a username that is one)."""
     if user is None:
         return ""
@@ -88,16 +88,14 @@ def _address(user: AbstractBaseUser | None) -> str:
     return ""
 
 
-def _name(user: AbstractBaseUser | None) -> str:
+def _name(user: User | None) -> str:
     if user is None:
         return ""
     full_name = getattr(user, "get_full_name", lambda: "")()
     return full_name or user.get_username()
 
 
-def submitted_on_behalf_by(
-    user: AbstractBaseUser | None, organisation: Organisation
-) -> str:
+def submitted_on_behalf_by(user: User | None, organisation: Organisation) -> str:
     """Who submitted for the organisation from outside it ("" for its own member).
 
     The RSS (an RSS coordinator entering a municipality's paper form) or Socialstyrelsen
@@ -116,7 +114,7 @@ def submitted_on_behalf_by(
 
 
 def submission_recipients(
-    *, organisation: Organisation, submitter: AbstractBaseUser | None
+    *, organisation: Organisation, submitter: User | None
 ) -> list[Recipient]:
     """The submitter, then the organisation's contact persons (else its members).
 

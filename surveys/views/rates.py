@@ -204,7 +204,7 @@ def organisations_csv(frame: pd.DataFrame, *, excel: bool = False) -> str:
                     row.organisation,
                     row.county or "",
                     row.rss if isinstance(row.rss, str) else "",
-                    str(STATUS_LABELS[row.status]) if excel else row.status,
+                    str(STATUS_LABELS[str(row.status)]) if excel else row.status,
                     _timestamp(row.last_activity),
                     _timestamp(row.submitted_at),
                 ]
