@@ -4,8 +4,8 @@
   round; Python's round() rounds halves to even (2.5 → 2). round_half_up, percent_of,
   mean_half_up.
 - Writing: a space between thousands, "4 245 026" (format_thousands).
-- Reading: a whole number as a person writes it in Swedish, "1 600 000" or "59 %"
-  (parse_whole_number).
+- Reading: a whole number as a person writes it in Swedish, "1 600 000", "1.600.000",
+  "1 600 000,00" or "59 %" (parse_whole_number).
 
 Pure Python, no Django: aggregation.rules use it too.
 """
@@ -17,8 +17,14 @@ from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
-# Ordinary, non-breaking and narrow non-breaking spaces, as Excel and people write them.
-_SPACES = re.compile(r"[\s\u00a0\u202f]+")
+# Ordinary, non-breaking, thin and narrow non-breaking spaces, as Excel, Word and
+# people write them between thousands.
+_SPACES = re.compile(r"[\s\u00a0\u2009\u202f]+")
+# The minus sign of typeset Swedish (U+2212) and the dashes word processors put for it.
+_MINUS = str.maketrans({"\u2212": "-", "\u2013": "-", "\u2012": "-"})
+# A whole part with points between groups of three ("1.600.000", as some spreadsheets
+# write thousands), or plain digits; then a fraction after a comma or point.
+_NUMBER = re.compile(r"(-?)([0-9]{1,3}(?:\.[0-9]{3})+|[0-9]+)(?:[,.]([0-9]+))?")
 # Digits a whole number may have when read: more than any number the site stores
 # (10^12), and far below the length at which int() of a text becomes slow.
 MAX_DIGITS = 40
@@ -59,25 +65,46 @@ def format_thousands(number: int) -> str:
 
 
 class NotAWholeNumber(ValueError):
-    """The text is not a whole number (too_long: it has more than MAX_DIGITS digits)."""
+    """The text is not a whole number.
 
-    def __init__(self, raw: str, *, too_long: bool = False) -> None:
+    too_long: it has more than MAX_DIGITS digits. decimal: it is a number with a
+    fraction ("72,5"), whose nearest whole number (rounded half up) is `rounded`.
+    """
+
+    def __init__(
+        self, raw: str, *, too_long: bool = False, rounded: int | None = None
+    ) -> None:
         super().__init__(raw)
         self.raw = raw
         self.too_long = too_long
+        self.rounded = rounded
+
+    @property
+    def decimal(self) -> bool:
+        return self.rounded is not None
 
 
 def parse_whole_number(raw: str, *, percent: bool = False) -> int:
     """A whole number as a person writes it: "1 600 000", "-3", with percent "59 %".
 
-    Spaces anywhere (also non-breaking ones) are ignored; only ASCII digits count (int()
-    would also read Arabic-Indic and other Unicode digits). Raises NotAWholeNumber.
+    Spaces anywhere (also non-breaking and narrow ones) are ignored, and so are points
+    between groups of three digits ("1.600.000"); a fraction of zeros is whole
+    ("1 600 000,00"); the typeset minus sign counts as minus. Only ASCII digits count
+    (int() would also read Arabic-Indic and other Unicode digits). Raises
+    NotAWholeNumber, with `rounded` set for a number with decimals ("72,5").
     """
-    cleaned = _SPACES.sub("", raw)
+    cleaned = _SPACES.sub("", raw).translate(_MINUS)
     if percent and cleaned.endswith("%"):
         cleaned = cleaned[:-1]
-    if not re.fullmatch(r"-?[0-9]+", cleaned):
+    match = _NUMBER.fullmatch(cleaned)
+    if match is None:
         raise NotAWholeNumber(raw)
-    if len(cleaned.lstrip("-").lstrip("0")) > MAX_DIGITS:
+    sign, whole, fraction = match.groups()
+    digits = whole.replace(".", "")
+    if len(digits.lstrip("0")) > MAX_DIGITS or len(fraction or "") > MAX_DIGITS:
         raise NotAWholeNumber(raw, too_long=True)
-    return int(cleaned)
+    number = int(sign + digits)
+    if fraction and fraction.strip("0"):
+        exact = Decimal(f"{sign}{digits}.{fraction}")
+        raise NotAWholeNumber(raw, rounded=round_half_up(exact))
+    return number

@@ -133,6 +133,13 @@ def test_format_thousands_takes_a_whole_float_from_a_frame():
         ("007", False, 7),
         ("59 %", True, 59),
         ("59%", True, 59),
+        ("1\u2009600", False, 1600),
+        ("1.600.000", False, 1600000),
+        ("12.500", False, 12500),
+        ("1 600 000,00", False, 1600000),
+        ("72,0 %", True, 72),
+        ("\u22123", False, -3),
+        ("\u20133", False, -3),
     ],
 )
 def test_parse_whole_number_reads_what_people_write(raw, percent, expected):
@@ -140,19 +147,51 @@ def test_parse_whole_number_reads_what_people_write(raw, percent, expected):
 
 
 @pytest.mark.parametrize(
-    "raw", ["", "abc", "1,5", "1.5", "59 %", "+3", "--3", "\u0663", "1e3"]
+    "raw",
+    ["", "abc", "59 %", "+3", "--3", "\u0663", "1e3", "1,600,000", "1.60.000", ","],
 )
 def test_parse_whole_number_refuses_what_is_not_a_whole_number(raw):
     with pytest.raises(NotAWholeNumber) as refused:
         parse_whole_number(raw)
 
     assert not refused.value.too_long
+    assert not refused.value.decimal
     assert refused.value.raw == raw
+
+
+@pytest.mark.parametrize(
+    ("raw", "rounded"),
+    [
+        ("1,5", 2),
+        ("1.5", 2),
+        ("72,5", 73),
+        ("72,49", 72),
+        ("-2,5", -3),
+        ("1 600,4", 1600),
+        ("1.600,5", 1601),
+        ("12.50", 13),
+    ],
+)
+def test_parse_whole_number_refuses_decimals_and_gives_the_nearest_whole_number(
+    raw, rounded
+):
+    with pytest.raises(NotAWholeNumber) as refused:
+        parse_whole_number(raw)
+
+    assert refused.value.decimal
+    assert refused.value.rounded == rounded
 
 
 def test_parse_whole_number_refuses_too_many_digits_but_not_leading_zeros():
     assert parse_whole_number("0" * 100 + "9" * MAX_DIGITS) == int("9" * MAX_DIGITS)
     with pytest.raises(NotAWholeNumber) as refused:
         parse_whole_number("9" * (MAX_DIGITS + 1))
+
+    assert refused.value.too_long
+
+
+def test_parse_whole_number_refuses_an_absurdly_long_fraction_quickly():
+    with pytest.raises(NotAWholeNumber) as refused:
+        parse_whole_number("1," + "5" * 100_000)
 
     assert refused.value.too_long
