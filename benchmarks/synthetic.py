@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from benchmarks import NATIONAL_FRAME
 from regions.models import County, Organisation
-from surveys.answers import Value, visible_questions
+from surveys.answers import Value, exclusive_items, visible_questions
 from surveys.models import Answer, Question, Questionnaire, QuestionType, Response
 from surveys.models.questionnaire import TICKED
 
@@ -72,6 +72,8 @@ def random_value(question: Question, item: str, rng: random.Random) -> Value:
     if qtype in CHOICES:
         return Value(text=rng.choice(question.choice_options))
     if qtype == QuestionType.MULTIPLE_CHOICE:
+        if item in exclusive_items(question):
+            return Value(text="")  # ticked alone only; the others are drawn freely
         return Value(text=TICKED if rng.random() < 0.5 else "")
     if qtype in NUMBER_RANGES:
         if qtype in ESTIMABLE and rng.random() < 0.1:

@@ -9,6 +9,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.utils.translation import gettext as _
+
 from surveys.models import Question, QuestionType, Section
 from surveys.models.questionnaire import TICKED
 from surveys.numbers import NotAWholeNumber, format_thousands, parse_whole_number
@@ -33,7 +37,11 @@ class Value:
 
 
 class AnswerError(ValueError):
-    """An answer that does not fit its question; the message says why, in Swedish."""
+    """An answer that does not fit its question; the message says what to do, in Swedish.
+
+    The message does not repeat the value (the form shows it beside the message); the
+    import names it from the row.
+    """
 
 
 # Bounds that apply when a question's definition names none. 10^12 fits every real
@@ -43,6 +51,19 @@ DEFAULT_MAX_NUMBER = 10**12
 DEFAULT_MAX_TEXT_LENGTH = 10_000
 # Counts of persons or of municipalities are never negative.
 NON_NEGATIVE_TYPES = (QuestionType.COUNT, QuestionType.COUNT_PER_OPTION)
+# The example in a number's error message, moved inside the question's limits.
+NUMBER_EXAMPLES: dict[str, int] = {
+    QuestionType.PERCENTAGE: 45,
+    QuestionType.COUNT: 12_500,
+    QuestionType.COUNT_PER_OPTION: 3,
+    QuestionType.INTEGER: 3,
+}
+# The formats a free-text item can require (validation "formats" in the definition).
+TEXT_FORMATS = ("email", "phone")
+# A Swedish telephone number once spaces, dashes and "(0)" after +46 are gone: 0 or
+# +46 / 0046, then an area code or mobile prefix and the subscriber number.
+_PHONE = re.compile(r"(?:0|\+46|0046)[1-9][0-9]{5,10}")
+_PHONE_SEPARATORS = re.compile(r"[\s\u00a0\u202f\-\u2013/.()]+")
 # Control characters (C0 but tab, line feed and carriage return; DEL; C1): they break
 # PostgreSQL (NUL), the XLSX and PDF exports, and are never part of a real answer.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
@@ -55,18 +76,21 @@ def control_character_problem(text: str) -> str | None:
         return None
     code = ord(match.group())
     name = "NUL" if code == 0 else f"U+{code:04X}"
-    return (
-        f"texten innehåller ett otillåtet styrtecken ({name}) vid tecken "
-        f"{match.start() + 1}; ta bort det och försök igen"
-    )
+    return _(
+        "The text contains a control character (%(name)s) at character "
+        "%(position)s, which cannot be saved. Remove it and try again."
+    ) % {"name": name, "position": match.start() + 1}
 
 
 def number_limits(question: Question) -> tuple[int, int]:
     """The smallest and largest number the question accepts (definition, else defaults)."""
     limits = question.validation or {}
     low_default = 0 if question.type in NON_NEGATIVE_TYPES else -DEFAULT_MAX_NUMBER
+    high_default = DEFAULT_MAX_NUMBER
+    if question.type == QuestionType.PERCENTAGE:
+        low_default, high_default = 0, 100
     low = limits.get("min", low_default)
-    high = limits.get("max", DEFAULT_MAX_NUMBER)
+    high = limits.get("max", high_default)
     return max(low, -DEFAULT_MAX_NUMBER), min(high, DEFAULT_MAX_NUMBER)
 
 
@@ -78,17 +102,131 @@ def max_text_length(question: Question) -> int:
     )
 
 
-def _parse_whole_number(raw: str, *, percent: bool) -> int:
+def exclusive_items(question: Question) -> list[str]:
+    """The alternatives of a multiple choice that exclude every other ("Inget av …")."""
+    return list((question.validation or {}).get("exclusive", []))
+
+
+def text_format(question: Question, item: str) -> str | None:
+    """The format a free-text item requires ("email", "phone"), or None."""
+    return (question.validation or {}).get("formats", {}).get(item)
+
+
+def _limits_text(question: Question) -> dict[str, str]:
+    low, high = number_limits(question)
+    example = min(max(NUMBER_EXAMPLES.get(question.type, 3), low), high)
+    return {
+        "low": format_thousands(low),
+        "high": format_thousands(high),
+        "example": format_thousands(example),
+    }
+
+
+def _is_count(question: Question) -> bool:
+    return question.type in NON_NEGATIVE_TYPES
+
+
+def number_message(question: Question) -> str:
+    """What to write in the question's number field, with an example (GOV.UK style)."""
+    words = _limits_text(question)
+    if question.type == QuestionType.PERCENTAGE:
+        return (
+            _(
+                "Enter a percentage between %(low)s and %(high)s, for example %(example)s."
+            )
+            % words
+        )
+    if _is_count(question):
+        return _("Enter the number in digits, for example %(example)s.") % words
+    return _("Enter a whole number in digits, for example %(example)s.") % words
+
+
+def _decimal_message(question: Question, raw: str, rounded: int) -> str:
+    words = {"raw": _shorten(raw.strip()), "rounded": format_thousands(rounded)}
+    if question.type == QuestionType.PERCENTAGE:
+        return (
+            _(
+                "Enter the percentage as a whole number without decimals, for example "
+                "%(rounded)s instead of %(raw)s."
+            )
+            % words
+        )
+    if _is_count(question):
+        return (
+            _(
+                "Enter the number as a whole number without decimals, for example "
+                "%(rounded)s instead of %(raw)s."
+            )
+            % words
+        )
+    return (
+        _(
+            "Enter a whole number without decimals, for example %(rounded)s instead "
+            "of %(raw)s."
+        )
+        % words
+    )
+
+
+def _range_message(question: Question, *, too_small: bool) -> str:
+    """Why a number outside the limits is refused, and what to enter instead."""
+    if question.type == QuestionType.PERCENTAGE:
+        return number_message(question)
+    low, high = number_limits(question)
+    words = _limits_text(question)
+    bounded = low > -DEFAULT_MAX_NUMBER and high < DEFAULT_MAX_NUMBER
+    count = _is_count(question)
+    if bounded:
+        if count:
+            return _("Enter a number between %(low)s and %(high)s.") % words
+        return _("Enter a whole number between %(low)s and %(high)s.") % words
+    if too_small:
+        if count:
+            return _("Enter a number of %(low)s or more.") % words
+        return _("Enter a whole number of %(low)s or more.") % words
+    if high < DEFAULT_MAX_NUMBER:
+        if count:
+            return _("Enter a number of at most %(high)s.") % words
+        return _("Enter a whole number of at most %(high)s.") % words
+    # Beyond any real figure: most likely a slip of the keyboard.
+    if count:
+        return (
+            _(
+                "Enter a number of at most %(high)s. Check that no extra digits were "
+                "typed."
+            )
+            % words
+        )
+    return (
+        _(
+            "Enter a whole number of at most %(high)s. Check that no extra digits "
+            "were typed."
+        )
+        % words
+    )
+
+
+def _parse_whole_number(question: Question, raw: str) -> int:
     try:
-        return parse_whole_number(raw, percent=percent)
+        return parse_whole_number(raw, percent=question.type == QuestionType.PERCENTAGE)
     except NotAWholeNumber as error:
         if error.too_long:
-            raise AnswerError(f"talet ”{_shorten(raw)}” är för stort") from None
-        raise AnswerError(f"”{_shorten(raw)}” är inte ett heltal") from None
+            too_small = raw.strip().startswith(("-", "\u2212"))
+            raise AnswerError(_range_message(question, too_small=too_small)) from None
+        if error.rounded is not None:
+            raise AnswerError(_decimal_message(question, raw, error.rounded)) from None
+        raise AnswerError(number_message(question)) from None
 
 
 def _shorten(raw: str, length: int = 40) -> str:
     return raw if len(raw) <= length else raw[: length - 1] + "…"
+
+
+def _options_problem(question: Question) -> AnswerError:
+    return AnswerError(
+        _("Choose one of the options: %(options)s.")
+        % {"options": " / ".join(question.choice_options)}
+    )
 
 
 def parse_written(question: Question, item: str, raw: str) -> Value | None:
@@ -107,8 +245,10 @@ def parse_written(question: Question, item: str, raw: str) -> Value | None:
         if raw in ("", ".", "Nej"):
             return Value(text="")
         raise AnswerError(
-            f"”{_shorten(raw)}” är inget svar på ett flerval; skriv Ja (vald) eller "
-            ". / Nej / tomt"
+            _(
+                "Write Ja for a ticked alternative, and ., Nej or nothing for one "
+                "not ticked."
+            )
         )
     if raw == "":
         return None
@@ -122,54 +262,74 @@ def parse_written(question: Question, item: str, raw: str) -> Value | None:
         if raw not in options:
             matches = [o for o in options if o.casefold() == raw.casefold()]
             if len(matches) != 1:
-                raise AnswerError(
-                    f"”{_shorten(raw)}” är inget av svarsalternativen "
-                    f"({' / '.join(options)})"
-                )
+                raise _options_problem(question)
             raw = matches[0]
-        return check_value(question, Value(text=raw))
+        return check_value(question, Value(text=raw), item=item)
     label = question.cannot_estimate_label
     if label and raw.casefold() == label.casefold():
         return Value(cannot_estimate=True)
     if question.is_numeric:
-        number = _parse_whole_number(raw, percent=qtype == QuestionType.PERCENTAGE)
-        return check_value(question, Value(number=number))
-    return check_value(question, Value(text=raw))
+        number = _parse_whole_number(question, raw)
+        return check_value(question, Value(number=number), item=item)
+    return check_value(question, Value(text=raw), item=item)
 
 
-def check_value(question: Question, value: Value) -> Value:
+def _format_problem(kind: str, text: str) -> str | None:
+    if kind == "email":
+        try:
+            validate_email(text)
+        except ValidationError:
+            return _(
+                "Enter an e-mail address in the correct format, for example "
+                "namn@exempel.se."
+            )
+        return None
+    if kind == "phone":
+        digits = _PHONE_SEPARATORS.sub("", text.replace("(0)", ""))
+        if not _PHONE.fullmatch(digits):
+            return _(
+                "Enter a telephone number that starts with 0 or +46, for example "
+                "070-174 06 50 or +46 8 123 456 78."
+            )
+    return None
+
+
+def check_value(question: Question, value: Value, *, item: str = "") -> Value:
     """Return the value if it fits the question, else raise AnswerError (Swedish).
 
     The one rule for every way an answer gets in (web form, RSS paper path, import,
     prefill, demo): the value's shape fits the question's type, a number lies within
-    number_limits, a text within max_text_length and without control characters.
+    number_limits, a text within max_text_length, without control characters and in
+    the item's format (e-mail, phone) where the definition names one.
     """
     qtype = question.type
     if value.cannot_estimate:
-        if question.cannot_estimate_label is None:
-            raise AnswerError("frågan har inget alternativ ”kan inte uppskattas”")
+        label = question.cannot_estimate_label
+        if label is None:
+            raise AnswerError(_("This question has no “cannot be estimated” option."))
         if value.text or value.number is not None:
-            raise AnswerError("ange antingen ett värde eller ”kan inte uppskattas”")
+            raise AnswerError(
+                _("Write a figure or tick “%(label)s”, not both.") % {"label": label}
+            )
         return value
     if question.is_numeric:
         number = value.number
         if value.text or number is None or isinstance(number, bool):
-            raise AnswerError("svaret ska vara ett heltal")
+            raise AnswerError(number_message(question))
         low, high = number_limits(question)
         if number < low:
-            raise AnswerError(
-                f"värdet {format_thousands(number)} är mindre än {format_thousands(low)}"
-            )
+            raise AnswerError(_range_message(question, too_small=True))
         if number > high:
-            raise AnswerError(
-                f"värdet {format_thousands(number)} är större än {format_thousands(high)}"
-            )
+            raise AnswerError(_range_message(question, too_small=False))
         return value
     if value.number is not None:
-        raise AnswerError("frågan tar inte emot ett tal")
+        raise AnswerError(_("This question takes a text, not a number."))
     if qtype == QuestionType.MULTIPLE_CHOICE:
         if value.text not in (TICKED, ""):
-            raise AnswerError(f"ett flerval sparas som ”{TICKED}” eller tomt")
+            raise AnswerError(
+                _("A multiple choice is stored as “%(ticked)s” or empty.")
+                % {"ticked": TICKED}
+            )
         return value
     if qtype in (
         QuestionType.YES_NO,
@@ -178,10 +338,7 @@ def check_value(question: Question, value: Value) -> Value:
         QuestionType.MATRIX,
     ):
         if value.text not in question.choice_options:
-            raise AnswerError(
-                f"”{_shorten(value.text)}” är inget av svarsalternativen "
-                f"({' / '.join(question.choice_options)})"
-            )
+            raise _options_problem(question)
         return value
     problem = control_character_problem(value.text)
     if problem:
@@ -189,10 +346,72 @@ def check_value(question: Question, value: Value) -> Value:
     longest = max_text_length(question)
     if len(value.text) > longest:
         raise AnswerError(
-            f"texten har {format_thousands(len(value.text))} tecken; högst {format_thousands(longest)} "
-            "får plats"
+            _("Shorten the text to at most %(max)s characters (it has %(length)s now).")
+            % {
+                "max": format_thousands(longest),
+                "length": format_thousands(len(value.text)),
+            }
         )
+    kind = text_format(question, item)
+    if kind and value.text:
+        problem = _format_problem(kind, value.text)
+        if problem:
+            raise AnswerError(problem)
     return value
+
+
+def ticks_problem(question: Question, ticked: set[str]) -> str | None:
+    """Why the ticked alternatives of a multiple choice do not go together, or None.
+
+    An exclusive alternative ("Inget av ovanstående") cannot be ticked with another.
+    """
+    for exclusive in exclusive_items(question):
+        if exclusive in ticked and len(ticked) > 1:
+            return _(
+                "“%(none)s” cannot be ticked together with other alternatives. "
+                "Untick either “%(none)s” or the others."
+            ) % {"none": exclusive}
+    return None
+
+
+def required_message(question: Question, missing: list[str]) -> str:
+    """What to do about a required question left unanswered (missing_items)."""
+    qtype = question.type
+    quoted = ", ".join(f"”{m}”" for m in missing if m)
+    if qtype == QuestionType.MULTIPLE_CHOICE:
+        exclusive = exclusive_items(question)
+        if exclusive:
+            return _("Tick at least one alternative, or “%(none)s”.") % {
+                "none": exclusive[0]
+            }
+        return _("Tick at least one alternative.")
+    if qtype in (
+        QuestionType.YES_NO,
+        QuestionType.YES_PARTLY_NO,
+        QuestionType.SINGLE_CHOICE,
+    ):
+        return _("Choose one of the options.")
+    if qtype == QuestionType.MATRIX:
+        return _("Choose an answer on every row. Missing: %(items)s.") % {
+            "items": quoted
+        }
+    if qtype == QuestionType.COUNT_PER_OPTION:
+        return _(
+            "Enter a number for every option, 0 if no municipality chose it. "
+            "Missing: %(items)s."
+        ) % {"items": quoted}
+    if qtype in (QuestionType.PERCENTAGE, QuestionType.COUNT):
+        label = question.cannot_estimate_label
+        if qtype == QuestionType.PERCENTAGE:
+            return _(
+                "Enter a percentage between %(low)s and %(high)s, or tick “%(label)s”."
+            ) % {**_limits_text(question), "label": label}
+        return _("Enter the number in digits, or tick “%(label)s”.") % {"label": label}
+    if qtype == QuestionType.INTEGER:
+        return number_message(question)
+    if quoted:
+        return _("Fill in %(items)s.") % {"items": quoted}
+    return _("Write an answer.")
 
 
 def is_visible(question: Question, answers: dict[tuple[str, str], Value]) -> bool:

@@ -9,7 +9,16 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from surveys.answers import AnswerError, Value, parse_written
+from surveys.answers import (
+    AnswerError,
+    Value,
+    check_value,
+    exclusive_items,
+    number_message,
+    parse_written,
+    text_format,
+    ticks_problem,
+)
 from surveys.models import Question, QuestionType
 from surveys.models.questionnaire import TICKED
 
@@ -24,6 +33,8 @@ ESTIMABLE_TYPES = {QuestionType.PERCENTAGE, QuestionType.COUNT}
 
 
 NUMBER_TYPES = {QuestionType.PERCENTAGE, QuestionType.COUNT, QuestionType.INTEGER}
+# Characters a number field takes: "1 000 000 000 000,00 %" with room for odd spaces.
+NUMBER_MAX_LENGTH = 40
 
 
 @dataclass
@@ -35,6 +46,8 @@ class Cell:
     label: str = ""
     # Questions with plausibility checks: the "I confirm the value" checkbox.
     confirm: str | None = None
+    # Free text: the format the answer must have ("email", "phone"), if any.
+    format: str | None = None
 
 
 @dataclass
@@ -63,6 +76,8 @@ class QuestionFields:
     cannot_estimate: str | None = None
     # count per option compiling a matrix: the cells as items × options.
     grid: Grid | None = None
+    # multiple choice: the alternatives that exclude the others ("Inget av …").
+    exclusive: list[str] = field(default_factory=list)
 
 
 def count_grid(definitions: list[dict], cells: list[Cell]) -> Grid | None:
@@ -175,12 +190,14 @@ class SectionForm(forms.Form):
                 if (v := stored(item)) is not None and v.text == TICKED
             ]
             spec.cells.append(Cell(name, ""))
+            spec.exclusive = exclusive_items(question)
         elif qtype in NUMBER_TYPES:
             name = field_name(question)
             self.fields[name] = forms.CharField(
                 required=False,
                 label=_("Percent") if qtype == QuestionType.PERCENTAGE else _("Number"),
-                max_length=30,
+                max_length=NUMBER_MAX_LENGTH,
+                error_messages={"max_length": number_message(question)},
                 widget=forms.TextInput(
                     attrs={"inputmode": "numeric", "autocomplete": "off", "size": 12}
                 ),
@@ -203,7 +220,8 @@ class SectionForm(forms.Form):
                 self.fields[name] = forms.CharField(
                     required=False,
                     label=cell["label"],
-                    max_length=10,
+                    max_length=NUMBER_MAX_LENGTH,
+                    error_messages={"max_length": number_message(question)},
                     widget=forms.TextInput(
                         attrs={"inputmode": "numeric", "autocomplete": "off", "size": 6}
                     ),
@@ -228,7 +246,9 @@ class SectionForm(forms.Form):
                 )
                 value = stored(item)
                 self.initial[name] = value.text if value else ""
-                spec.cells.append(Cell(name, item, item))
+                spec.cells.append(
+                    Cell(name, item, item, format=text_format(question, item))
+                )
         return spec
 
     def clean(self) -> dict[str, Any]:
@@ -245,19 +265,24 @@ class SectionForm(forms.Form):
             question = spec.question
             if question.type == QuestionType.MULTIPLE_CHOICE:
                 ticked = set(cleaned.get(spec.cells[0].name) or [])
+                problem = ticks_problem(question, ticked)
+                if problem:
+                    self.add_error(spec.cells[0].name, problem)
                 for item in question.items:
                     self.values[(code, item)] = (
                         Value(text=TICKED if item in ticked else "") if ticked else None
                     )
                 continue
             if spec.cannot_estimate and cleaned.get(spec.cannot_estimate):
-                if (cleaned.get(spec.cells[0].name) or "").strip():
-                    self.add_error(
-                        spec.cells[0].name,
-                        _("Give either a figure or “%(label)s”, not both.")
-                        % {"label": question.cannot_estimate_label},
+                # A figure and the tick together: refused, so that neither is lost
+                # without the respondent seeing it (the script clears the figure).
+                raw = (cleaned.get(spec.cells[0].name) or "").strip()
+                try:
+                    self.values[(code, "")] = check_value(
+                        question, Value(text=raw, cannot_estimate=True)
                     )
-                self.values[(code, "")] = Value(cannot_estimate=True)
+                except AnswerError as exc:
+                    self.add_error(spec.cells[0].name, str(exc))
                 continue
             for cell in spec.cells:
                 raw = cleaned.get(cell.name) or ""

@@ -283,6 +283,16 @@ def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
 _Dumper.add_representer(str, _represent_str)
 
 
+def _item_definition(
+    item: str, exclusive: set[str], formats: dict[str, str]
+) -> str | dict[str, Any]:
+    if item in exclusive:
+        return {"label": item, "exclusive": True}
+    if item in formats:
+        return {"label": item, "format": formats[item]}
+    return item
+
+
 def _question_definition(question: Question, reconstructed: bool) -> dict[str, Any]:
     data: dict[str, Any] = {"code": question.code, "text": question.text}
     if question.help_text:
@@ -290,14 +300,20 @@ def _question_definition(question: Question, reconstructed: bool) -> dict[str, A
     data["type"] = question.type
     if question.options and question.type != QuestionType.COUNT_PER_OPTION:
         data["options"] = list(question.options)
+    validation = dict(question.validation or {})
+    # Item attributes are kept in validation and written back on their items.
+    exclusive = set(validation.pop("exclusive", []))
+    formats = validation.pop("formats", {})
     if question.items:
-        data["items"] = list(question.items)
+        data["items"] = [
+            _item_definition(item, exclusive, formats) for item in question.items
+        ]
     if not question.required:
         data["required"] = False
     if question.show_if:
         data["show_if"] = dict(question.show_if)
-    if question.validation:
-        data["validation"] = dict(question.validation)
+    if validation:
+        data["validation"] = validation
     if question.previous_code != question.code:
         data["previous"] = question.previous_code
     if question.reconstructed != reconstructed:

@@ -306,7 +306,11 @@ def import_check(
                 try:
                     value = parse_written(question, row.item, row.answer)
                 except AnswerError as exc:
-                    problems.append(f"{_where(question, row.item)}: {exc}")
+                    # The message says what to write; the row's value is named here.
+                    answer = row.answer.strip()
+                    shown = answer if len(answer) <= 40 else answer[:39] + "…"
+                    said = f", svaret ”{shown}”" if answer else ""
+                    problems.append(f"{_where(question, row.item)}{said}: {exc}")
         if problems or organisation is None or question is None:
             errors.extend(f"Rad {row.number}: {problem}" for problem in problems)
             continue

@@ -13,6 +13,7 @@ import yaml
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from surveys.answers import TEXT_FORMATS
 from surveys.models import (
     Answer,
     AnswerChange,
@@ -80,6 +81,8 @@ CHECK_KINDS = {
     "far_below_percentage": {"question": True, "factor": True},
 }
 VALIDATION_KEYS = {"min", "max", "max_length"}
+# An item written as a mapping: {label: ..., exclusive: true} or {label: ..., format: email}.
+ITEM_KEYS = {"label", "exclusive", "format"}
 LINE = "__line__"
 
 
@@ -323,7 +326,9 @@ def _parse_question(
         )
         return None
     options = _string_list(raw.get("options"), "options", line, code, errors)
-    items = _string_list(raw.get("items"), "items", line, code, errors)
+    items, exclusive, formats = _parse_items(
+        raw.get("items"), qtype, line, code, errors
+    )
     if qtype in (QuestionType.SINGLE_CHOICE, QuestionType.MATRIX) and len(options) < 2:
         errors.add(line, f"a {qtype} question needs at least two options", code)
     if qtype in (QuestionType.MATRIX, QuestionType.MULTIPLE_CHOICE) and not items:
@@ -353,6 +358,10 @@ def _parse_question(
             errors.add(line, f"unknown validation limit {key!r}", code)
         elif not isinstance(value, int) or isinstance(value, bool):
             errors.add(line, f"validation {key} must be a whole number", code)
+    if exclusive:
+        validation["exclusive"] = exclusive
+    if formats:
+        validation["formats"] = formats
     if qtype == QuestionType.PERCENTAGE:
         validation.setdefault("min", 0)
         validation.setdefault("max", 100)
@@ -441,6 +450,61 @@ def _parse_question(
         "rule": rule,
         "checks": checks,
     }
+
+
+def _parse_items(
+    raw: Any, qtype: str, line: int | None, code: str, errors: _Errors
+) -> tuple[list[str], list[str], dict[str, str]]:
+    """Items as texts, or mappings with attributes; returns labels, exclusive, formats.
+
+    `exclusive: true` marks the alternative of a multiple choice that excludes the
+    others ("Inget av ovanstående"); `format: email | phone` makes a free-text item
+    check its answer. Both are kept in the question's validation.
+    """
+    if not isinstance(raw, list):
+        return _string_list(raw, "items", line, code, errors), [], {}
+    labels: list[Any] = []
+    exclusive: list[str] = []
+    formats: dict[str, str] = {}
+    for entry in raw:
+        if not isinstance(entry, dict):
+            labels.append(entry)
+            continue
+        entry = {k: v for k, v in entry.items() if k != LINE}
+        label = entry.get("label")
+        labels.append(label)
+        for key in sorted(set(entry) - ITEM_KEYS):
+            errors.add(line, f"unknown key {key!r} in an item", code)
+        if not isinstance(label, str) or not label.strip():
+            errors.add(line, "an item written as a mapping needs a label", code)
+            continue
+        label = label.strip()
+        if "exclusive" in entry:
+            if not isinstance(entry["exclusive"], bool):
+                errors.add(line, "exclusive must be true or false", code)
+            elif entry["exclusive"]:
+                if qtype != QuestionType.MULTIPLE_CHOICE:
+                    errors.add(
+                        line, "only an item of a multiple_choice can be exclusive", code
+                    )
+                exclusive.append(label)
+        if "format" in entry:
+            if entry["format"] not in TEXT_FORMATS:
+                errors.add(
+                    line,
+                    f"format {entry['format']!r} is not one of {', '.join(TEXT_FORMATS)}",
+                    code,
+                )
+            elif qtype != QuestionType.FREE_TEXT:
+                errors.add(line, "only an item of a free_text can have a format", code)
+            else:
+                formats[label] = entry["format"]
+    if len(exclusive) > 1:
+        errors.add(line, "at most one item can be exclusive", code)
+    items = _string_list(labels, "items", line, code, errors)
+    if exclusive and len(items) < 2:
+        errors.add(line, "an exclusive item needs other items to exclude", code)
+    return items, exclusive, formats
 
 
 def _parse_checks(

@@ -17,6 +17,8 @@ from surveys.answers import (
     Value,
     check_value,
     missing_items,
+    required_message,
+    ticks_problem,
     visible_questions,
 )
 from surveys.deadlines import response_is_open
@@ -29,6 +31,7 @@ from surveys.models import (
     Response,
     ResponseEvent,
 )
+from surveys.models.questionnaire import TICKED
 from surveys.services.submissions import submission_confirmation_request
 from surveys.signals import announce_responses_changed
 
@@ -127,7 +130,7 @@ def answers_validate(
         if value is None:
             continue
         try:
-            check_value(questions[code], value)
+            check_value(questions[code], value, item=item)
         except AnswerError as exc:
             where = f"fråga {code}" + (f", delområde ”{item}”" if item else "")
             errors.setdefault(code, []).append(f"{where}: {exc}")
@@ -285,24 +288,25 @@ def response_check(
         problems: list[str] = []
         if question.required:
             missing = missing_items(question, current)
-            if missing == [""]:
-                if question.type == QuestionType.MULTIPLE_CHOICE:
-                    problems.append(_("Tick at least one alternative."))
-                else:
-                    problems.append(_("This question must be answered."))
-            elif missing:
-                problems.append(
-                    _("Answer every row: %(items)s is missing.")
-                    % {"items": ", ".join(f"”{m}”" for m in missing)}
-                )
+            if missing:
+                problems.append(required_message(question, missing))
         for item in question.answer_items:
             value = current.get((question.code, item))
             if value is None:
                 continue
             try:
-                check_value(question, value)
+                check_value(question, value, item=item)
             except AnswerError as exc:
                 problems.append(f"{item}: {exc}" if item else str(exc))
+        if question.type == QuestionType.MULTIPLE_CHOICE:
+            ticked = {
+                item
+                for item in question.items
+                if (v := current.get((question.code, item))) and v.text == TICKED
+            }
+            problem = ticks_problem(question, ticked)
+            if problem:
+                problems.append(problem)
         if question.type == QuestionType.COUNT_PER_OPTION:
             problems.extend(
                 count_per_option_problems(question, response.organisation, current)

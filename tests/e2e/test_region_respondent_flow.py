@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from surveys.answers import Value, visible_questions
+from surveys.answers import Value, text_format, visible_questions
 from surveys.models import Question, QuestionType, Response
 from surveys.services import answers_map, response_get_or_create, response_save_answers
 from tests.conftest import PASSWORD
+from tests.surveys.helpers import FORMATTED_TEXT
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -23,7 +24,9 @@ def _valid_value(question: Question, item: str) -> Value:
         return Value(number=61)
     if question.is_numeric:
         return Value(number=1200)
-    return Value(text="Ett svar.")
+    return Value(
+        text=FORMATTED_TEXT.get(text_format(question, item) or "", "Ett svar.")
+    )
 
 
 def _fill_all_but(response: Response, skip: set[str], user) -> None:

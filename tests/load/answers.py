@@ -11,7 +11,7 @@ import random
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from surveys.answers import Value, visible_questions
+from surveys.answers import Value, exclusive_items, text_format, visible_questions
 from surveys.forms.responses import (
     CHOICE_TYPES,
     ESTIMABLE_TYPES,
@@ -49,6 +49,10 @@ def _random_value(question: Question, item: str, rng: random.Random, tag: str):
         high = 100 if qtype == QuestionType.PERCENTAGE else COUNT_MAX
         low = limits.get("min", 0)
         return Value(number=rng.randint(low, min(limits.get("max", high), high)))
+    if text_format(question, item) == "email":
+        return Value(text=f"svar{rng.randint(0, 10**6)}@exempel.se")
+    if text_format(question, item) == "phone":
+        return Value(text=f"070-{rng.randint(100, 999)} {rng.randint(10, 99)} 00")
     text = f"{tag} svarar på {question.code}{f' ({item})' if item else ''}: "
     text += f"{rng.randint(0, 10**9)} åtgärder"
     return Value(text=text[: limits.get("max_length", len(text))].strip())
@@ -58,9 +62,9 @@ def _answers(questions: list[Question], rng: random.Random, tag: str) -> dict:
     values: dict[Key, Value] = {}
     for question in questions:
         if question.type == QuestionType.MULTIPLE_CHOICE:
-            ticked = set(
-                rng.sample(question.items, rng.randint(1, len(question.items)))
-            )
+            # An exclusive alternative ("Inget av ovanstående") is never ticked with others.
+            free = [i for i in question.items if i not in exclusive_items(question)]
+            ticked = set(rng.sample(free, rng.randint(1, len(free))))
             for item in question.items:
                 values[(question.code, item)] = Value(
                     text=TICKED if item in ticked else ""

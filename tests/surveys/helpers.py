@@ -7,7 +7,7 @@ from collections.abc import Iterator, Mapping
 from django.test.html import Element, parse_html
 from django.utils import translation
 
-from surveys.answers import Value, visible_questions
+from surveys.answers import Value, text_format, visible_questions
 from surveys.models import Question, QuestionType, Response
 from surveys.models.questionnaire import TICKED
 from surveys.services import response_save_answers
@@ -26,6 +26,8 @@ PREFERRED_NUMBER = {
     QuestionType.INTEGER: 1,
     QuestionType.COUNT_PER_OPTION: 0,
 }
+# A text in each format a free-text item can require.
+FORMATTED_TEXT = {"email": "namn@exempel.se", "phone": "070-174 06 50"}
 
 
 def valid_value(question: Question, item: str) -> Value:
@@ -38,7 +40,7 @@ def valid_value(question: Question, item: str) -> Value:
         limits = question.validation or {}
         number = max(PREFERRED_NUMBER[question.type], limits.get("min", 0))
         return Value(number=min(number, limits.get("max", number)))
-    return Value(text="Text")
+    return Value(text=FORMATTED_TEXT.get(text_format(question, item) or "", "Text"))
 
 
 def complete_values(

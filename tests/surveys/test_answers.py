@@ -12,6 +12,8 @@ from surveys.answers import (
     check_value,
     missing_items,
     parse_written,
+    required_message,
+    ticks_problem,
     visible_questions,
 )
 from surveys.models import QuestionType
@@ -20,6 +22,7 @@ from tests.factories import QuestionFactory
 pytestmark = pytest.mark.django_db
 
 PROPOSAL = "Nej, men förslag finns framtaget"
+PERCENT_MESSAGE = "Ange en andel mellan 0 och 100, till exempel 45."
 
 
 def question(qtype: str, **kwargs):
@@ -74,7 +77,8 @@ def test_a_text_that_is_no_option_is_refused_with_the_options(qtype, options):
     with pytest.raises(AnswerError) as caught:
         parse_written(q, "Rad" if qtype == QuestionType.MATRIX else "", "Kanske")
 
-    assert "”Kanske” är inget av svarsalternativen" in str(caught.value)
+    options = " / ".join(q.choice_options)
+    assert str(caught.value) == f"Välj ett av svarsalternativen: {options}."
     assert " / ".join(q.choice_options) in str(caught.value)
 
 
@@ -106,7 +110,7 @@ def test_an_empty_multiple_choice_alternative_is_recorded_as_unticked():
 def test_any_other_text_for_a_multiple_choice_alternative_is_refused():
     q = question(QuestionType.MULTIPLE_CHOICE, items=["Via 1177.se"])
 
-    with pytest.raises(AnswerError, match="inget svar på ett flerval"):
+    with pytest.raises(AnswerError, match=r"^Skriv Ja för ett markerat alternativ"):
         parse_written(q, "Via 1177.se", "Kanske")
 
 
@@ -143,7 +147,9 @@ def test_a_count_is_read_with_ordinary_and_non_breaking_spaces(raw):
 def test_a_count_does_not_take_a_percent_sign():
     q = question(QuestionType.COUNT, validation={"min": 0})
 
-    with pytest.raises(AnswerError, match="inte ett heltal"):
+    with pytest.raises(
+        AnswerError, match=re.escape("Ange antalet med siffror, till exempel 12 500.")
+    ):
         parse_written(q, "", "72 %")
 
 
@@ -170,24 +176,42 @@ def test_the_cannot_estimate_label_of_the_type_is_recorded(qtype, raw):
     ],
 )
 def test_a_cannot_estimate_label_of_another_type_is_refused(qtype, raw):
-    with pytest.raises(AnswerError, match="inte ett heltal"):
+    with pytest.raises(AnswerError, match=r"^Ange .* med siffror|^Ange en andel"):
         parse_written(question(qtype), "", raw)
 
 
 @pytest.mark.parametrize(
     ("qtype", "validation", "raw", "message"),
     [
-        (QuestionType.PERCENTAGE, {"min": 0, "max": 100}, "150", "större än 100"),
-        (QuestionType.PERCENTAGE, {"min": 0, "max": 100}, "-1", "mindre än 0"),
-        (QuestionType.COUNT, {"min": 0}, "-5", "mindre än 0"),
-        (QuestionType.INTEGER, {"min": 1, "max": 3}, "4", "större än 3"),
-        (QuestionType.COUNT_PER_OPTION, {"min": 0}, "-1", "mindre än 0"),
+        (QuestionType.PERCENTAGE, {"min": 0, "max": 100}, "150", PERCENT_MESSAGE),
+        (QuestionType.PERCENTAGE, {"min": 0, "max": 100}, "-1", PERCENT_MESSAGE),
+        (QuestionType.COUNT, {"min": 0}, "-5", "Ange ett antal som är 0 eller mer."),
+        (
+            QuestionType.INTEGER,
+            {"min": 1, "max": 3},
+            "4",
+            "Ange ett heltal mellan 1 och 3.",
+        ),
+        (
+            QuestionType.COUNT,
+            {"min": 0, "max": 50},
+            "51",
+            "Ange ett antal mellan 0 och 50.",
+        ),
+        (
+            QuestionType.COUNT_PER_OPTION,
+            {"min": 0},
+            "-1",
+            "Ange ett antal som är 0 eller mer.",
+        ),
     ],
 )
-def test_a_number_outside_the_limits_is_refused(qtype, validation, raw, message):
+def test_a_number_outside_the_limits_is_refused_with_what_to_enter(
+    qtype, validation, raw, message
+):
     q = question(qtype, validation=validation)
 
-    with pytest.raises(AnswerError, match=message):
+    with pytest.raises(AnswerError, match=f"^{re.escape(message)}$"):
         parse_written(q, "", raw)
 
 
@@ -198,13 +222,68 @@ def test_a_number_on_the_limits_is_accepted():
     assert parse_written(q, "", "100 %") == Value(number=100)
 
 
-@pytest.mark.parametrize("raw", ["abc", "7,5", "7.5", "12 st", "1e3", "%"])
+@pytest.mark.parametrize("raw", ["abc", "12 st", "1e3", "%", "1,600,000", "ca 40"])
 @pytest.mark.parametrize(
-    "qtype", [QuestionType.PERCENTAGE, QuestionType.COUNT, QuestionType.INTEGER]
+    ("qtype", "message"),
+    [
+        (QuestionType.PERCENTAGE, PERCENT_MESSAGE),
+        (QuestionType.COUNT, "Ange antalet med siffror, till exempel 12 500."),
+        (QuestionType.INTEGER, "Ange ett heltal med siffror, till exempel 3."),
+    ],
 )
-def test_a_text_that_is_not_a_whole_number_is_refused(qtype, raw):
-    with pytest.raises(AnswerError, match="inte ett heltal"):
+def test_a_text_that_is_not_a_number_is_refused_with_an_example(qtype, message, raw):
+    with pytest.raises(AnswerError, match=f"^{re.escape(message)}$"):
         parse_written(question(qtype), "", raw)
+
+
+@pytest.mark.parametrize(
+    ("qtype", "raw", "message"),
+    [
+        (
+            QuestionType.PERCENTAGE,
+            "72,5",
+            "Ange andelen i hela procent utan decimaler, till exempel 73 i stället "
+            "för 72,5.",
+        ),
+        (
+            QuestionType.PERCENTAGE,
+            "7.5 %",
+            "Ange andelen i hela procent utan decimaler, till exempel 8 i stället "
+            "för 7.5 %.",
+        ),
+        (
+            QuestionType.COUNT,
+            "1 600,4",
+            "Ange antalet som ett heltal utan decimaler, till exempel 1 600 i stället "
+            "för 1 600,4.",
+        ),
+        (
+            QuestionType.INTEGER,
+            "2,5",
+            "Ange ett heltal utan decimaler, till exempel 3 i stället för 2,5.",
+        ),
+    ],
+)
+def test_a_number_with_decimals_is_refused_with_the_whole_number_to_write(
+    qtype, raw, message
+):
+    with pytest.raises(AnswerError, match=f"^{re.escape(message)}$"):
+        parse_written(question(qtype), "", raw)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("1.600.000", 1_600_000),
+        ("1 600 000,00", 1_600_000),
+        ("  12 500 ", 12_500),
+        ("\u00a012\u202f500\u00a0", 12_500),
+    ],
+)
+def test_a_count_is_read_as_swedes_and_spreadsheets_write_it(raw, expected):
+    q = question(QuestionType.COUNT, validation={"min": 0})
+
+    assert parse_written(q, "", raw) == Value(number=expected)
 
 
 def test_a_count_per_option_cell_is_a_number():
@@ -229,7 +308,10 @@ def test_free_text_longer_than_max_length_is_refused():
     q = question(QuestionType.FREE_TEXT, validation={"max_length": 10})
 
     assert parse_written(q, "", "x" * 10) == Value(text="x" * 10)
-    with pytest.raises(AnswerError, match="texten har 11 tecken; högst 10"):
+    with pytest.raises(
+        AnswerError,
+        match=re.escape("Korta texten till högst 10 tecken (den har 11 nu)."),
+    ):
         parse_written(q, "", "x" * 11)
 
 
@@ -359,7 +441,12 @@ def test_missing_items_of_free_text_with_items_and_of_count_per_option_cells():
     ],
 )
 def test_a_number_beyond_the_default_bound_is_refused(qtype, raw):
-    with pytest.raises(AnswerError, match=r"större än 1 000 000 000 000|för stort"):
+    expected = (
+        PERCENT_MESSAGE
+        if qtype == QuestionType.PERCENTAGE
+        else "som är högst 1 000 000 000 000. Kontrollera att inga extra siffror"
+    )
+    with pytest.raises(AnswerError, match=re.escape(expected)):
         parse_written(question(qtype), "", raw)
 
 
@@ -372,26 +459,31 @@ def test_the_default_bound_itself_is_accepted():
 def test_a_definitions_max_replaces_the_default_bound():
     q = question(QuestionType.INTEGER, validation={"max": 5})
 
-    with pytest.raises(AnswerError, match="större än 5"):
+    with pytest.raises(AnswerError, match=r"^Ange ett heltal som är högst 5\.$"):
         parse_written(q, "", "6")
 
 
 @pytest.mark.parametrize(
     ("qtype", "raw", "message"),
     [
-        (QuestionType.COUNT, "-1", "mindre än 0"),
-        (QuestionType.COUNT_PER_OPTION, "-3", "mindre än 0"),
-        (QuestionType.INTEGER, "-9223372036854775809", "mindre än -1 000 000 000 000"),
+        (QuestionType.COUNT, "-1", "Ange ett antal som är 0 eller mer."),
+        (QuestionType.COUNT, "\u22123", "Ange ett antal som är 0 eller mer."),
+        (QuestionType.COUNT_PER_OPTION, "-3", "Ange ett antal som är 0 eller mer."),
+        (
+            QuestionType.INTEGER,
+            "-9223372036854775809",
+            "Ange ett heltal som är -1 000 000 000 000 eller mer.",
+        ),
     ],
 )
 def test_a_negative_number_beyond_the_lower_bound_is_refused(qtype, raw, message):
-    with pytest.raises(AnswerError, match=message):
+    with pytest.raises(AnswerError, match=re.escape(message)):
         parse_written(question(qtype), "", raw)
 
 
 @pytest.mark.parametrize("raw", ["٣٣", "３３", "१२", "3٣"])
 def test_unicode_digits_are_not_numbers(raw):
-    with pytest.raises(AnswerError, match="inte ett heltal"):
+    with pytest.raises(AnswerError, match="med siffror"):
         parse_written(question(QuestionType.COUNT), "", raw)
 
 
@@ -399,7 +491,7 @@ def test_free_text_without_a_definition_limit_is_held_to_the_default():
     q = question(QuestionType.FREE_TEXT)
 
     assert parse_written(q, "", "x" * DEFAULT_MAX_TEXT_LENGTH) is not None
-    with pytest.raises(AnswerError, match="högst 10 000 får plats"):
+    with pytest.raises(AnswerError, match="Korta texten till högst 10 000 tecken"):
         parse_written(q, "", "x" * (DEFAULT_MAX_TEXT_LENGTH + 1))
 
 
@@ -428,14 +520,173 @@ def test_tabs_and_line_breaks_are_kept_in_free_text():
 @pytest.mark.parametrize(
     ("qtype", "value", "message"),
     [
-        (QuestionType.COUNT, Value(number=10**19), "större än"),
-        (QuestionType.COUNT, Value(text="12"), "heltal"),
+        (QuestionType.COUNT, Value(number=10**19), "högst 1 000 000 000 000"),
+        (QuestionType.COUNT, Value(text="12"), "med siffror"),
         (QuestionType.YES_NO, Value(text="Kanske"), "svarsalternativen"),
         (QuestionType.FREE_TEXT, Value(text="x\x00"), "NUL"),
-        (QuestionType.FREE_TEXT, Value(number=3), "inte emot ett tal"),
+        (QuestionType.FREE_TEXT, Value(number=3), "inte ett tal"),
         (QuestionType.INTEGER, Value(cannot_estimate=True), "kan inte uppskattas"),
     ],
 )
 def test_check_value_refuses_a_stored_shape_that_does_not_fit(qtype, value, message):
     with pytest.raises(AnswerError, match=message):
         check_value(question(qtype), value)
+
+
+# Formats of the contact block, exclusive alternatives, what a missing answer needs
+
+EMAIL_MESSAGE = "Ange en e-postadress i rätt format, till exempel namn@exempel.se."
+PHONE_MESSAGE = (
+    "Ange ett telefonnummer som börjar med 0 eller +46, till exempel 070-174 06 50 "
+    "eller +46 8 123 456 78."
+)
+
+
+def contact():
+    return question(
+        QuestionType.FREE_TEXT,
+        items=["Namn", "E-postadress", "Telefonnummer"],
+        validation={
+            "max_length": 200,
+            "formats": {"E-postadress": "email", "Telefonnummer": "phone"},
+        },
+    )
+
+
+@pytest.mark.parametrize(
+    "raw", ["anna.berg@region.se", " Anna.Berg@Kommun.SE ", "a+b@sub.exempel.se"]
+)
+def test_an_e_mail_address_in_the_contact_block_is_accepted(raw):
+    assert parse_written(contact(), "E-postadress", raw) == Value(text=raw.strip())
+
+
+@pytest.mark.parametrize(
+    "raw", ["anna.berg", "anna@", "@region.se", "anna berg@region.se", "070-123 45 67"]
+)
+def test_a_malformed_e_mail_address_is_refused_with_an_example(raw):
+    with pytest.raises(AnswerError, match=f"^{re.escape(EMAIL_MESSAGE)}$"):
+        parse_written(contact(), "E-postadress", raw)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "070-123 45 67",
+        "0701234567",
+        "08-123 456 78",
+        "08 - 12 34 56",
+        "+46 70 123 45 67",
+        "+46 (0)70-123 45 67",
+        "0046 8 123 456 78",
+        "0980-123 45",
+        "010\u00a0123\u00a045\u00a067",
+    ],
+)
+def test_a_swedish_phone_number_is_accepted_with_spaces_and_dashes(raw):
+    assert parse_written(contact(), "Telefonnummer", raw) == Value(text=raw.strip())
+
+
+@pytest.mark.parametrize(
+    "raw", ["123", "70-123 45 67", "+47 22 12 34 56", "070-ABC", "anna@region.se", "0"]
+)
+def test_a_phone_number_that_is_not_swedish_is_refused_with_an_example(raw):
+    with pytest.raises(AnswerError, match=f"^{re.escape(PHONE_MESSAGE)}$"):
+        parse_written(contact(), "Telefonnummer", raw)
+
+
+def test_the_name_of_the_contact_block_takes_any_text():
+    assert parse_written(contact(), "Namn", "070 Anna") == Value(text="070 Anna")
+
+
+def test_check_value_applies_the_item_format_on_every_path():
+    with pytest.raises(AnswerError, match=re.escape(EMAIL_MESSAGE)):
+        check_value(contact(), Value(text="anna"), item="E-postadress")
+
+    assert check_value(contact(), Value(text="anna"), item="Namn") == Value(text="anna")
+
+
+NONE_OF_THE_ABOVE = "Inget av ovanstående"
+
+
+def exclusive_choice():
+    return question(
+        QuestionType.MULTIPLE_CHOICE,
+        items=["riktade hälsosamtal", "hembesöksprogram", NONE_OF_THE_ABOVE],
+        validation={"exclusive": [NONE_OF_THE_ABOVE]},
+    )
+
+
+@pytest.mark.parametrize(
+    "ticked",
+    [
+        set(),
+        {NONE_OF_THE_ABOVE},
+        {"riktade hälsosamtal"},
+        {"riktade hälsosamtal", "hembesöksprogram"},
+    ],
+)
+def test_ticks_that_go_together_have_no_problem(ticked):
+    assert ticks_problem(exclusive_choice(), ticked) is None
+
+
+def test_an_exclusive_alternative_ticked_with_another_is_a_problem_saying_what_to_do():
+    problem = ticks_problem(exclusive_choice(), {NONE_OF_THE_ABOVE, "hembesöksprogram"})
+
+    assert problem == (
+        "”Inget av ovanstående” kan inte markeras tillsammans med andra alternativ. "
+        "Avmarkera antingen ”Inget av ovanstående” eller de andra."
+    )
+
+
+@pytest.mark.parametrize(
+    ("q", "missing", "message"),
+    [
+        (question(QuestionType.YES_NO), [""], "Välj ett av svarsalternativen."),
+        (
+            question(QuestionType.MULTIPLE_CHOICE, items=["A", "B"]),
+            [""],
+            "Markera minst ett alternativ.",
+        ),
+        (
+            exclusive_choice(),
+            [""],
+            "Markera minst ett alternativ, eller ”Inget av ovanstående”.",
+        ),
+        (
+            question(QuestionType.MATRIX, options=["Ja", "Nej"], items=["A", "B"]),
+            ["A", "B"],
+            "Välj ett svar på varje rad. Svar saknas för ”A”, ”B”.",
+        ),
+        (
+            question(QuestionType.PERCENTAGE),
+            [""],
+            "Ange en andel mellan 0 och 100, eller markera ”Andelen kan inte "
+            "uppskattas”.",
+        ),
+        (
+            question(QuestionType.COUNT),
+            [""],
+            "Ange antalet med siffror, eller markera ”Antalet kan inte uppskattas”.",
+        ),
+        (
+            question(QuestionType.INTEGER, validation={"min": 1, "max": 5}),
+            [""],
+            "Ange ett heltal med siffror, till exempel 3.",
+        ),
+        (question(QuestionType.FREE_TEXT), [""], "Skriv ett svar."),
+        (contact(), ["Telefonnummer"], "Fyll i ”Telefonnummer”."),
+    ],
+    ids=[
+        "choice",
+        "multiple",
+        "multiple-exclusive",
+        "matrix",
+        "percentage",
+        "count",
+        "integer",
+        "text",
+        "contact",
+    ],
+)
+def test_a_missing_required_answer_says_what_to_do(q, missing, message):
+    assert required_message(q, missing) == message

@@ -29,7 +29,7 @@ BAD = (
 )
 BAD_ERRORS = [
     "Rad 3: okänd organisation ”Stockholmm” – menade du ”Stockholm”?",
-    "Rad 4: fråga ”36”: ”många” är inte ett heltal",
+    "Rad 4: fråga ”36”, svaret ”många”: Ange antalet med siffror, till exempel 12 500.",
     "Rad 5: ”0114” (Upplands Väsby, 0114) är en kommun, men enkäten besvaras av "
     "regioner",
 ]

@@ -440,3 +440,18 @@ def test_the_cycle_list_shows_every_questionnaire_with_its_rate(
     }
     assert rows["region"]["rates"]["invited"] == 21
     assert rows["municipality"]["rates"]["invited"] == 290
+
+
+def test_written_definitions_keep_exclusive_alternatives_and_contact_formats(
+    cycle_2024, staff, tmp_path
+):
+    cycle = cycle_copy(from_year=2024, to_year=2025, by=staff)
+
+    definitions_write(cycle=cycle, directory=tmp_path)
+
+    written = (tmp_path / "2025" / "region.yaml").read_text(encoding="utf-8")
+    assert "- label: Inget av ovanstående\n" in written
+    assert "exclusive: true" in written
+    assert "format: email" in written
+    assert "format: phone" in written
+    assert "formats" not in written

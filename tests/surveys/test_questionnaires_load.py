@@ -277,6 +277,76 @@ MALFORMED = {
         "2",
         "a matrix question needs items",
     ),
+    "exclusive item of a matrix": (
+        region_yaml().replace(
+            "type: percentage",
+            "type: matrix\n        options: [Ja, Nej]\n        items:\n"
+            "          - Rad\n          - {label: Ingen, exclusive: true}",
+        ),
+        '"2"',
+        "2",
+        "only an item of a multiple_choice can be exclusive",
+    ),
+    "exclusive not true or false": (
+        region_yaml().replace(
+            "type: percentage",
+            "type: multiple_choice\n        items:\n"
+            "          - A\n          - {label: Inget, exclusive: ja}",
+        ),
+        '"2"',
+        "2",
+        "exclusive must be true or false",
+    ),
+    "two exclusive items": (
+        region_yaml().replace(
+            "type: percentage",
+            "type: multiple_choice\n        items:\n          - A\n"
+            "          - {label: Inget, exclusive: true}\n"
+            "          - {label: Vet ej, exclusive: true}",
+        ),
+        '"2"',
+        "2",
+        "at most one item can be exclusive",
+    ),
+    "unknown item format": (
+        region_yaml().replace(
+            "type: percentage",
+            "type: free_text\n        items:\n          - {label: Fax, format: fax}",
+        ),
+        '"2"',
+        "2",
+        "format 'fax' is not one of email, phone",
+    ),
+    "format on a multiple choice item": (
+        region_yaml().replace(
+            "type: percentage",
+            "type: multiple_choice\n        items:\n"
+            "          - A\n          - {label: E-post, format: email}",
+        ),
+        '"2"',
+        "2",
+        "only an item of a free_text can have a format",
+    ),
+    "unknown item key": (
+        region_yaml().replace(
+            "type: percentage",
+            "type: multiple_choice\n        items:\n"
+            "          - A\n          - {label: B, exklusiv: true}",
+        ),
+        '"2"',
+        "2",
+        "unknown key 'exklusiv' in an item",
+    ),
+    "item mapping without label": (
+        region_yaml().replace(
+            "type: percentage",
+            "type: multiple_choice\n        items:\n"
+            "          - A\n          - {exclusive: true}",
+        ),
+        '"2"',
+        "2",
+        "an item written as a mapping needs a label",
+    ),
 }
 
 
@@ -529,3 +599,41 @@ def test_questions_are_linked_to_the_previous_cycle_by_code(tmp_path):
     assert new_questions["2"].previous == old_questions["9"]
     assert new_questions["3"].previous is None
     assert new_questions["3"].previous_code is None
+
+
+def test_questions_23_and_24_offer_an_exclusive_none_of_the_above():
+    questionnaires_load(year=2024)
+
+    for code in ("23", "24"):
+        question = Question.objects.get(questionnaire__audience="region", code=code)
+        assert question.items[-1] == "Inget av ovanstående"
+        assert question.validation["exclusive"] == ["Inget av ovanstående"]
+
+
+def test_the_contact_block_checks_e_mail_and_phone_in_every_questionnaire():
+    questionnaires_load(year=2024)
+
+    contacts = Question.objects.filter(code="kontakt")
+    assert contacts.count() == 4
+    for question in contacts:
+        assert question.items == ["Namn", "E-postadress", "Telefonnummer"]
+        assert question.validation == {
+            "max_length": 200,
+            "formats": {"E-postadress": "email", "Telefonnummer": "phone"},
+        }
+
+
+def test_items_written_as_texts_and_as_mappings_mix_in_order(folder):
+    source = region_yaml().replace(
+        "type: percentage",
+        "type: multiple_choice\n        items:\n          - A\n"
+        "          - {label: B}\n          - label: Inget av ovanstående\n"
+        "            exclusive: true",
+    )
+    (folder / "region.yaml").write_text(source, encoding="utf-8")
+
+    load(folder)
+
+    question = Question.objects.get(code="2")
+    assert question.items == ["A", "B", "Inget av ovanstående"]
+    assert question.validation == {"exclusive": ["Inget av ovanstående"]}

@@ -256,9 +256,15 @@ def test_a_follow_up_sent_with_a_hidden_condition_is_not_stored(response, user):
 @pytest.mark.parametrize(
     ("values", "message"),
     [
-        ({("35", ""): Value(number=150)}, "fråga 35: värdet 150 är större än 100"),
-        ({("35", ""): Value(number=2**63)}, "fråga 35: värdet"),
-        ({("29", ""): Value(text="Kanske")}, "fråga 29: ”Kanske” är inget av"),
+        (
+            {("35", ""): Value(number=150)},
+            "fråga 35: Ange en andel mellan 0 och 100, till exempel 45.",
+        ),
+        ({("35", ""): Value(number=2**63)}, "fråga 35: Ange en andel mellan"),
+        (
+            {("29", ""): Value(text="Kanske")},
+            "fråga 29: Välj ett av svarsalternativen: Ja / Nej.",
+        ),
         (
             {("13", "Hemmet"): Value(text="Ja\x00")},
             "fråga 13, delområde ”Hemmet”:",

@@ -23,7 +23,7 @@ from tests.factories import (
     SectionFactory,
     UserFactory,
 )
-from tests.surveys.helpers import fill_response, tr
+from tests.surveys.helpers import complete_values, fill_response, tr
 
 pytestmark = pytest.mark.django_db
 
@@ -99,10 +99,7 @@ def test_the_refusal_names_the_missing_rows_of_a_partly_answered_question(user):
         response_submit(response=response, by=user, version=None)
 
     assert caught.value.message_dict == {
-        "13": [
-            tr("Answer every row: %(items)s is missing.")
-            % {"items": "”Hemmet”, ”Sjukhus”"}
-        ],
+        "13": ["Välj ett svar på varje rad. Svar saknas för ”Hemmet”, ”Sjukhus”."],
         "34": [tr("Tick at least one alternative.")],
     }
     response.answers.create(question=ticks, item="Via 1177.se", text="")
@@ -261,3 +258,51 @@ def test_submit_opens_its_own_transaction_when_called_outside_one(
     )
 
     assert Response.objects.get(pk=submitted.pk).is_submitted
+
+
+def test_submit_refuses_none_of_the_above_ticked_with_another_alternative(
+    cycle_2024, user
+):
+    response = response_get_or_create(
+        questionnaire=cycle_2024["region"],
+        organisation=Organisation.objects.get(code="01"),
+    )
+    none = "Inget av ovanstående"
+    fill_response(
+        response,
+        by=user,
+        overrides={
+            ("23", "riktade hälsosamtal"): Value(text="Ja"),
+            ("23", "hembesöksprogram"): Value(text=""),
+            ("23", "övriga insatser"): Value(text=""),
+            ("23", none): Value(text="Ja"),
+        },
+    )
+
+    assert response_check(response=response) == {
+        "23": [
+            "”Inget av ovanstående” kan inte markeras tillsammans med andra "
+            "alternativ. Avmarkera antingen ”Inget av ovanstående” eller de andra."
+        ]
+    }
+    with pytest.raises(ValidationError):
+        response_submit(response=response, by=user, version=None)
+
+
+def test_a_required_multiple_choice_with_none_of_the_above_asks_for_a_tick(
+    cycle_2024, user
+):
+    response = response_get_or_create(
+        questionnaire=cycle_2024["region"],
+        organisation=Organisation.objects.get(code="01"),
+    )
+    values = {
+        key: value
+        for key, value in complete_values(response).items()
+        if key[0] not in ("24", "24b")
+    }
+    response_save_answers(response=response, values=values, by=user, version=None)
+
+    assert response_check(response=response) == {
+        "24": ["Markera minst ett alternativ, eller ”Inget av ovanstående”."]
+    }

@@ -477,22 +477,39 @@ def test_import_reads_organisations_and_questions_in_bulk(small, staff):
         ),
         (
             ["01", "1", "", "Kanske"],
-            "Rad 3: fråga ”1”: ”Kanske” är inget av svarsalternativen (Ja / Nej)",
+            "Rad 3: fråga ”1”, svaret ”Kanske”: Välj ett av svarsalternativen: "
+            "Ja / Nej.",
         ),
         (
             ["01", "2", "Samverkan", "Kanske"],
-            "Rad 3: fråga ”2”, delområde ”Samverkan”: ”Kanske” är inget av "
-            "svarsalternativen (Ja / Delvis / Nej)",
+            "Rad 3: fråga ”2”, delområde ”Samverkan”, svaret ”Kanske”: Välj ett av "
+            "svarsalternativen: Ja / Delvis / Nej.",
         ),
         (
             ["01", "5", "A", "x"],
-            "Rad 3: fråga ”5”, delområde ”A”: ”x” är inget svar på ett flerval; "
-            "skriv Ja (vald) eller . / Nej / tomt",
+            "Rad 3: fråga ”5”, delområde ”A”, svaret ”x”: Skriv Ja för ett markerat "
+            "alternativ, och . , Nej eller ingenting för ett alternativ som inte är "
+            "markerat.",
         ),
-        (["01", "4", "", "många"], "Rad 3: fråga ”4”: ”många” är inte ett heltal"),
-        (["01", "4", "", "12,5"], "Rad 3: fråga ”4”: ”12,5” är inte ett heltal"),
-        (["01", "4", "", "-3"], "Rad 3: fråga ”4”: värdet -3 är mindre än 0"),
-        (["01", "3", "", "120 %"], "Rad 3: fråga ”3”: värdet 120 är större än 100"),
+        (
+            ["01", "4", "", "många"],
+            "Rad 3: fråga ”4”, svaret ”många”: Ange antalet med siffror, till "
+            "exempel 12 500.",
+        ),
+        (
+            ["01", "4", "", "12,5"],
+            "Rad 3: fråga ”4”, svaret ”12,5”: Ange antalet som ett heltal utan "
+            "decimaler, till exempel 13 i stället för 12,5.",
+        ),
+        (
+            ["01", "4", "", "-3"],
+            "Rad 3: fråga ”4”, svaret ”-3”: Ange ett antal som är 0 eller mer.",
+        ),
+        (
+            ["01", "3", "", "120 %"],
+            "Rad 3: fråga ”3”, svaret ”120 %”: Ange en andel mellan 0 och 100, till "
+            "exempel 45.",
+        ),
         (
             ["Stockholm", "1", "", "Nej"],
             "Rad 3: dubblett av rad 2 (organisation 01, fråga 1)",
@@ -533,11 +550,12 @@ def test_a_bad_file_lists_every_error_with_its_row_number(region, staff):
     assert _refused(region, data, staff) == [
         "Rad 3: okänd organisation ”Stockholmm” – menade du ”Stockholm”?",
         "Rad 3: okänd fråga ”99”",
-        "Rad 4: fråga ”36”: ”många” är inte ett heltal",
+        "Rad 4: fråga ”36”, svaret ”många”: Ange antalet med siffror, till exempel "
+        "12 500.",
         "Rad 6: ”0114” (Upplands Väsby, 0114) är en kommun, men enkäten besvaras "
         "av regioner",
-        "Rad 6: fråga ”4”: ”Kanske” är inget av svarsalternativen (Ja / Nej / Nej, "
-        "men förslag finns framtaget)",
+        "Rad 6: fråga ”4”, svaret ”Kanske”: Välj ett av svarsalternativen: Ja / Nej "
+        "/ Nej, men förslag finns framtaget.",
     ]
     assert _counts() == (0, 0, 0)
 
@@ -552,7 +570,7 @@ def test_row_numbers_count_lines_as_excel_shows_them(region, staff):
     ).encode()
 
     assert _refused(region, data, staff) == [
-        "Rad 4: fråga ”2”: ”Kanske” är inget av svarsalternativen (Ja / Nej)"
+        "Rad 4: fråga ”2”, svaret ”Kanske”: Välj ett av svarsalternativen: Ja / Nej."
     ]
 
 
@@ -581,7 +599,10 @@ def test_a_refused_file_leaves_existing_answers_exactly_as_they_were(region, sta
     )
 
     response.refresh_from_db()
-    assert messages == ["Rad 5: fråga ”36”: ”ett tusen” är inte ett heltal"]
+    assert messages == [
+        "Rad 5: fråga ”36”, svaret ”ett tusen”: Ange antalet med siffror, till "
+        "exempel 12 500."
+    ]
     assert before == (
         _stored(region, "01"),
         _counts(),

@@ -65,24 +65,25 @@ def _answer(response: Response, code: str, item: str = "") -> Value | None:
 @pytest.mark.parametrize(
     ("raw", "message"),
     [
-        ("100000000000000000000", "värdet 100 000 000 000 000 000 000 är större än"),
-        ("9223372036854775808", "värdet 9 223 372 036 854 775 808 är större än"),
-        ("-1", "värdet -1 är mindre än 0"),
-        ("٣٣", "”٣٣” är inte ett heltal"),
+        ("100000000000000000000", "Ange ett antal som är högst 1 000 000 000 000."),
+        ("9223372036854775808", "Ange ett antal som är högst 1 000 000 000 000."),
+        ("-1", "Ange ett antal som är 0 eller mer."),
+        ("٣٣", "Ange antalet med siffror, till exempel 12 500."),
     ],
 )
 def test_a_number_out_of_bounds_is_a_row_error_not_a_crash(region, raw, message):
     messages = _refused(region, _csv(f"01,36,,{raw}"))
 
     assert len(messages) == 1
-    assert messages[0].startswith(f"Rad 2: fråga ”36”: {message}")
+    assert messages[0].startswith(f"Rad 2: fråga ”36”, svaret ”{raw}”: {message}")
 
 
 def test_free_text_longer_than_the_default_is_a_row_error(region):
     messages = _refused(region, _csv("01,9,,Ja", "01,9b,," + "x" * 10_001))
 
     assert messages == [
-        "Rad 3: fråga ”9b”: texten har 10 001 tecken; högst 10 000 får plats"
+        "Rad 3: fråga ”9b”, svaret ”" + "x" * 39 + "…”: Korta texten till högst "
+        "10 000 tecken (den har 10 001 nu)."
     ]
 
 
@@ -95,8 +96,8 @@ def test_a_nul_after_the_first_4_kb_is_refused_with_its_row_and_column(region):
     messages = _refused(region, data)
 
     assert messages == [
-        "Rad 6, kolumn answer: texten innehåller ett otillåtet styrtecken (NUL) vid "
-        "tecken 4801; ta bort det och försök igen"
+        "Rad 6, kolumn answer: Texten innehåller ett otillåtet styrtecken (NUL) vid "
+        "tecken 4801. Ta bort det och försök igen."
     ]
 
 

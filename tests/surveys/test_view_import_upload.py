@@ -118,12 +118,15 @@ def test_a_refused_upload_lists_every_error_and_writes_nothing(
     assert response.status_code == 200
     assert response.context["errors"] == [
         "Rad 3: okänd organisation ”Stockholmm” – menade du ”Stockholm”?",
-        "Rad 4: fråga ”36”: ”många” är inte ett heltal",
+        "Rad 4: fråga ”36”, svaret ”många”: Ange antalet med siffror, till exempel 12 500.",
     ]
     assert not ImportUpload.objects.exists()
     page = response.content.decode()
     assert "<li>Rad 3: okänd organisation ”Stockholmm” – menade du" in page
-    assert "<li>Rad 4: fråga ”36”: ”många” är inte ett heltal</li>" in page
+    assert (
+        "<li>Rad 4: fråga ”36”, svaret ”många”: Ange antalet med siffror, till exempel 12 500.</li>"
+        in page
+    )
     assert (Response.objects.count(), Answer.objects.count()) == (0, 0)
 
 

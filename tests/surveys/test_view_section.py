@@ -247,11 +247,16 @@ def test_an_invalid_value_returns_400_with_the_error_at_its_question_and_saves_t
 
     assert result.status_code == 400
     html = page(result)
-    assert "större än 100" in text(by_id(html, "q-35-errors"))
-    assert "”abc” är inte ett heltal" in text(by_id(html, "q-36-errors"))
-    assert text(by_id(html, "q-37-errors")) == tr(
-        "Give either a figure or “%(label)s”, not both."
-    ) % {"label": "Andelen kan inte uppskattas"}
+    assert text(by_id(html, "q-35-errors")) == (
+        "Fel: Ange en andel mellan 0 och 100, till exempel 45."
+    )
+    assert text(by_id(html, "q-36-errors")) == (
+        "Fel: Ange antalet med siffror, till exempel 12 500."
+    )
+    assert text(by_id(html, "q-37-errors")) == (
+        "Fel: Skriv antingen ett tal eller markera ”Andelen kan inte uppskattas”, "
+        "inte båda."
+    )
     assert by_id(html, "q-29-errors") is None
     assert "has-error" in attrs(by_id(html, "q-35"))["class"]
     # The valid answer is a saved draft; the three invalid ones are not stored.
@@ -401,10 +406,12 @@ def test_the_count_per_option_section_counts_the_area_once(
 @pytest.mark.parametrize(
     ("raw", "message"),
     [
-        ("100000000000000000000", "större än 1 000 000 000 000"),
-        ("9223372036854775808", "större än 1 000 000 000 000"),
-        ("-5", "mindre än 0"),
-        ("٣٣", "”٣٣” är inte ett heltal"),
+        ("100000000000000000000", "Ange ett antal som är högst 1 000 000 000 000."),
+        ("9223372036854775808", "Ange ett antal som är högst 1 000 000 000 000."),
+        ("9" * 39, "Ange ett antal som är högst 1 000 000 000 000."),
+        ("9" * 41, "Ange antalet med siffror, till exempel 12 500."),
+        ("-5", "Ange ett antal som är 0 eller mer."),
+        ("٣٣", "Ange antalet med siffror, till exempel 12 500."),
     ],
 )
 def test_a_number_beyond_the_bounds_is_a_field_error_not_a_server_error(
@@ -425,7 +432,7 @@ def test_a_number_beyond_the_bounds_is_a_field_error_not_a_server_error(
 @pytest.mark.parametrize(
     ("raw", "message"),
     [
-        ("x" * 40_000, "texten har 40 000 tecken; högst"),
+        ("x" * 40_000, "Korta texten till högst 10 000 tecken (den har 40 000 nu)."),
         ("Mobila\x1bteam", "styrtecken (U+001B)"),
     ],
 )

@@ -18,7 +18,6 @@ from tests.surveys.helpers import (
     find_all,
     page,
     text,
-    tr,
 )
 
 pytestmark = pytest.mark.django_db
@@ -110,7 +109,7 @@ def test_the_section_with_check_shows_the_problems_at_their_questions(
             f"q-{code}-errors"
         )
     assert by_id(checked, "q-2b-errors") is None
-    assert text(by_id(checked, "q-2-errors")) == tr("This question must be answered.")
+    assert text(by_id(checked, "q-2-errors")) == "Fel: Välj ett av svarsalternativen."
 
 
 def test_a_complete_response_is_submitted_and_its_summary_shows_the_values(

@@ -22,6 +22,7 @@ from surveys.answers import (
     AnswerError,
     Value,
     check_value,
+    exclusive_items,
     is_visible,
     visible_questions,
 )
@@ -618,15 +619,23 @@ class _Writer:
         return self.rng.choices(options, weights=weights)[0]
 
     def _ticks(self, question: Question) -> dict[Key, Value]:
-        """Every alternative of a multiple choice, ticked or not; at least one ticked."""
+        """Every alternative of a multiple choice, ticked or not; at least one ticked.
+
+        An exclusive alternative ("Inget av ovanstående") is ticked alone, when no
+        other is.
+        """
+        exclusive = exclusive_items(question)
         ticked = []
         for item in question.items:
+            if item in exclusive:
+                ticked.append(False)
+                continue
             chance = self._share(question.code, item) - 0.15
             if item.casefold().startswith(("annat", "andra", "övrig", "på annat")):
                 chance *= 0.4
             ticked.append(self.rng.random() < chance)
         if not any(ticked):
-            ticked[0] = True
+            ticked[question.items.index(exclusive[0]) if exclusive else 0] = True
         return {
             (question.code, item): Value(text="Ja" if tick else "")
             for item, tick in zip(question.items, ticked, strict=True)
