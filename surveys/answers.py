@@ -274,7 +274,8 @@ def parse_written(question: Question, item: str, raw: str) -> Value | None:
     return check_value(question, Value(text=raw), item=item)
 
 
-def _format_problem(kind: str, text: str) -> str | None:
+def format_problem(kind: str, text: str) -> str | None:
+    """Why the text is not an e-mail address / Swedish phone number (kind), or None."""
     if kind == "email":
         try:
             validate_email(text)
@@ -354,7 +355,7 @@ def check_value(question: Question, value: Value, *, item: str = "") -> Value:
         )
     kind = text_format(question, item)
     if kind and value.text:
-        problem = _format_problem(kind, value.text)
+        problem = format_problem(kind, value.text)
         if problem:
             raise AnswerError(problem)
     return value

@@ -9,12 +9,28 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy
 
 from regions.models import County, Organisation
+from surveys.answers import format_problem
 
 
 class ContactForm(forms.Form):
     name = forms.CharField(label=gettext_lazy("Name"), max_length=200)
-    email = forms.EmailField(label=gettext_lazy("E-mail"))
+    email = forms.CharField(label=gettext_lazy("E-mail"), max_length=254)
     phone = forms.CharField(label=gettext_lazy("Phone"), max_length=50, required=False)
+
+    def clean_email(self) -> str:
+        """The same rule as the contact block of the questionnaires."""
+        email = self.cleaned_data["email"].strip()
+        problem = format_problem("email", email)
+        if problem:
+            raise forms.ValidationError(problem)
+        return email
+
+    def clean_phone(self) -> str:
+        phone = self.cleaned_data["phone"].strip()
+        problem = format_problem("phone", phone) if phone else None
+        if problem:
+            raise forms.ValidationError(problem)
+        return phone
 
 
 class InviteForm(forms.Form):

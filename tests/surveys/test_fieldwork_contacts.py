@@ -186,3 +186,42 @@ def test_the_start_page_links_to_the_contact_persons(client, region_respondent):
     client.force_login(region_respondent)
 
     assert contacts_url("01") in client.get(reverse("surveys:home")).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (
+            {"name": "A", "email": "anna@", "phone": ""},
+            "Ange en e-postadress i rätt format, till exempel namn@exempel.se.",
+        ),
+        (
+            {"name": "A", "email": "a@rs.se", "phone": "12 34"},
+            "Ange ett telefonnummer som börjar med 0 eller +46, till exempel "
+            "070-174 06 50 eller +46 8 123 456 78.",
+        ),
+    ],
+)
+def test_a_contact_person_gets_the_questionnaires_e_mail_and_phone_rules(
+    client, region_respondent, data, message
+):
+    client.force_login(region_respondent)
+
+    result = client.post(contacts_url("01"), data)
+
+    assert result.status_code == 400
+    assert message in result.content.decode()
+    assert org("01").contacts.count() == 0
+
+
+def test_a_contact_person_with_a_swedish_phone_number_is_added(
+    client, region_respondent
+):
+    client.force_login(region_respondent)
+
+    client.post(
+        contacts_url("01"),
+        {"name": "Bo Ek", "email": "bo@rs.se", "phone": "+46 (0)70-174 06 50"},
+    )
+
+    assert org("01").contacts.get().phone == "+46 (0)70-174 06 50"
