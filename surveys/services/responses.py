@@ -338,7 +338,8 @@ def count_per_option_problems(
         if value.number > area:
             problems.append(
                 _(
-                    "%(cell)s: %(n)s is more than the %(area)s municipalities of the area."
+                    "%(cell)s: enter at most %(area)s, the number of municipalities in "
+                    "the area (not %(n)s)."
                 )
                 % {"cell": cell["label"], "n": value.number, "area": area}
             )
@@ -364,8 +365,8 @@ def count_per_option_problems(
                 continue
             problems.append(
                 _(
-                    "%(cell)s: %(n)s municipalities ticked it, more than the "
-                    "%(answered)s that answered the question."
+                    "%(cell)s: enter at most %(answered)s, the number of "
+                    "municipalities that answered the question (not %(n)s)."
                 )
                 % {"cell": cell["label"], "n": ticked, "answered": answered}
             )
@@ -375,8 +376,9 @@ def count_per_option_problems(
                 where = f"”{item}”: " if item else ""
                 problems.append(
                     _(
-                        "%(where)sthe counts add up to %(total)s, more than the %(area)s "
-                        "municipalities of the area."
+                        "%(where)sthe counts add up to %(total)s but can be at most "
+                        "%(area)s together, the number of municipalities in the area. "
+                        "Correct the counts."
                     )
                     % {"where": where, "total": total, "area": area}
                 )

@@ -28,8 +28,9 @@ from tests.surveys.helpers import complete_values, fill_response, tr
 pytestmark = pytest.mark.django_db
 
 ADD_UP = (
-    "%(where)sthe counts add up to %(total)s, more than the %(area)s "
-    "municipalities of the area."
+    "%(where)sthe counts add up to %(total)s but can be at most "
+    "%(area)s together, the number of municipalities in the area. "
+    "Correct the counts."
 )
 SUBMITTED_AT = datetime.datetime(2025, 3, 14, 10, 30, tzinfo=datetime.UTC)
 
@@ -192,7 +193,10 @@ def test_a_count_above_the_areas_municipalities_is_an_error(gotland_rss_response
 
     assert caught.value.message_dict == {
         "S03-K06": [
-            tr("%(cell)s: %(n)s is more than the %(area)s municipalities of the area.")
+            tr(
+                "%(cell)s: enter at most %(area)s, the number of municipalities in the "
+                "area (not %(n)s)."
+            )
             % {"cell": "Ja", "n": 2, "area": 1},
             tr(ADD_UP) % {"where": "", "total": 2, "area": 1},
         ]

@@ -49,8 +49,8 @@ K19 = ["riktade hälsosamtal", "hembesöksprogram", "övriga insatser"]
 ELDERLY = "… äldre personer med stora vård- och omsorgsbehov"
 ANSWERED = "Antal kommuner som besvarat frågan"
 TICKED_MORE = (
-    "%(cell)s: %(n)s municipalities ticked it, more than the %(answered)s that "
-    "answered the question."
+    "%(cell)s: enter at most %(answered)s, the number of "
+    "municipalities that answered the question (not %(n)s)."
 )
 
 
@@ -366,8 +366,8 @@ def test_a_single_choice_sum_above_the_area_is_still_refused(blekinge, coordinat
 
     assert errors["S03-K06"] == [
         tr(
-            "%(where)sthe counts add up to %(total)s, more than the %(area)s "
-            "municipalities of the area."
+            "%(where)sthe counts add up to %(total)s but can be at most %(area)s "
+            "together, the number of municipalities in the area. Correct the counts."
         )
         % {"where": "", "total": 6, "area": 5}
     ]
