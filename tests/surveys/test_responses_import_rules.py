@@ -143,8 +143,8 @@ def test_rss_counts_above_the_areas_municipalities_are_refused(cycle_2024):
     messages = _refused(rss, _csv(f'RSS-03,{question.code},"{label}",500'))
 
     assert messages == [
-        f"Rad 2: RSS Uppsala län (RSS-03), fråga {question.code}: {label}: 500 är "
-        f"fler än områdets {area} kommuner."
+        f"Rad 2: RSS Uppsala län (RSS-03), fråga {question.code}: {label}: ange "
+        f"högst {area}, så många kommuner som finns i området (inte 500)."
     ]
 
 

@@ -82,7 +82,7 @@ def test_a_draft_with_one_bad_field_keeps_the_others_and_says_which_was_not_save
     ) in text(summary)
     (link,) = find_all(summary, "a")
     assert attrs(link)["href"] == "#id_q_35"
-    assert "större än 100" in text(link)
+    assert "Ange en andel mellan 0 och 100, till exempel 45." in text(link)
     # The bad value is kept on screen with its error; the link's target exists.
     (field,) = find_all(html, "input", id="id_q_35")
     assert attrs(field)["value"] == "150"
@@ -223,7 +223,7 @@ def test_autosave_with_an_invalid_field_saves_the_rest_and_names_the_invalid_one
     assert invalid["code"] == "35"
     assert invalid["anchor"] == "id_q_35"
     assert invalid["label"] == tr("Question %(code)s") % {"code": "35"}
-    assert "större än 100" in invalid["errors"][0]
+    assert invalid["errors"][0] == "Ange en andel mellan 0 och 100, till exempel 45."
     assert answers_map(region_response) == {("29", ""): Value(text="Ja")}
 
 
