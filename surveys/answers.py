@@ -7,6 +7,7 @@ import and the services.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -373,6 +374,31 @@ def ticks_problem(question: Question, ticked: set[str]) -> str | None:
                 "Untick either “%(none)s” or the others."
             ) % {"none": exclusive}
     return None
+
+
+def ticks_problems(
+    questions: Iterable[Question], answers: Mapping[tuple[str, str], Value]
+) -> dict[str, str]:
+    """Per question code, why the ticked alternatives in `answers` do not go together.
+
+    The one rule for every path that writes or checks answers: the save service, the
+    import's plan and the submit check.
+    """
+    problems: dict[str, str] = {}
+    for question in questions:
+        if question.type != QuestionType.MULTIPLE_CHOICE:
+            continue
+        if not exclusive_items(question):
+            continue
+        ticked = {
+            item
+            for item in question.items
+            if (v := answers.get((question.code, item))) and v.text == TICKED
+        }
+        problem = ticks_problem(question, ticked)
+        if problem:
+            problems[question.code] = problem
+    return problems
 
 
 def required_message(question: Question, missing: list[str]) -> str:

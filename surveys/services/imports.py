@@ -28,6 +28,7 @@ from surveys.answers import (
     control_character_problem,
     parse_written,
     required_unanswered,
+    ticks_problems,
     visible_questions,
 )
 from surveys.frames import frame_ids
@@ -453,6 +454,12 @@ def import_plan(*, questionnaire: Questionnaire, file: ImportFile) -> ImportPlan
         errors.extend(
             _count_problems(questions, organisation, cells, merged),
         )
+        for code, problem in ticks_problems(questions, merged).items():
+            rows = sorted(row for (c, _item), (row, _v) in cells.items() if c == code)
+            if rows:
+                errors.append(
+                    f"Rad {rows[0]}: {_named(organisation)}, fråga {code}: {problem}"
+                )
         shown = {q.code for q in visible_questions(questions, merged)}
         hidden = {
             code

@@ -18,7 +18,7 @@ from surveys.answers import (
     check_value,
     missing_items,
     required_message,
-    ticks_problem,
+    ticks_problems,
     visible_questions,
 )
 from surveys.deadlines import response_is_open
@@ -31,7 +31,6 @@ from surveys.models import (
     Response,
     ResponseEvent,
 )
-from surveys.models.questionnaire import TICKED
 from surveys.services.submissions import submission_confirmation_request
 from surveys.signals import announce_responses_changed
 
@@ -245,6 +244,17 @@ def response_save_answers(
     final = answers_to_write(
         questions=list(questions.values()), current=current, values=values
     )
+    # Alternatives that exclude each other ("Inget av ovanstående"), as the form and the
+    # import check them: judged on the answers as they would be after this save.
+    touched = {questions[code] for code, _item in values}
+    after = {**current, **{k: v for k, v in final.items() if v is not None}}
+    for key in [k for k, v in final.items() if v is None]:
+        after.pop(key, None)
+    conflicts = ticks_problems(touched, after)
+    if conflicts:
+        raise ValidationError(
+            {code: [f"fråga {code}: {problem}"] for code, problem in conflicts.items()}
+        )
     for key, new in final.items():
         apply(key, new)
     for key, confirmed in (confirmations or {}).items():
@@ -298,15 +308,9 @@ def response_check(
                 check_value(question, value, item=item)
             except AnswerError as exc:
                 problems.append(f"{item}: {exc}" if item else str(exc))
-        if question.type == QuestionType.MULTIPLE_CHOICE:
-            ticked = {
-                item
-                for item in question.items
-                if (v := current.get((question.code, item))) and v.text == TICKED
-            }
-            problem = ticks_problem(question, ticked)
-            if problem:
-                problems.append(problem)
+        problem = ticks_problems([question], current).get(question.code)
+        if problem:
+            problems.append(problem)
         if question.type == QuestionType.COUNT_PER_OPTION:
             problems.extend(
                 count_per_option_problems(question, response.organisation, current)

@@ -301,3 +301,48 @@ def test_a_save_entered_from_paper_marks_the_response_as_a_paper_response(
 
 def test_a_web_save_leaves_the_response_a_web_response(response, user):
     assert save(response, {("29", ""): Value(text="Ja")}, user).source == "web"
+
+
+def test_an_exclusive_alternative_with_another_is_refused_whichever_save_sends_it():
+    section = SectionFactory(position=1)
+    QuestionFactory(
+        section=section,
+        position=1,
+        code="23",
+        type=QuestionType.MULTIPLE_CHOICE,
+        items=["hembesöksprogram", "Inget av ovanstående"],
+        validation={"exclusive": ["Inget av ovanstående"]},
+    )
+    response = ResponseFactory(questionnaire=section.questionnaire)
+    response = response_save_answers(
+        response=response,
+        values={("23", "Inget av ovanstående"): Value(text="Ja")},
+        by=None,
+        version=response.version,
+    )
+
+    # A later save that ticks another alternative beside the stored one is refused.
+    with pytest.raises(ValidationError) as excinfo:
+        response_save_answers(
+            response=response,
+            values={("23", "hembesöksprogram"): Value(text="Ja")},
+            by=None,
+            version=response.version,
+        )
+
+    assert (
+        "fråga 23: ”Inget av ovanstående” kan inte markeras"
+        in (excinfo.value.message_dict["23"][0])
+    )
+    assert answers_map(response) == {("23", "Inget av ovanstående"): Value(text="Ja")}
+    # Unticking it in the same save is fine.
+    response_save_answers(
+        response=response,
+        values={
+            ("23", "hembesöksprogram"): Value(text="Ja"),
+            ("23", "Inget av ovanstående"): None,
+        },
+        by=None,
+        version=response.version,
+    )
+    assert answers_map(response) == {("23", "hembesöksprogram"): Value(text="Ja")}

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from regions.models import Organisation
 from surveys.answers import Value
-from surveys.models import QuestionType, Response
+from surveys.models import Answer, Question, QuestionType, Response
 from surveys.services import (
     StaleResponseError,
     response_check,
@@ -279,8 +279,14 @@ def test_submit_refuses_none_of_the_above_ticked_with_another_alternative(
             ("23", "riktade hälsosamtal"): Value(text="Ja"),
             ("23", "hembesöksprogram"): Value(text=""),
             ("23", "övriga insatser"): Value(text=""),
-            ("23", none): Value(text="Ja"),
         },
+    )
+    # Stored before the rule existed: every save path now refuses this combination.
+    Answer.objects.update_or_create(
+        response=response,
+        question=Question.objects.get(questionnaire=response.questionnaire, code="23"),
+        item=none,
+        defaults={"text": "Ja"},
     )
 
     assert response_check(response=response) == {

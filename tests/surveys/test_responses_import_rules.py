@@ -291,3 +291,32 @@ def test_the_frame_is_read_once_however_many_rows_the_file_has(cycle_2024):
         return len(captured)
 
     assert queries(outside[:20]) == queries(outside[:2])
+
+
+# Alternatives that exclude each other
+
+
+def test_inget_av_ovanstaende_ticked_with_another_alternative_is_a_row_error(region):
+    messages = _refused(
+        region,
+        _csv("01,23,riktade hälsosamtal,Ja", "01,23,Inget av ovanstående,Ja"),
+    )
+
+    assert messages == [
+        "Rad 2: Region Stockholm (01), fråga 23: ”Inget av ovanstående” kan inte "
+        "markeras tillsammans med andra alternativ. Avmarkera antingen ”Inget av "
+        "ovanstående” eller de andra."
+    ]
+
+
+def test_inget_av_ovanstaende_alone_is_imported(region):
+    report = responses_import(
+        questionnaire=region,
+        file=_csv("01,23,Inget av ovanstående,Ja", "01,23,hembesöksprogram,"),
+        by=None,
+    )
+
+    assert report.organisations == 1
+    response = Response.objects.get(questionnaire=region, organisation__code="01")
+    assert _answer(response, "23", "Inget av ovanstående") == Value(text="Ja")
+    assert _answer(response, "23", "hembesöksprogram") in (None, Value(text=""))
