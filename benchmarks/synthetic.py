@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from benchmarks import NATIONAL_FRAME
 from regions.models import County, Organisation
-from surveys.answers import Value, exclusive_items, visible_questions
+from surveys.answers import Value, exclusive_items, text_format, visible_questions
 from surveys.models import Answer, Question, Questionnaire, QuestionType, Response
 from surveys.models.questionnaire import TICKED
 
@@ -83,6 +83,10 @@ def random_value(question: Question, item: str, rng: random.Random) -> Value:
         low = max(low, limits.get("min", low))
         high = min(high, limits.get("max", high))
         return Value(number=rng.randint(low, high))
+    if text_format(question, item) == "email":
+        return Value(text=f"svar{rng.randrange(1_000_000)}@exempel.se")
+    if text_format(question, item) == "phone":
+        return Value(text=f"070-{rng.randint(100, 999)} {rng.randint(10, 99)} 00")
     limit = (question.validation or {}).get("max_length", 200)
     return Value(text=f"Svar {rng.randrange(1_000_000)}"[:limit])
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 
 from benchmarks.runner import Figure, Report
+from surveys.numbers import format_thousands
 
 MIB = 1024 * 1024
 AGGREGATION_TARGET = 2.0
@@ -46,7 +47,7 @@ def _rate(value: float) -> str:
 
 
 def _number(value: int) -> str:
-    return f"{value:,}".replace(",", " ")
+    return format_thousands(value)
 
 
 def aggregation_lines(report: Report) -> list[str]:

@@ -20,10 +20,14 @@ matplotlib.use("Agg")
 
 from matplotlib.figure import Figure
 
+from surveys.numbers import format_thousands
+
 # The fonts matplotlib ships: the PDFs embed the same files, whatever the system has.
 FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
 FONT_FAMILY = "DejaVu Sans"
 BAR_COLOUR = "#1f4e79"
+# Between thousands in a label, so that a number never breaks over two lines.
+NO_BREAK = "\u00a0"
 LABEL_WIDTH = 38
 # The mean width of a character of the 8.5 pt labels, in inches (DejaVu Sans).
 CHAR_INCHES = 0.066
@@ -184,9 +188,11 @@ def _value(value: float | int | None, unit: str) -> str:
     if value is None:
         return "–"
     if float(value).is_integer():
-        number = f"{int(value):,}".replace(",", "\u00a0")
+        number = format_thousands(int(value), separator=NO_BREAK)
     else:
-        number = f"{value:,.1f}".replace(",", "\u00a0").replace(".", ",")
+        sign = "-" if value < 0 else ""
+        whole, tenths = f"{abs(value):.1f}".split(".")
+        number = f"{sign}{format_thousands(int(whole), separator=NO_BREAK)},{tenths}"
     return f"{number} {unit}".strip()
 
 

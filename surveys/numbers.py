@@ -59,9 +59,12 @@ def mean_half_up(figures: Sequence[int]) -> int | None:
     return round_half_up(Fraction(sum(int(f) for f in figures), len(figures)))
 
 
-def format_thousands(number: int) -> str:
-    """A whole number with a space between thousands: 4245026 → "4 245 026"."""
-    return f"{int(number):,}".replace(",", " ")
+def format_thousands(number: int, *, separator: str = " ") -> str:
+    """A whole number with a space between thousands: 4245026 → "4 245 026".
+
+    separator="\u00a0" keeps the number on one line (chart labels).
+    """
+    return f"{int(number):,}".replace(",", separator)
 
 
 class NotAWholeNumber(ValueError):

@@ -68,6 +68,10 @@ def test_format_thousands_uses_a_space_as_thousands_separator():
     assert format_thousands(4245026) == "4 245 026"
     assert format_thousands(1600000) == "1 600 000"
     assert format_thousands(999) == "999"
+
+
+def test_format_thousands_takes_a_no_break_space_for_labels_that_must_not_wrap():
+    assert format_thousands(1600000, separator="\u00a0") == "1\u00a0600\u00a0000"
     assert format_thousands(0) == "0"
 
 
