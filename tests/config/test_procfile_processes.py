@@ -283,8 +283,8 @@ def section_answers(
     fields: list[tuple[str, dict[str, str]]],
 ) -> list[tuple[str, str]]:
     """What a person fills in: the first option of every choice, the first alternative
-    of every multiple choice, a figure in every number box and a sentence in every text
-    box; hidden fields as the page gave them. Follow-up questions are answered too; the
+    of every multiple choice, a figure in every number box, a sentence in every text
+    box, an e-mail address and a telephone number in the contact boxes; hidden fields as the page gave them. Follow-up questions are answered too; the
     site keeps them only where the answer they depend on shows them."""
     data: list[tuple[str, str]] = []
     chosen: set[str] = set()
@@ -303,6 +303,10 @@ def section_answers(
             data.append((name, attributes["value"]))
         elif attributes.get("inputmode") == "numeric":
             data.append((name, "50"))
+        elif kind == "email":
+            data.append((name, "anna.andersson@exempel.se"))
+        elif kind == "tel":
+            data.append((name, "070-174 06 50"))
         elif tag in ("textarea", "input"):
             data.append((name, "Ett svar."))
     return data

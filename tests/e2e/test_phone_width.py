@@ -71,7 +71,8 @@ def _fill_shown_questions(page) -> None:
     """Answer every question shown in the section as a respondent would, by tapping.
 
     The first option of each choice, the first item of each tick list, a figure in each
-    number field (never "cannot be estimated"), a few words in each text field. An answer
+    number field (never "cannot be estimated"), a few words in each text field, an e-mail
+    address and a telephone number in the contact fields. An answer
     may open a follow-up question; it is answered in the next round.
     """
     for _round in range(3):
@@ -88,6 +89,14 @@ def _fill_shown_questions(page) -> None:
             for field_index in range(texts.count()):
                 if not texts.nth(field_index).input_value():
                     texts.nth(field_index).fill(TEXT)
+            for selector, typed in (
+                ("input[type=email]", "anna.andersson@exempel.se"),
+                ("input[type=tel]", "070-174 06 50"),
+            ):
+                fields = question.locator(selector)
+                for field_index in range(fields.count()):
+                    if not fields.nth(field_index).input_value():
+                        fields.nth(field_index).fill(typed)
             kinds = ["radio"] if numbers.count() else ["radio", "checkbox"]
             for kind in kinds:
                 names = question.locator(f"input[type={kind}]").evaluate_all(
