@@ -16,7 +16,8 @@ as it hands the message to the mail backend:
 
 from __future__ import annotations
 
-from typing import cast
+import logging
+from typing import Any, Literal, cast
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -29,6 +30,8 @@ from django.utils import translation
 
 from regions.models import Organisation
 from surveys.models import EmailLog, Questionnaire
+
+logger = logging.getLogger(__name__)
 
 # The kinds sent at most once per key (EmailLog's conditional unique constraints).
 ONCE_PER_KEY = (EmailLog.Kind.REMINDER, EmailLog.Kind.CONFIRMATION)
@@ -92,3 +95,16 @@ def email_send(
             raise
         return None
     return log
+
+
+def email_send_to_one_of_many(**arguments: Any) -> Literal["sent", "skipped", "failed"]:
+    """email_send for one recipient of a mailing: "sent", "skipped" (logged before) or
+    "failed" (the mail backend's error is logged, and the mailing goes on with the next)."""
+    try:
+        log = email_send(**arguments)
+    except OSError:  # smtplib.SMTPException and socket errors
+        logger.exception(
+            "%s e-mail to %s not sent", arguments["kind"], arguments["recipient"]
+        )
+        return "failed"
+    return "skipped" if log is None else "sent"

@@ -39,7 +39,7 @@ from surveys.models import (
 )
 from surveys.permissions import is_staff
 from surveys.services.dispatch import task_enqueue
-from surveys.services.emails import email_send
+from surveys.services.emails import email_send_to_one_of_many
 from surveys.services.invitations import invitation_create
 from surveys.services.links import site_url
 
@@ -419,31 +419,23 @@ def invitations_send(
                 if (organisation.pk, recipient.email) in done:
                     report.skipped += 1
                     continue
-                try:
-                    with transaction.atomic():
-                        email_send(
-                            kind=EmailLog.Kind.INVITATION,
-                            template="invitation",
-                            context=_context(
-                                questionnaire,
-                                organisation,
-                                recipient,
-                                deadline,
-                                base_url,
-                                by,
-                            ),
-                            organisation=organisation,
-                            recipient=recipient.email,
-                            questionnaire=questionnaire,
-                            by=by,
-                            reply_to=reply_to,
-                            connection=connection,
-                        )
-                except OSError:  # smtplib.SMTPException and socket errors
-                    logger.exception("invitation to %s not sent", recipient.email)
+                outcome = email_send_to_one_of_many(
+                    kind=EmailLog.Kind.INVITATION,
+                    template="invitation",
+                    context=_context(
+                        questionnaire, organisation, recipient, deadline, base_url, by
+                    ),
+                    organisation=organisation,
+                    recipient=recipient.email,
+                    questionnaire=questionnaire,
+                    by=by,
+                    reply_to=reply_to,
+                    connection=connection,
+                )
+                if outcome == "failed":
                     report.failed.append(recipient.email)
-                    continue
-                report.sent += 1
+                else:
+                    report.sent += 1
     return report
 
 
@@ -579,30 +571,21 @@ def _remind(
             if (organisation.pk, recipient.email) in logged:
                 report.already_sent += 1
                 continue
-            try:
-                with transaction.atomic():
-                    log = email_send(
-                        kind=EmailLog.Kind.REMINDER,
-                        template="reminder",
-                        context=_context(
-                            questionnaire,
-                            organisation,
-                            recipient,
-                            deadline,
-                            base_url,
-                            None,
-                        ),
-                        organisation=organisation,
-                        recipient=recipient.email,
-                        questionnaire=questionnaire,
-                        key=key,
-                        connection=connection,
-                    )
-            except OSError:  # smtplib.SMTPException and socket errors
-                logger.exception("reminder to %s not sent", recipient.email)
+            outcome = email_send_to_one_of_many(
+                kind=EmailLog.Kind.REMINDER,
+                template="reminder",
+                context=_context(
+                    questionnaire, organisation, recipient, deadline, base_url, None
+                ),
+                organisation=organisation,
+                recipient=recipient.email,
+                questionnaire=questionnaire,
+                key=key,
+                connection=connection,
+            )
+            if outcome == "failed":
                 report.failed.append(recipient.email)
-                continue
-            if log is None:
+            elif outcome == "skipped":
                 report.already_sent += 1
             else:
                 report.sent += 1

@@ -16,12 +16,10 @@ and by whom.
 from __future__ import annotations
 
 import datetime
-import logging
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import User
 from django.core.mail import get_connection
-from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -29,11 +27,9 @@ from regions.models import Organisation
 from surveys.models import EmailLog, ResponseEvent, SubmissionConfirmation
 from surveys.permissions import is_staff, membership_of
 from surveys.services.dispatch import task_enqueue
-from surveys.services.emails import email_send
+from surveys.services.emails import email_send_to_one_of_many
 from surveys.services.fieldwork import Recipient, recipients_by_organisation
 from surveys.services.links import site_url
-
-logger = logging.getLogger(__name__)
 
 # A confirmation not done after this long is sent to the broker again (its message may
 # never have arrived); one older than CONFIRMATIONS_GIVE_UP_AFTER is left (an address
@@ -187,27 +183,23 @@ def submission_confirmation_send(
             if recipient.email in logged:
                 report.skipped += 1
                 continue
-            try:
-                with transaction.atomic():
-                    log = email_send(
-                        kind=EmailLog.Kind.CONFIRMATION,
-                        template="confirmation",
-                        context={
-                            **context,
-                            "recipient": recipient,
-                            "is_submitter": recipient.email == submitter_address,
-                        },
-                        organisation=organisation,
-                        recipient=recipient.email,
-                        questionnaire=questionnaire,
-                        key=key,
-                        connection=connection,
-                    )
-            except OSError:  # smtplib.SMTPException and socket errors
-                logger.exception("confirmation to %s not sent", recipient.email)
+            outcome = email_send_to_one_of_many(
+                kind=EmailLog.Kind.CONFIRMATION,
+                template="confirmation",
+                context={
+                    **context,
+                    "recipient": recipient,
+                    "is_submitter": recipient.email == submitter_address,
+                },
+                organisation=organisation,
+                recipient=recipient.email,
+                questionnaire=questionnaire,
+                key=key,
+                connection=connection,
+            )
+            if outcome == "failed":
                 report.failed.append(recipient.email)
-                continue
-            if log is None:
+            elif outcome == "skipped":
                 report.skipped += 1
             else:
                 report.sent += 1
