@@ -7,8 +7,6 @@ from django.contrib.messages import get_messages
 from django.test import Client
 from django.urls import reverse
 
-from regions.models import Organisation
-from surveys.services import response_get_or_create
 from tests.surveys.helpers import by_id, fill_response, page, text, tr
 
 pytestmark = pytest.mark.django_db
@@ -20,14 +18,6 @@ KEEP_YOURS = (
 # The old wording told the respondent both to enter the changes again and to save
 # again to keep them.
 CONTRADICTION = ("enter your changes again", "fyll i dina ändringar igen")
-
-
-@pytest.fixture
-def region_response(cycle_2024):
-    return response_get_or_create(
-        questionnaire=cycle_2024["region"],
-        organisation=Organisation.objects.get(code="01"),
-    )
 
 
 def version_of(response) -> int:

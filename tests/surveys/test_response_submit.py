@@ -41,14 +41,6 @@ def user():
 
 
 @pytest.fixture
-def region_response(cycle_2024):
-    return response_get_or_create(
-        questionnaire=cycle_2024["region"],
-        organisation=Organisation.objects.get(code="01"),
-    )
-
-
-@pytest.fixture
 def gotland_rss_response(cycle_2024):
     """The response of RSS Gotland, whose area is the one municipality Gotland."""
     return response_get_or_create(

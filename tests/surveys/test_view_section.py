@@ -42,20 +42,6 @@ def version_in(html_page) -> str:
     return attrs(field)["value"]
 
 
-@pytest.fixture
-def region_response(cycle_2024):
-    return response_get_or_create(
-        questionnaire=cycle_2024["region"],
-        organisation=Organisation.objects.get(code="01"),
-    )
-
-
-@pytest.fixture
-def respondent_client(client, region_respondent):
-    client.force_login(region_respondent)
-    return client
-
-
 AUDIENCES = {
     "region": ("region_respondent", "01"),
     "rss": ("rss_coordinator", "RSS-01"),

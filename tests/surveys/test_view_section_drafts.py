@@ -9,7 +9,6 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from regions.models import Organisation
 from surveys.answers import Value
 from surveys.models import Answer, AnswerChange, Response
 from surveys.services import answers_map, response_get_or_create, response_save_answers
@@ -26,20 +25,6 @@ def section_url(response: Response, position: int) -> str:
 
 def position_of(response: Response, code: str) -> int:
     return response.questionnaire.questions.get(code=code).section.position
-
-
-@pytest.fixture
-def region_response(cycle_2024):
-    return response_get_or_create(
-        questionnaire=cycle_2024["region"],
-        organisation=Organisation.objects.get(code="01"),
-    )
-
-
-@pytest.fixture
-def respondent_client(client, region_respondent):
-    client.force_login(region_respondent)
-    return client
 
 
 def page_title(html) -> str:

@@ -7,10 +7,9 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from regions.models import Organisation
 from surveys.answers import Value
 from surveys.models import Answer, Response
-from surveys.services import answers_map, response_get_or_create
+from surveys.services import answers_map
 from tests.surveys.helpers import attrs, by_id, find_all, page, text
 
 pytestmark = pytest.mark.django_db
@@ -21,20 +20,6 @@ NONE_OF_THE_ABOVE = "Inget av ovanstående"
 def section_url(response: Response, code: str) -> str:
     position = response.questionnaire.questions.get(code=code).section.position
     return reverse("surveys:response-section", args=[response.pk, position])
-
-
-@pytest.fixture
-def region_response(cycle_2024):
-    return response_get_or_create(
-        questionnaire=cycle_2024["region"],
-        organisation=Organisation.objects.get(code="01"),
-    )
-
-
-@pytest.fixture
-def respondent_client(client, region_respondent):
-    client.force_login(region_respondent)
-    return client
 
 
 def post(client, response: Response, code: str, data: dict):

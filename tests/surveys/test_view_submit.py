@@ -3,12 +3,10 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from regions.models import Organisation
 from surveys.answers import Value
 from surveys.models import AnswerChange, Response
 from surveys.services import (
     answers_map,
-    response_get_or_create,
     response_save_answers,
 )
 from tests.surveys.helpers import (
@@ -21,20 +19,6 @@ from tests.surveys.helpers import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def region_response(cycle_2024):
-    return response_get_or_create(
-        questionnaire=cycle_2024["region"],
-        organisation=Organisation.objects.get(code="01"),
-    )
-
-
-@pytest.fixture
-def respondent_client(client, region_respondent):
-    client.force_login(region_respondent)
-    return client
 
 
 def url(name: str, response: Response, *args: int) -> str:
