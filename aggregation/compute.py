@@ -92,7 +92,7 @@ def compiling_questionnaire(*, questionnaire: Questionnaire) -> Questionnaire | 
 
     The current RSS questionnaire of the same cycle; None for other audiences.
     """
-    if questionnaire.audience != Questionnaire.Audience.MUNICIPALITY:
+    if not questionnaire.via_rss:
         return None
     return Questionnaire.objects.filter(
         cycle_id=questionnaire.cycle_id,

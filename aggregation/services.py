@@ -38,6 +38,7 @@ from aggregation.compute import (
 from aggregation.models import AggregationRun, AppendixCell, ShareRow
 from aggregation.signals import run_queued
 from surveys.models import Questionnaire
+from surveys.models.questionnaire import MUNICIPAL_VIA_RSS_KEY
 
 logger = logging.getLogger(__name__)
 
@@ -95,7 +96,7 @@ def _dependants(questionnaire: Questionnaire) -> list[Questionnaire]:
         return []
     candidates = Questionnaire.objects.filter(
         cycle_id=questionnaire.cycle_id,
-        audience=Questionnaire.Audience.MUNICIPALITY,
+        key=MUNICIPAL_VIA_RSS_KEY,
         is_current=True,
     )
     return [

@@ -109,6 +109,7 @@ class QuestionnaireFactory(DjangoModelFactory):
 
     cycle = factory.SubFactory(CycleFactory)
     audience = Questionnaire.Audience.REGION
+    key = factory.LazyAttribute(lambda o: o.audience)
     title = "Enkät till regionerna"
     opens_on = datetime.date(2024, 11, 29)
     closes_on = datetime.date(2025, 3, 31)

@@ -40,7 +40,7 @@ def document_filename(
     organisation: Organisation | None = None,
 ) -> str:
     """E.g. "bilaga-region-2024.pdf", "andelar-kommun-2024.xlsx"."""
-    parts = [DOCUMENTS[document].stem, questionnaire.audience]
+    parts = [DOCUMENTS[document].stem, questionnaire.key]
     parts.append(str(questionnaire.cycle.year))
     if organisation is not None:
         parts.append(slugify(organisation.name))

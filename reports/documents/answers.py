@@ -182,7 +182,7 @@ def answers_xlsx(
         if column.question.type in NUMBER_FORMATS
     }
     sheet = Sheet(
-        name=f"Svar {questionnaire.audience} {questionnaire.cycle.year}",
+        name=f"Svar {questionnaire.key} {questionnaire.cycle.year}",
         title=[questionnaire.title],
         header=[
             LABELS + [column.code for column in table.columns],

@@ -10,6 +10,8 @@ from surveys.numbers import format_thousands
 
 # source_file of a questionnaire made on the staff pages: "web:<slug>".
 WEB_SOURCE_PREFIX = "web:"
+# The key of the municipal questionnaire that the RSS distribute and compile.
+MUNICIPAL_VIA_RSS_KEY = "municipality"
 
 
 class Cycle(models.Model):
@@ -42,6 +44,10 @@ class Questionnaire(models.Model):
         Cycle, on_delete=models.PROTECT, related_name="questionnaires"
     )
     audience = models.CharField(_("audience"), max_length=20, choices=Audience.choices)
+    # Which questionnaire of the cycle this is: the definition file's name ("region",
+    # "municipality", "statsbidrag"); "extra" for an extra question made on the web.
+    # One audience can have several questionnaires in a cycle; commands take this key.
+    key = models.CharField(_("key"), max_length=40, db_index=True)
     version = models.PositiveIntegerField(_("version"), default=1)
     # Only the current version is answered; older versions keep their answers.
     is_current = models.BooleanField(_("current version"), default=True)
@@ -95,6 +101,12 @@ class Questionnaire(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} (v{self.version})"
+
+    @property
+    def via_rss(self) -> bool:
+        """The municipal questionnaire the RSS distribute and compile (the hjälpenkät);
+        other municipal questionnaires (statsbidrag) are answered directly."""
+        return self.key == MUNICIPAL_VIA_RSS_KEY
 
     @property
     def is_made_on_web(self) -> bool:

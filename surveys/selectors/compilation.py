@@ -8,6 +8,7 @@ from django.db.models import Exists, OuterRef, Subquery
 
 from regions.models import Organisation
 from surveys.models import Questionnaire, Response
+from surveys.models.questionnaire import MUNICIPAL_VIA_RSS_KEY
 
 
 @dataclass(frozen=True)
@@ -38,7 +39,7 @@ def compilation_status(response: Response) -> CompilationStatus | None:
     municipal = (
         Questionnaire.objects.filter(
             cycle_id=response.questionnaire.cycle_id,
-            audience=Questionnaire.Audience.MUNICIPALITY,
+            key=MUNICIPAL_VIA_RSS_KEY,
             is_current=True,
         )
         .order_by("-version")

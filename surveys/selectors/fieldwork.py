@@ -21,6 +21,7 @@ from surveys.models import (
     Questionnaire,
     Response,
 )
+from surveys.models.questionnaire import MUNICIPAL_VIA_RSS_KEY
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
@@ -29,9 +30,7 @@ if TYPE_CHECKING:
 def municipal_questionnaire() -> Questionnaire | None:
     """The hjälpenkät: the current municipal questionnaire of the newest cycle."""
     return newest_opened(
-        Questionnaire.objects.filter(
-            is_current=True, audience=Questionnaire.Audience.MUNICIPALITY
-        )
+        Questionnaire.objects.filter(is_current=True, key=MUNICIPAL_VIA_RSS_KEY)
     )
 
 

@@ -63,21 +63,30 @@ def questionnaire_overview() -> list[QuestionnaireOverviewRow]:
     return rows
 
 
-def questionnaire_of_cycle(*, year: int, audience: str) -> Questionnaire:
-    """The current questionnaire of a cycle's audience loaded from its definition file.
+def questionnaire_keys() -> list[str]:
+    """The keys the commands know: the four audiences' and every questionnaire file's."""
+    known = list(Questionnaire.Audience.values)
+    for key in (
+        Questionnaire.objects.order_by("key").values_list("key", flat=True).distinct()
+    ):
+        if key not in known:
+            known.append(key)
+    return known
 
-    Extra questions made on the web may also be current for the "extra" audience; the
-    one from `<year>/<audience>.yaml` is the questionnaire of that name. Raises
+
+def questionnaire_of_cycle(*, year: int, key: str) -> Questionnaire:
+    """The current questionnaire of a cycle with this key, e.g. "region", "statsbidrag".
+
+    Extra questions made on the web are also current with the key "extra"; the one
+    from `<year>/<key>.yaml` is the questionnaire of that name. Raises
     Questionnaire.DoesNotExist when there is none.
     """
     current = Questionnaire.objects.filter(
-        cycle__year=year, audience=audience, is_current=True
+        cycle__year=year, key=key, is_current=True
     ).select_related("cycle")
-    found = current.filter(source_file=f"{year}/{audience}.yaml").first()
+    found = current.filter(source_file=f"{year}/{key}.yaml").first()
     if found is None:
         found = current.order_by("pk").first()
     if found is None:
-        raise Questionnaire.DoesNotExist(
-            f"no current {audience} questionnaire in {year}"
-        )
+        raise Questionnaire.DoesNotExist(f"no current {key} questionnaire in {year}")
     return found

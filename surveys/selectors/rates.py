@@ -21,6 +21,7 @@ from django.utils import timezone
 from regions.models import Organisation
 from surveys.frames import is_sent_to_chosen_set, newest_opened
 from surveys.models import Answer, AnswerChange, Questionnaire, Response
+from surveys.models.questionnaire import MUNICIPAL_VIA_RSS_KEY
 from surveys.numbers import percent_of
 
 NOT_STARTED = "not_started"
@@ -42,7 +43,7 @@ def area_questionnaires() -> list[Questionnaire]:
         .select_related("cycle")
         .order_by("-cycle__year", "opens_on", "pk")
     )
-    main = newest_opened(current.filter(audience=Questionnaire.Audience.MUNICIPALITY))
+    main = newest_opened(current.filter(key=MUNICIPAL_VIA_RSS_KEY))
     if main is not None:
         choices.sort(key=lambda q: q.pk != main.pk)
     return choices

@@ -17,6 +17,7 @@ from surveys.frames import (
     questionnaire_has_opened,
 )
 from surveys.models import Question, Questionnaire, Response, Section
+from surveys.models.questionnaire import MUNICIPAL_VIA_RSS_KEY
 from surveys.selectors.questionnaires import questionnaires_for_organisation
 
 
@@ -78,9 +79,7 @@ def status_rows_for_organisation(organisation: Organisation) -> list[StatusRow]:
 def area_status_rows(rss: Organisation) -> list[StatusRow]:
     """An RSS coordinator's view: the municipal questionnaire per municipality of the area."""
     questionnaire = newest_opened(
-        Questionnaire.objects.filter(
-            is_current=True, audience=Questionnaire.Audience.MUNICIPALITY
-        )
+        Questionnaire.objects.filter(is_current=True, key=MUNICIPAL_VIA_RSS_KEY)
     )
     if questionnaire is None:
         return []

@@ -30,7 +30,7 @@ from surveys.models import (
     QuestionType,
     Response,
 )
-from surveys.models.questionnaire import ANSWERED_OPTION
+from surveys.models.questionnaire import ANSWERED_OPTION, MUNICIPAL_VIA_RSS_KEY
 from surveys.selectors.compilation import CompilationStatus, compilation_status
 from surveys.services.responses import ResponseLockedError, response_save_answers
 
@@ -131,7 +131,7 @@ def _fetched_counts(response: Response, status: CompilationStatus) -> dict[Key, 
         Answer.objects.filter(
             response__organisation__in=[m.pk for m in status.submitted],
             response__questionnaire__cycle_id=response.questionnaire.cycle_id,
-            response__questionnaire__audience=Questionnaire.Audience.MUNICIPALITY,
+            response__questionnaire__key=MUNICIPAL_VIA_RSS_KEY,
             response__questionnaire__is_current=True,
             response__status=Response.Status.SUBMITTED,
             question__code__in=sources,

@@ -125,7 +125,13 @@ def cycle_copy_preview(*, from_year: int, to_year: int) -> list[Questionnaire]:
         source.questionnaires.filter(is_current=True).exclude(
             source_file__startswith=WEB_SOURCE_PREFIX
         ),
-        key=lambda q: (AUDIENCE_ORDER.index(q.audience), q.pk),
+        key=lambda q: (
+            AUDIENCE_ORDER.index(q.key)
+            if q.key in AUDIENCE_ORDER
+            else len(AUDIENCE_ORDER),
+            q.key,
+            q.pk,
+        ),
     )
 
 
@@ -192,10 +198,11 @@ def cycle_copy(*, from_year: int, to_year: int, by: User | None) -> Cycle:
 def _copy_questionnaire(
     original: Questionnaire, cycle: Cycle, from_year: int, years: int
 ) -> Questionnaire:
-    name = original.source_file.rsplit("/", 1)[-1] or f"{original.audience}.yaml"
+    name = original.source_file.rsplit("/", 1)[-1] or f"{original.key}.yaml"
     return Questionnaire.objects.create(
         cycle=cycle,
         audience=original.audience,
+        key=original.key,
         version=1,
         is_current=True,
         title=_replace_year(original.title, from_year, cycle.year),
@@ -396,7 +403,7 @@ def definitions_write(*, cycle: Cycle, directory: Path | None = None) -> list[Pa
         for questionnaire in questionnaires:
             paths.append(
                 _write(
-                    folder / f"{questionnaire.audience}.yaml",
+                    folder / f"{questionnaire.key}.yaml",
                     header,
                     questionnaire_definition(questionnaire),
                 )
@@ -515,6 +522,7 @@ def _extra_question_create(
     questionnaire = Questionnaire.objects.create(
         cycle=cycle,
         audience=Questionnaire.Audience.EXTRA,
+        key=Questionnaire.Audience.EXTRA,
         version=1,
         is_current=True,
         title=title.strip(),

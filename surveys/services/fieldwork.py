@@ -227,7 +227,7 @@ def _check_may_invite(
     membership = getattr(by, "membership", None)
     if membership is None or not membership.is_coordinator:
         raise PermissionDenied("only staff and RSS coordinators invite organisations")
-    if questionnaire.audience != Questionnaire.Audience.MUNICIPALITY:
+    if not questionnaire.via_rss:
         raise PermissionDenied("an RSS coordinator invites only to the municipal one")
     outside = [o for o in organisations if o.rss_id != membership.organisation_id]
     if outside:

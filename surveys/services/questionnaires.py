@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -34,7 +35,11 @@ from surveys.models.questionnaire import (
 
 DEFINITIONS_DIR = Path(__file__).resolve().parent.parent / "definitions"
 # Files are loaded in this order: the RSS questionnaire compiles municipal questions.
+# Other questionnaire files (their name is the questionnaire's key, e.g. statsbidrag.yaml)
+# follow in the order of their names.
 AUDIENCE_ORDER = ["region", "municipality", "rss", "extra"]
+# A questionnaire's key: its file's name without .yaml.
+KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 CLOSED_TYPES = {
     QuestionType.YES_NO,
     QuestionType.YES_PARTLY_NO,
@@ -43,6 +48,7 @@ CLOSED_TYPES = {
     QuestionType.MATRIX,
 }
 QUESTIONNAIRE_KEYS = {
+    "key",
     "audience",
     "version",
     "title",
@@ -214,7 +220,14 @@ def _parse_questionnaire(
             top_line,
             f"audience {audience!r} is not one of {', '.join(Questionnaire.Audience.values)}",
         )
-    if audience is not None and path.stem != audience:
+    questionnaire_key = data.get("key", path.stem)
+    if questionnaire_key != path.stem:
+        errors.add(top_line, f"key {questionnaire_key!r} does not match the file name")
+    elif (
+        audience is not None
+        and questionnaire_key in Questionnaire.Audience.values
+        and questionnaire_key != audience
+    ):
         errors.add(top_line, f"audience {audience!r} does not match the file name")
     version = data.get("version", 1)
     if not isinstance(version, int) or version < 1:
@@ -265,6 +278,7 @@ def _parse_questionnaire(
     if errors.messages:
         raise ValidationError(errors.messages)
     return {
+        "key": questionnaire_key,
         "audience": audience,
         "version": version,
         "title": str(data["title"]).strip(),
@@ -671,22 +685,24 @@ def questionnaires_load(*, year: int, directory: Path | None = None) -> LoadResu
     )
     result = LoadResult()
     known = {p.stem for p in folder.glob("*.yaml")} - {"cycle"}
-    unknown = known - set(AUDIENCE_ORDER)
+    unknown = {name for name in known if not KEY_PATTERN.match(name)}
     if unknown:
         raise ValidationError(
             [
-                f"{name}.yaml: not a questionnaire file; the names are "
-                f"{', '.join(a + '.yaml' for a in AUDIENCE_ORDER)}"
+                f"{name}.yaml: not a questionnaire file name; a name is the "
+                "questionnaire's key: lower-case letters, digits and _ (e.g. "
+                f"{', '.join(a + '.yaml' for a in AUDIENCE_ORDER)}, statsbidrag.yaml)"
                 for name in sorted(unknown)
             ]
         )
     municipal: dict[str, dict] | None = None
     municipal_questionnaire: Questionnaire | None = None
     all_errors: list[str] = []
-    for audience in AUDIENCE_ORDER:
+    order = [a for a in AUDIENCE_ORDER if a in known] + sorted(
+        known - set(AUDIENCE_ORDER)
+    )
+    for audience in order:
         path = folder / f"{audience}.yaml"
-        if not path.exists():
-            continue
         try:
             definition = _parse_questionnaire(
                 path, year, municipal if audience == "rss" else None
@@ -716,6 +732,7 @@ def _store_questionnaire(
     audience = definition["audience"]
     name = definition["source_file"]
     checksum = _checksum(definition)
+    key = definition["key"]
     # By file too: extra questions made on the web are current beside extra.yaml.
     current = Questionnaire.objects.filter(
         cycle=cycle, audience=audience, source_file=name, is_current=True
@@ -746,7 +763,11 @@ def _store_questionnaire(
             current.is_current = False
             current.save(update_fields=["is_current"])
         questionnaire = Questionnaire.objects.create(
-            cycle=cycle, audience=audience, version=definition["version"], **fields
+            cycle=cycle,
+            audience=audience,
+            key=key,
+            version=definition["version"],
+            **fields,
         )
         _sync_questions(questionnaire, definition, municipal)
         verb = "created" if current is None else f"new version (was {current.version})"
@@ -844,7 +865,7 @@ def _previous_questions(questionnaire: Questionnaire) -> dict[str, Question]:
     previous = (
         Questionnaire.objects.filter(
             cycle__year=questionnaire.cycle.year - 1,
-            audience=questionnaire.audience,
+            key=questionnaire.key,
             is_current=True,
         )
         .exclude(source_file__startswith=WEB_SOURCE_PREFIX)

@@ -186,8 +186,8 @@ def test_command_refuses_a_questionnaire_the_cycle_does_not_have(cycle_2024, tmp
     assert str(excinfo.value) == "Cykeln 2024 har ingen aktuell enkät för ”extra”."
 
 
-def test_command_refuses_an_unknown_audience(cycle_2024, tmp_path):
-    with pytest.raises(CommandError, match="invalid choice: 'kommun'"):
+def test_command_refuses_an_unknown_questionnaire_key(cycle_2024, tmp_path):
+    with pytest.raises(CommandError, match="”kommun” finns inte; välj region, rss"):
         _run(str(_file(tmp_path, GOOD)), cycle=2024, questionnaire="kommun")
 
 

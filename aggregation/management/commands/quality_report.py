@@ -10,7 +10,7 @@ from django.utils import translation
 
 from surveys.models import Cycle, Questionnaire
 from surveys.selectors.quality import QualityRow, quality_rows
-from surveys.selectors.questionnaires import questionnaire_of_cycle
+from surveys.selectors.questionnaires import questionnaire_keys, questionnaire_of_cycle
 
 HEADER = ["organisation", "question", "item", "value", "reason"]
 
@@ -26,7 +26,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--questionnaire",
             required=True,
-            help="the audience: " + ", ".join(Questionnaire.Audience.values),
+            help="the questionnaire's key: "
+            + ", ".join(Questionnaire.Audience.values)
+            + " or another definition file's name (e.g. statsbidrag)",
         )
         parser.add_argument("--format", default="csv", help="csv (the only format)")
         parser.add_argument(
@@ -37,21 +39,19 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        year, audience = options["cycle"], options["questionnaire"]
+        year, key = options["cycle"], options["questionnaire"]
         if options["format"] != "csv":
             raise CommandError(f"Formatet ”{options['format']}” finns inte; välj csv.")
-        if audience not in Questionnaire.Audience.values:
-            raise CommandError(
-                f"Enkäten ”{audience}” finns inte; välj "
-                f"{', '.join(Questionnaire.Audience.values)}."
-            )
+        known = questionnaire_keys()
+        if key not in known:
+            raise CommandError(f"Enkäten ”{key}” finns inte; välj {', '.join(known)}.")
         if not Cycle.objects.filter(year=year).exists():
             raise CommandError(f"Cykeln {year} finns inte.")
         try:
-            questionnaire = questionnaire_of_cycle(year=year, audience=audience)
+            questionnaire = questionnaire_of_cycle(year=year, key=key)
         except Questionnaire.DoesNotExist as exc:
             raise CommandError(
-                f"Cykeln {year} har ingen aktuell enkät för ”{audience}”."
+                f"Cykeln {year} har ingen aktuell enkät för ”{key}”."
             ) from exc
         # The reasons are Swedish, whatever locale the shell has.
         with translation.override("sv"):

@@ -23,7 +23,7 @@ from regions.models import Organisation
 from reports.documents import DOCUMENTS, document_build
 from reports.formats import DocumentError
 from surveys.models import Cycle, Questionnaire
-from surveys.selectors.questionnaires import questionnaire_of_cycle
+from surveys.selectors.questionnaires import questionnaire_keys, questionnaire_of_cycle
 
 # Formats written as text (to a file or standard output); the others are binary.
 TEXT_FORMATS = ("csv", "csv-excel")
@@ -40,7 +40,9 @@ def add_questionnaire_argument(parser: ArgumentParser) -> None:
     parser.add_argument(
         "--questionnaire",
         required=True,
-        help="the audience: " + ", ".join(Questionnaire.Audience.values),
+        help="the questionnaire's key: "
+        + ", ".join(Questionnaire.Audience.values)
+        + " or another definition file's name (e.g. statsbidrag)",
     )
 
 
@@ -94,14 +96,12 @@ def checked_format(options: dict, *, formats: tuple[str, ...], command: str) -> 
     return fmt
 
 
-def questionnaire_from(*, year: int, audience: str) -> Questionnaire:
-    """The current questionnaire of the cycle and audience; CommandError naming the
-    unknown audience or cycle."""
-    if audience not in Questionnaire.Audience.values:
-        raise CommandError(
-            f"Enkäten ”{audience}” finns inte; välj "
-            f"{', '.join(Questionnaire.Audience.values)}."
-        )
+def questionnaire_from(*, year: int, key: str) -> Questionnaire:
+    """The current questionnaire of the cycle with the key ("region", "statsbidrag");
+    CommandError naming the unknown questionnaire or cycle."""
+    keys = questionnaire_keys()
+    if key not in keys:
+        raise CommandError(f"Enkäten ”{key}” finns inte; välj {', '.join(keys)}.")
     if not Cycle.objects.filter(year=year).exists():
         known = ", ".join(
             str(y)
@@ -111,10 +111,10 @@ def questionnaire_from(*, year: int, audience: str) -> Questionnaire:
             f"Cykeln {year} finns inte" + (f" (finns: {known})." if known else ".")
         )
     try:
-        return questionnaire_of_cycle(year=year, audience=audience)
+        return questionnaire_of_cycle(year=year, key=key)
     except Questionnaire.DoesNotExist as exc:
         raise CommandError(
-            f"Cykeln {year} har ingen aktuell enkät för ”{audience}”."
+            f"Cykeln {year} har ingen aktuell enkät för ”{key}”."
         ) from exc
 
 
@@ -209,7 +209,7 @@ class DocumentCommand(BaseCommand):
             options, formats=command_formats(self.document), command=self.command_name
         )
         questionnaire = questionnaire_from(
-            year=options["cycle"], audience=options["questionnaire"]
+            year=options["cycle"], key=options["questionnaire"]
         )
         data = build(document=self.document, fmt=fmt, questionnaire=questionnaire)
         write_output(self, options["output"], data, fmt)

@@ -40,7 +40,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         fmt = checked_format(options, formats=FORMATS, command="export_receipt")
         questionnaire = questionnaire_from(
-            year=options["cycle"], audience=options["questionnaire"]
+            year=options["cycle"], key=options["questionnaire"]
         )
         organisation = organisation_from(options["organisation"])
         response = (

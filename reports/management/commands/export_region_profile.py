@@ -37,7 +37,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         fmt = checked_format(options, formats=FORMATS, command="export_region_profile")
         questionnaire = questionnaire_from(
-            year=options["cycle"], audience=Questionnaire.Audience.REGION
+            year=options["cycle"], key=Questionnaire.Audience.REGION
         )
         organisation = organisation_from(options["organisation"])
         if organisation.kind != Organisation.Kind.REGION:

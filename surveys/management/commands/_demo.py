@@ -927,7 +927,7 @@ def demo_seed(*, seed: int = 2024, reset: bool = False) -> DemoReport:
     )
     users = _demo_users()
     questionnaires = {
-        q.audience: q
+        q.key: q
         for q in Questionnaire.objects.filter(cycle__year=DEMO_YEAR, is_current=True)
     }
     # A snapshot of the 2024 fieldwork: kept open after its real closing day, so that the
@@ -962,7 +962,7 @@ def demo_seed(*, seed: int = 2024, reset: bool = False) -> DemoReport:
         existing = set(
             Response.objects.filter(
                 questionnaire__cycle__year=DEMO_YEAR,
-                questionnaire__audience=audience,
+                questionnaire__key=audience,
             ).values_list("organisation__code", flat=True)
         )
         areas = _areas(questionnaires["municipality"]) if audience == "rss" else {}

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from surveys.models import Cycle, Questionnaire
-from surveys.selectors.questionnaires import questionnaire_of_cycle
+from surveys.selectors.questionnaires import questionnaire_keys, questionnaire_of_cycle
 from surveys.services.imports import responses_import
 
 
@@ -26,8 +26,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--questionnaire",
             required=True,
-            choices=Questionnaire.Audience.values,
-            help="the audience of the questionnaire",
+            help="the questionnaire's key: "
+            + ", ".join(Questionnaire.Audience.values)
+            + " or another definition file's name (e.g. statsbidrag)",
         )
         parser.add_argument(
             "--draft",
@@ -47,14 +48,17 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        year, audience = options["cycle"], options["questionnaire"]
+        year, key = options["cycle"], options["questionnaire"]
+        known = questionnaire_keys()
+        if key not in known:
+            raise CommandError(f"Enkäten ”{key}” finns inte; välj {', '.join(known)}.")
         if not Cycle.objects.filter(year=year).exists():
             raise CommandError(f"Cykeln {year} finns inte.")
         try:
-            questionnaire = questionnaire_of_cycle(year=year, audience=audience)
+            questionnaire = questionnaire_of_cycle(year=year, key=key)
         except Questionnaire.DoesNotExist as exc:
             raise CommandError(
-                f"Cykeln {year} har ingen aktuell enkät för ”{audience}”."
+                f"Cykeln {year} har ingen aktuell enkät för ”{key}”."
             ) from exc
         by = None
         if options["user"]:
