@@ -34,8 +34,15 @@ from aggregation.rules.appendix import (
 from aggregation.rules.shares import (
     SHARE_COLUMNS,
     municipal_shares,
+    municipality_shares,
     region_shares,
     rss_shares,
+)
+from aggregation.rules.statsbidrag import (
+    AMOUNT_COLUMNS,
+    REQUISITIONED_RULE,
+    UNUSED_RULE,
+    grant_cells,
 )
 from regions.models import Organisation
 from surveys.models import Question, Questionnaire
@@ -129,6 +136,58 @@ def _source_codes(questions: list[Question]) -> dict[int, str]:
     return dict(Question.objects.filter(pk__in=ids).values_list("pk", "code"))
 
 
+def _grant_questions(questions: list[Question]) -> tuple[Question, Question] | None:
+    """The grant report's requisitioned and unused questions, if the questionnaire has
+    them (rules grant_requisitioned and grant_unused)."""
+    requisitioned = next((q for q in questions if q.rule == REQUISITIONED_RULE), None)
+    unused = next((q for q in questions if q.rule == UNUSED_RULE), None)
+    if requisitioned is None or unused is None:
+        return None
+    return requisitioned, unused
+
+
+def _with_grant_table(
+    questionnaire: Questionnaire,
+    grant: tuple[Question, Question],
+    appendix: pd.DataFrame,
+    answers: pd.DataFrame,
+) -> pd.DataFrame:
+    """The appendix with Tabell 1 (under the requisitioned question's code) and Bilaga 1
+    Tabell 1 (under the unused question's code) of the grant report."""
+    requisitioned, unused = grant
+    amounts = pd.DataFrame(columns=AMOUNT_COLUMNS)
+    if not answers.empty:
+        numbers = answers[answers["item"] == ""]
+        wide = numbers.pivot_table(
+            index="organisation_code",
+            columns="question_code",
+            values="number",
+            aggfunc="first",
+        )
+        amounts = pd.DataFrame(
+            {
+                "organisation_code": wide.index,
+                "requisitioned": wide.get(requisitioned.code),
+                "unused": wide.get(unused.code),
+            }
+        ).reset_index(drop=True)
+    reference = (requisitioned.validation or {}).get("reference", "")
+    allocations = selectors.reference_frame(questionnaire=questionnaire, name=reference)
+    cells = grant_cells(
+        national_question=requisitioned.code,
+        municipal_question=unused.code,
+        organisations=selectors.organisations_frame(
+            kind=questionnaire.organisation_kind
+        ),
+        amounts=amounts,
+        allocations=allocations,
+    )
+    if appendix.empty:
+        return cells[APPENDIX_COLUMNS]
+    cells["position"] = cells["position"] + int(appendix["position"].max()) + 1
+    return pd.concat([appendix, cells[APPENDIX_COLUMNS]], ignore_index=True)
+
+
 def _previous_national(questions: list[Question]) -> pd.DataFrame:
     """The previous cycle's national rows of the appendix questions linked to one.
 
@@ -179,6 +238,9 @@ def compute_results(*, questionnaire: Questionnaire) -> Results:
     printed = appendix_questions(frame)
     appendix = pd.DataFrame(columns=APPENDIX_COLUMNS)
     answers = organisations = pd.DataFrame()
+    grant = _grant_questions(questions)
+    if grant is not None or audience == Questionnaire.Audience.MUNICIPALITY:
+        own_answers_needed = own_answers_needed or not questionnaire.via_rss
     if not printed.empty or own_answers_needed:
         answers = selectors.answers_frame(questionnaire=questionnaire)
         organisations = selectors.organisations_frame(
@@ -189,6 +251,9 @@ def compute_results(*, questionnaire: Questionnaire) -> Results:
         appendix = appendix_cells(
             frame, answers, organisations, previous=_previous_national(in_table)
         )
+
+    if grant is not None:
+        appendix = _with_grant_table(questionnaire, grant, appendix, answers)
 
     shares = pd.DataFrame(columns=SHARE_COLUMNS)
     if audience == Questionnaire.Audience.REGION:
@@ -202,6 +267,10 @@ def compute_results(*, questionnaire: Questionnaire) -> Results:
             selectors.answers_frame(questionnaire=compiling),
             selectors.organisations_frame(kind=Organisation.Kind.RSS),
         )
+    elif audience == Questionnaire.Audience.MUNICIPALITY and not answers.empty:
+        # Answered directly (not through the RSS): shares of the municipalities' own
+        # answers.
+        shares = municipality_shares(frame, answers, organisations)
     return Results(
         appendix=appendix.reset_index(drop=True),
         shares=shares.reset_index(drop=True),

@@ -12,7 +12,7 @@ from django.utils.translation import gettext
 from aggregation.models import AggregationRun, AppendixCell, ShareRow
 from regions.models import County, Organisation
 from surveys.answers import DEFAULT_MAX_NUMBER
-from surveys.models import Answer, Question, Questionnaire, Response
+from surveys.models import Answer, Question, Questionnaire, ReferenceFigure, Response
 
 ANSWER_COLUMNS = [
     "organisation_code",
@@ -275,3 +275,14 @@ def implausible_numbers(*, questionnaires: list[Questionnaire]) -> list[str]:
         }
         for question, item, name, code, number in rows
     ]
+
+
+def reference_frame(*, questionnaire: Questionnaire, name: str) -> pd.DataFrame:
+    """The questionnaire's reference figures of one name: organisation_code, allocation
+    (1 query)."""
+    rows = ReferenceFigure.objects.filter(
+        questionnaire=questionnaire, name=name
+    ).values_list("organisation_code", "value")
+    return pd.DataFrame.from_records(
+        list(rows), columns=["organisation_code", "allocation"]
+    )

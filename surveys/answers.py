@@ -51,13 +51,18 @@ class AnswerError(ValueError):
 DEFAULT_MAX_NUMBER = 10**12
 DEFAULT_MAX_TEXT_LENGTH = 10_000
 # Counts of persons or of municipalities are never negative.
-NON_NEGATIVE_TYPES = (QuestionType.COUNT, QuestionType.COUNT_PER_OPTION)
+NON_NEGATIVE_TYPES = (
+    QuestionType.COUNT,
+    QuestionType.COUNT_PER_OPTION,
+    QuestionType.MONEY,
+)
 # The example in a number's error message, moved inside the question's limits.
 NUMBER_EXAMPLES: dict[str, int] = {
     QuestionType.PERCENTAGE: 45,
     QuestionType.COUNT: 12_500,
     QuestionType.COUNT_PER_OPTION: 3,
     QuestionType.INTEGER: 3,
+    QuestionType.MONEY: 15_460_474,
 }
 # The formats a free-text item can require (validation "formats" in the definition).
 TEXT_FORMATS = ("email", "phone")
@@ -137,6 +142,8 @@ def number_message(question: Question) -> str:
             )
             % words
         )
+    if question.type == QuestionType.MONEY:
+        return _("Enter the amount in whole kronor, for example %(example)s.") % words
     if _is_count(question):
         return _("Enter the number in digits, for example %(example)s.") % words
     return _("Enter a whole number in digits, for example %(example)s.") % words
@@ -148,6 +155,14 @@ def _decimal_message(question: Question, raw: str, rounded: int) -> str:
         return (
             _(
                 "Enter the percentage as a whole number without decimals, for example "
+                "%(rounded)s instead of %(raw)s."
+            )
+            % words
+        )
+    if question.type == QuestionType.MONEY:
+        return (
+            _(
+                "Enter the amount in whole kronor without öre, for example "
                 "%(rounded)s instead of %(raw)s."
             )
             % words
@@ -209,7 +224,11 @@ def _range_message(question: Question, *, too_small: bool) -> str:
 
 def _parse_whole_number(question: Question, raw: str) -> int:
     try:
-        return parse_whole_number(raw, percent=question.type == QuestionType.PERCENTAGE)
+        return parse_whole_number(
+            raw,
+            percent=question.type == QuestionType.PERCENTAGE,
+            kronor=question.type == QuestionType.MONEY,
+        )
     except NotAWholeNumber as error:
         if error.too_long:
             too_small = raw.strip().startswith(("-", "\u2212"))
@@ -434,7 +453,7 @@ def required_message(question: Question, missing: list[str]) -> str:
                 "Enter a percentage between %(low)s and %(high)s, or tick “%(label)s”."
             ) % {**_limits_text(question), "label": label}
         return _("Enter the number in digits, or tick “%(label)s”.") % {"label": label}
-    if qtype == QuestionType.INTEGER:
+    if qtype in (QuestionType.INTEGER, QuestionType.MONEY):
         return number_message(question)
     if quoted:
         return _("Fill in %(items)s.") % {"items": quoted}

@@ -67,6 +67,10 @@ def format_thousands(number: int, *, separator: str = " ") -> str:
     return f"{int(number):,}".replace(",", separator)
 
 
+# The unit written after an amount in kronor: "kr", "kr.", "kronor", "SEK", ":-".
+_KRONOR = re.compile(r"(?:kr\.?|kronor|sek|:-)$", re.IGNORECASE)
+
+
 class NotAWholeNumber(ValueError):
     """The text is not a whole number.
 
@@ -87,8 +91,9 @@ class NotAWholeNumber(ValueError):
         return self.rounded is not None
 
 
-def parse_whole_number(raw: str, *, percent: bool = False) -> int:
-    """A whole number as a person writes it: "1 600 000", "-3", with percent "59 %".
+def parse_whole_number(raw: str, *, percent: bool = False, kronor: bool = False) -> int:
+    """A whole number as a person writes it: "1 600 000", "-3", with percent "59 %",
+    with kronor "15 460 474 kr" ("kronor", "SEK" and ":-" too).
 
     Spaces anywhere (also non-breaking and narrow ones) are ignored, and so are points
     between groups of three digits ("1.600.000"); a fraction of zeros is whole
@@ -99,6 +104,8 @@ def parse_whole_number(raw: str, *, percent: bool = False) -> int:
     cleaned = _SPACES.sub("", raw).translate(_MINUS)
     if percent and cleaned.endswith("%"):
         cleaned = cleaned[:-1]
+    if kronor:
+        cleaned = _KRONOR.sub("", cleaned)
     match = _NUMBER.fullmatch(cleaned)
     if match is None:
         raise NotAWholeNumber(raw)

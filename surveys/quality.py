@@ -40,6 +40,14 @@ class Warning:
 
 
 @dataclass(frozen=True)
+class Reference:
+    """An organisation's reference figure (the statsbidrag's allocation) and its label."""
+
+    label: str
+    value: int
+
+
+@dataclass(frozen=True)
 class _Cell:
     """The cell being checked and what its check may refer to."""
 
@@ -47,6 +55,39 @@ class _Cell:
     shown: str
     answers: Mapping[Key, Value]
     population: int | None
+    question: Question
+    references: Mapping[str, Reference]
+
+
+def _shown(cell: _Cell, number: int) -> str:
+    """Another figure written as the checked question writes its own ("1 000 kr")."""
+    return cell.question.answer_display(text="", number=number, cannot_estimate=False)
+
+
+def _check_at_most(spec: dict, cell: _Cell) -> str | None:
+    given = cell.answers.get((spec["question"], ""))
+    if given is None or given.cannot_estimate or given.number is None:
+        return None
+    if cell.number <= given.number:
+        return None
+    return _(
+        "%(value)s is more than the answer to question %(question)s (%(other)s)."
+    ) % {
+        "value": cell.shown,
+        "question": spec["question"],
+        "other": _shown(cell, given.number),
+    }
+
+
+def _check_at_most_reference(spec: dict, cell: _Cell) -> str | None:
+    reference = cell.references.get(spec["reference"])
+    if reference is None or cell.number <= reference.value:
+        return None
+    return _("%(value)s is more than %(label)s (%(reference)s).") % {
+        "value": cell.shown,
+        "label": reference.label,
+        "reference": _shown(cell, reference.value),
+    }
 
 
 def _share(count: int, population: int) -> str:
@@ -137,6 +178,8 @@ CHECKS: dict[str, Callable[[dict, _Cell], str | None]] = {
     "all_nines": _check_all_nines,
     "matches_percentage": _check_matches_percentage,
     "far_below_percentage": _check_far_below_percentage,
+    "at_most": _check_at_most,
+    "at_most_reference": _check_at_most_reference,
 }
 
 
@@ -145,6 +188,7 @@ def answer_warnings(
     questions: Iterable[Question],
     answers: Mapping[Key, Value],
     organisation: HasPopulation,
+    references: Mapping[str, Reference] | None = None,
 ) -> list[Warning]:
     """The warnings of the questions' declared checks on one organisation's answers.
 
@@ -165,6 +209,8 @@ def answer_warnings(
                 shown=value.display(question),
                 answers=answers,
                 population=organisation.population,
+                question=question,
+                references=references or {},
             )
             for spec in question.checks:
                 reason = CHECKS[spec["check"]](spec, cell)

@@ -150,7 +150,7 @@ def cycle_2024(national_frame) -> dict[str, Questionnaire]:
     """The real 2024 questionnaires, by audience (preloaded)."""
     if not Questionnaire.objects.filter(cycle__year=2024).exists():
         questionnaires_load(year=2024)
-    return {q.audience: q for q in Questionnaire.objects.filter(cycle__year=2024)}
+    return {q.key: q for q in Questionnaire.objects.filter(cycle__year=2024)}
 
 
 def _member(

@@ -164,7 +164,10 @@ def national_rows(questions: pd.DataFrame, answers: pd.DataFrame) -> pd.DataFram
 
 def appendix_questions(questions: pd.DataFrame) -> pd.DataFrame:
     """The questions printed in the appendix: in_appendix with a national rule."""
-    chosen = questions[questions["in_appendix"] & (questions["rule"] != NO_RULE)]
+    chosen = questions[
+        questions["in_appendix"]
+        & questions["rule"].isin([YES_COUNT, MEAN_PERCENT, SUM_COUNT])
+    ]
     return chosen.sort_values("position", kind="stable")
 
 

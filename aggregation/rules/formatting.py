@@ -20,6 +20,7 @@ PERCENTAGE = "percentage"
 COUNT = "count"
 INTEGER = "integer"
 COUNT_PER_OPTION = "count_per_option"
+MONEY = "money"
 
 # Types answered by choosing options (one per item for a matrix, ticks for a multiple choice).
 CHOICE_TYPES = frozenset({YES_NO, YES_PARTLY_NO, SINGLE_CHOICE, MATRIX})
@@ -30,6 +31,10 @@ YES_COUNT = "yes_count"
 MEAN_PERCENT = "mean_percent"
 SUM_COUNT = "sum_count"
 NO_RULE = "none"
+TOP_TWO_BOXES = "top_two_boxes"
+# The options a 1–5 grid's top two boxes count, and the option its shares are under.
+TOP_TWO_OPTIONS = ("4", "5")
+TOP_TWO_LABEL = "4–5"
 
 YES = "Ja"
 # A ticked / unticked alternative of a multiple choice, as printed.
@@ -69,4 +74,6 @@ def format_cell(
         return "" if number is None else format_percent(number)
     if question_type in (COUNT, INTEGER, COUNT_PER_OPTION):
         return "" if number is None else format_thousands(number)
+    if question_type == MONEY:
+        return "" if number is None else f"{format_thousands(number)} kr"
     return text or ""

@@ -31,6 +31,9 @@ from aggregation.rules.formatting import (
     COUNT_PER_OPTION,
     MULTIPLE_CHOICE,
     TICKED,
+    TOP_TWO_BOXES,
+    TOP_TWO_LABEL,
+    TOP_TWO_OPTIONS,
 )
 from surveys.numbers import percent_of
 
@@ -199,6 +202,35 @@ def answer_tallies(questions: pd.DataFrame, answers: pd.DataFrame) -> pd.DataFra
     )
 
 
+def top_two_box_tallies(questions: pd.DataFrame, tallies: pd.DataFrame) -> pd.DataFrame:
+    """The answer tallies plus, per item of a 1–5 grid (rule top_two_boxes), the option
+    "4–5": 1 for an organisation that chose 4 or 5, the denominator as the item's
+    (every organisation that answered the item, "Inte aktuellt" included).
+
+    Placed right after the item's options (its order is the last option's plus a half).
+    """
+    if "rule" not in questions.columns or tallies.empty:
+        return tallies
+    grids = set(questions.loc[questions["rule"] == TOP_TWO_BOXES, "question"])
+    if not grids:
+        return tallies
+    of_grids = tallies[tallies["question"].isin(grids)]
+    keys = ["organisation_code", "question", "item"]
+    top = of_grids[of_grids["option"].isin(TOP_TWO_OPTIONS)]
+    summed = top.groupby(keys, sort=False)["count"].sum().reset_index()
+    per_item = (
+        of_grids.groupby(keys, sort=False)
+        .agg(denominator=("denominator", "max"), order=("order", "max"))
+        .reset_index()
+    )
+    boxes = per_item.merge(summed, on=keys, how="left")
+    boxes["count"] = boxes["count"].fillna(0).astype("int64")
+    boxes["option"] = TOP_TWO_LABEL
+    boxes["order"] = boxes["order"] + 0.5
+    combined = pd.concat([tallies, boxes[TALLY_COLUMNS]], ignore_index=True)
+    return combined.sort_values(["order", "organisation_code"], ignore_index=True)
+
+
 def shares_by_level(
     tallies: pd.DataFrame,
     units: pd.DataFrame,
@@ -289,6 +321,20 @@ def rss_shares(
         answer_tallies(questions, answers),
         _as_own_rss(rss_units),
         counted="rss",
+    )
+
+
+def municipality_shares(
+    questions: pd.DataFrame, answers: pd.DataFrame, municipalities: pd.DataFrame
+) -> pd.DataFrame:
+    """Shares of municipalities per RSS, county and Sweden from their own answers (a
+    questionnaire answered directly, such as the grant report): per option the count and
+    the number that answered the question (a follow-up: those who were asked it), and a
+    1–5 grid's top two boxes."""
+    return shares_by_level(
+        top_two_box_tallies(questions, answer_tallies(questions, answers)),
+        municipalities,
+        counted="municipalities",
     )
 
 

@@ -21,6 +21,7 @@ from surveys.answers import (
 )
 from surveys.models import Question, QuestionType
 from surveys.models.questionnaire import TICKED
+from surveys.numbers import format_thousands
 
 CHOICE_TYPES = {
     QuestionType.YES_NO,
@@ -32,7 +33,12 @@ CHOICE_TYPES = {
 ESTIMABLE_TYPES = {QuestionType.PERCENTAGE, QuestionType.COUNT}
 
 
-NUMBER_TYPES = {QuestionType.PERCENTAGE, QuestionType.COUNT, QuestionType.INTEGER}
+NUMBER_TYPES = {
+    QuestionType.PERCENTAGE,
+    QuestionType.COUNT,
+    QuestionType.INTEGER,
+    QuestionType.MONEY,
+}
 # Characters a number field takes: "1 000 000 000 000,00 %" with room for odd spaces.
 NUMBER_MAX_LENGTH = 40
 
@@ -195,7 +201,11 @@ class SectionForm(forms.Form):
             name = field_name(question)
             self.fields[name] = forms.CharField(
                 required=False,
-                label=_("Percent") if qtype == QuestionType.PERCENTAGE else _("Number"),
+                label=_("Percent")
+                if qtype == QuestionType.PERCENTAGE
+                else _("Amount (kr)")
+                if qtype == QuestionType.MONEY
+                else _("Number"),
                 max_length=NUMBER_MAX_LENGTH,
                 error_messages={"max_length": number_message(question)},
                 widget=forms.TextInput(
@@ -203,9 +213,13 @@ class SectionForm(forms.Form):
                 ),
             )
             value = stored("")
-            self.initial[name] = (
-                str(value.number) if value and value.number is not None else ""
-            )
+            if value is None or value.number is None:
+                self.initial[name] = ""
+            elif qtype == QuestionType.MONEY:
+                # Kronor read more easily in groups: "15 460 474".
+                self.initial[name] = format_thousands(value.number)
+            else:
+                self.initial[name] = str(value.number)
             spec.cells.append(Cell(name, ""))
             if qtype in ESTIMABLE_TYPES:
                 ce_name = f"{name}_ce"

@@ -17,6 +17,7 @@ from surveys.models.questionnaire import (
     Question,
     Questionnaire,
     QuestionType,
+    ReferenceFigure,
     Section,
 )
 from surveys.models.response import Answer, AnswerChange, Response
@@ -39,6 +40,7 @@ __all__ = [
     "QuestionType",
     "Questionnaire",
     "QuestionnaireEvent",
+    "ReferenceFigure",
     "Response",
     "ResponseEvent",
     "Section",

@@ -80,6 +80,10 @@ class Questionnaire(models.Model):
         related_name="chosen_for",
     )
     loaded_at = models.DateTimeField(_("loaded at"), auto_now=True)
+    # Reference figures per organisation shipped with the definition (the statsbidrag's
+    # allocation key): [{"name": "allocation", "label": "...", "file": "....csv"}].
+    # The figures are ReferenceFigure rows.
+    references = models.JSONField(_("reference figures"), default=list, blank=True)
 
     class Meta:
         ordering = ["cycle", "audience", "version"]
@@ -154,6 +158,7 @@ class QuestionType(models.TextChoices):
     INTEGER = "integer", _("Integer")
     FREE_TEXT = "free_text", _("Free text")
     COUNT_PER_OPTION = "count_per_option", _("Count per option")
+    MONEY = "money", _("Amount in kronor")
 
 
 YES_NO_OPTIONS = ["Ja", "Nej"]
@@ -177,6 +182,11 @@ class Rule(models.TextChoices):
     """How the national row of a question's appendix table is computed."""
 
     YES_COUNT = "yes_count", _("Number answering exactly “Ja”, of those answering")
+    # A 1–5 rating grid: per item, the number answering 4 or 5 of those answering.
+    TOP_TWO_BOXES = "top_two_boxes", _("Number answering 4 or 5, of those answering")
+    # The grant report's amounts (aggregation/rules/statsbidrag.py: Tabell 1).
+    GRANT_REQUISITIONED = "grant_requisitioned", _("Requisitioned grant (Tabell 1)")
+    GRANT_UNUSED = "grant_unused", _("Unused grant, repaid from 1 000 kr (Tabell 1)")
     MEAN_PERCENT = "mean_percent", _("Unweighted mean of the percentages given")
     SUM_COUNT = "sum_count", _("Sum of the figures given")
     NONE = "none", _("No national figure")
@@ -195,7 +205,7 @@ def default_rule(question_type: str, options: list[str]) -> str:
         return Rule.YES_COUNT if "Ja" in options else Rule.NONE
     if question_type == QuestionType.PERCENTAGE:
         return Rule.MEAN_PERCENT
-    if question_type in (QuestionType.COUNT, QuestionType.INTEGER):
+    if question_type in (QuestionType.COUNT, QuestionType.INTEGER, QuestionType.MONEY):
         return Rule.SUM_COUNT
     return Rule.NONE
 
@@ -319,9 +329,11 @@ class Question(models.Model):
             return text or (UNTICKED_FOR_RESPONDENTS if respondent else ".")
         if number is not None:
             formatted = format_thousands(number)
-            return (
-                f"{formatted} %" if self.type == QuestionType.PERCENTAGE else formatted
-            )
+            if self.type == QuestionType.PERCENTAGE:
+                return f"{formatted} %"
+            if self.type == QuestionType.MONEY:
+                return f"{formatted} kr"
+            return formatted
         return text
 
     @property
@@ -331,4 +343,34 @@ class Question(models.Model):
             QuestionType.COUNT,
             QuestionType.INTEGER,
             QuestionType.COUNT_PER_OPTION,
+            QuestionType.MONEY,
         )
+
+
+class ReferenceFigure(models.Model):
+    """A figure the agency knows per organisation before it answers, shipped as data
+    with a questionnaire: the statsbidrag's allocation (fördelningsnyckel) in kronor."""
+
+    questionnaire = models.ForeignKey(
+        Questionnaire, on_delete=models.CASCADE, related_name="reference_figures"
+    )
+    # The organisation's code ("0114"): the figures load with the definition, also
+    # before the national frame.
+    organisation_code = models.CharField(_("organisation code"), max_length=20)
+    # The reference's name in the definition ("allocation").
+    name = models.CharField(_("name"), max_length=40)
+    value = models.BigIntegerField(_("value"))
+
+    class Meta:
+        ordering = ["questionnaire", "name", "organisation_code"]
+        verbose_name = _("reference figure")
+        verbose_name_plural = _("reference figures")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["questionnaire", "organisation_code", "name"],
+                name="reference_figure_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.organisation_code}: {self.value}"

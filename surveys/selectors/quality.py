@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from surveys.answers import Value
 from surveys.models import Answer, Questionnaire, Response
 from surveys.quality import answer_warnings
+from surveys.selectors.questionnaires import reference_figures_by_organisation
 
 
 @dataclass(frozen=True)
@@ -109,6 +110,7 @@ def quality_rows(
         )
         if confirmed:
             organisation.confirmed.add(key)
+    references = reference_figures_by_organisation(questionnaire=questionnaire)
     rows: list[QualityRow] = []
     for code in sorted(organisations):
         organisation = organisations[code]
@@ -116,6 +118,7 @@ def quality_rows(
             questions=questions,
             answers=organisation.answers,
             organisation=organisation,
+            references=references.get(code, {}),
         ):
             rows.append(
                 QualityRow(

@@ -11,7 +11,8 @@ from surveys.frames import (
     frame_size,
     questionnaires_for,
 )
-from surveys.models import Questionnaire
+from surveys.models import Questionnaire, ReferenceFigure
+from surveys.quality import Reference
 
 
 class QuestionnaireOverviewRow(TypedDict):
@@ -90,3 +91,35 @@ def questionnaire_of_cycle(*, year: int, key: str) -> Questionnaire:
     if found is None:
         raise Questionnaire.DoesNotExist(f"no current {key} questionnaire in {year}")
     return found
+
+
+def reference_figures(
+    *, questionnaire: Questionnaire, organisation: Organisation
+) -> dict[str, Reference]:
+    """The organisation's reference figures of the questionnaire by name (1 query)."""
+    labels = {r["name"]: r["label"] for r in questionnaire.references or []}
+    if not labels:
+        return {}
+    return {
+        name: Reference(label=labels.get(name, name), value=value)
+        for name, value in ReferenceFigure.objects.filter(
+            questionnaire=questionnaire, organisation_code=organisation.code
+        ).values_list("name", "value")
+    }
+
+
+def reference_figures_by_organisation(
+    *, questionnaire: Questionnaire
+) -> dict[str, dict[str, Reference]]:
+    """Every organisation's reference figures of the questionnaire, by code (1 query)."""
+    labels = {r["name"]: r["label"] for r in questionnaire.references or []}
+    result: dict[str, dict[str, Reference]] = {}
+    if not labels:
+        return result
+    for code, name, value in ReferenceFigure.objects.filter(
+        questionnaire=questionnaire
+    ).values_list("organisation_code", "name", "value"):
+        result.setdefault(code, {})[name] = Reference(
+            label=labels.get(name, name), value=value
+        )
+    return result

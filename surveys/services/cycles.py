@@ -32,6 +32,7 @@ from surveys.models import (
     Questionnaire,
     QuestionnaireEvent,
     QuestionType,
+    ReferenceFigure,
     Section,
 )
 from surveys.models.questionnaire import WEB_SOURCE_PREFIX, default_rule
@@ -158,6 +159,16 @@ def cycle_copy(*, from_year: int, to_year: int, by: User | None) -> Cycle:
     sources: list[tuple[Question, int]] = []
     for original in originals:
         questionnaire = _copy_questionnaire(original, cycle, from_year, years)
+        # Last year's reference figures (allocation key) until the new ones are loaded.
+        ReferenceFigure.objects.bulk_create(
+            ReferenceFigure(
+                questionnaire=questionnaire,
+                organisation_code=figure.organisation_code,
+                name=figure.name,
+                value=figure.value,
+            )
+            for figure in original.reference_figures.all()
+        )
         sections = {}
         for section in original.sections.all():
             sections[section.pk] = Section.objects.create(
@@ -215,6 +226,7 @@ def _copy_questionnaire(
             for d in original.reminder_dates
         ],
         source_file=f"{cycle.year}/{name}",
+        references=original.references,
     )
 
 
@@ -311,6 +323,7 @@ def _question_definition(question: Question, reconstructed: bool) -> dict[str, A
     # Item attributes are kept in validation and written back on their items.
     exclusive = set(validation.pop("exclusive", []))
     formats = validation.pop("formats", {})
+    shown_reference = validation.pop("reference", None)
     if question.items:
         data["items"] = [
             _item_definition(item, exclusive, formats) for item in question.items
@@ -321,6 +334,8 @@ def _question_definition(question: Question, reconstructed: bool) -> dict[str, A
         data["show_if"] = dict(question.show_if)
     if validation:
         data["validation"] = validation
+    if shown_reference:
+        data["reference"] = shown_reference
     if question.previous_code != question.code:
         data["previous"] = question.previous_code
     if question.reconstructed != reconstructed:
@@ -345,7 +360,10 @@ def _question_definition(question: Question, reconstructed: bool) -> dict[str, A
 
 def questionnaire_definition(questionnaire: Questionnaire) -> dict[str, Any]:
     """The questionnaire as a definition mapping (docs/definitions.md), for a YAML file."""
-    data: dict[str, Any] = {
+    data: dict[str, Any] = {}
+    if questionnaire.key != questionnaire.audience:
+        data["key"] = questionnaire.key
+    data |= {
         "audience": questionnaire.audience,
         "version": questionnaire.version,
         "title": questionnaire.title,
@@ -356,8 +374,19 @@ def questionnaire_definition(questionnaire: Questionnaire) -> dict[str, Any]:
         "reminders": [
             datetime.date.fromisoformat(d) for d in questionnaire.reminder_dates
         ],
-        "sections": [],
     }
+    if questionnaire.references:
+        # The figures stay in their file, copied beside the definition.
+        data["reference"] = [
+            {
+                "name": r["name"],
+                "label": r["label"],
+                "file": r["file"],
+                "column": r.get("column", r["name"]),
+            }
+            for r in questionnaire.references
+        ]
+    data["sections"] = []
     questions = list(
         questionnaire.questions.select_related("source").order_by("position")
     )
@@ -408,12 +437,40 @@ def definitions_write(*, cycle: Cycle, directory: Path | None = None) -> list[Pa
                     questionnaire_definition(questionnaire),
                 )
             )
+            paths.extend(_copy_reference_files(questionnaire, folder, directory))
         with transaction.atomic():
             questionnaires_load(year=cycle.year, directory=folder.parent)
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
     return paths
+
+
+def _copy_reference_files(
+    questionnaire: Questionnaire, folder: Path, directory: Path | None
+) -> list[Path]:
+    """The reference files (the allocation key) of the questionnaire it was copied
+    from, beside its new definition: last year's figures until new ones replace them."""
+    if not questionnaire.references:
+        return []
+    linked = (
+        questionnaire.questions.filter(previous__isnull=False)
+        .select_related("previous__questionnaire")
+        .first()
+    )
+    if linked is None or linked.previous is None:
+        return []
+    source_folder = linked.previous.questionnaire.source_file.rsplit("/", 1)[0]
+    copied = []
+    for reference in questionnaire.references:
+        for base in (directory or DEFINITIONS_DIR, DEFINITIONS_DIR):
+            source = base / source_folder / reference["file"]
+            if source.is_file():
+                target = folder / reference["file"]
+                shutil.copyfile(source, target)
+                copied.append(target)
+                break
+    return copied
 
 
 def _write(path: Path, header: str, data: dict[str, Any]) -> Path:

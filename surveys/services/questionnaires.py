@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import datetime
 import hashlib
 import json
@@ -22,6 +23,7 @@ from surveys.models import (
     Question,
     Questionnaire,
     QuestionType,
+    ReferenceFigure,
     Response,
     Section,
 )
@@ -32,6 +34,7 @@ from surveys.models.questionnaire import (
     Rule,
     default_rule,
 )
+from surveys.numbers import NotAWholeNumber, parse_whole_number
 
 DEFINITIONS_DIR = Path(__file__).resolve().parent.parent / "definitions"
 # Files are loaded in this order: the RSS questionnaire compiles municipal questions.
@@ -57,8 +60,10 @@ QUESTIONNAIRE_KEYS = {
     "closes_on",
     "reconstructed",
     "reminders",
+    "reference",
     "sections",
 }
+REFERENCE_KEYS = {"name", "label", "file", "column"}
 SECTION_KEYS = {"title", "introduction", "questions"}
 QUESTION_KEYS = {
     "code",
@@ -78,6 +83,7 @@ QUESTION_KEYS = {
     "personal_data",
     "rule",
     "checks",
+    "reference",
 }
 CHECK_KINDS = {
     # check name: {parameter: required?}
@@ -85,6 +91,10 @@ CHECK_KINDS = {
     "all_nines": {},
     "matches_percentage": {"question": True, "tolerance_pp": True},
     "far_below_percentage": {"question": True, "factor": True},
+    # Money and counts: at most another question's figure (unused ≤ requisitioned) or
+    # the organisation's reference figure (requisitioned ≤ allocation).
+    "at_most": {"question": True},
+    "at_most_reference": {"reference": True},
 }
 VALIDATION_KEYS = {"min", "max", "max_length"}
 # An item written as a mapping: {label: ..., exclusive: true} or {label: ..., format: email}.
@@ -237,6 +247,8 @@ def _parse_questionnaire(
             _as_date(data[key], key, top_line, errors)
     file_reconstructed = bool(data.get("reconstructed", False))
     reminders = _parse_reminders(data, top_line, errors)
+    references = _parse_references(data.get("reference"), path, top_line, errors)
+    reference_names = {r["name"] for r in references}
 
     sections_out: list[dict] = []
     seen: dict[str, dict] = {}
@@ -266,6 +278,7 @@ def _parse_questionnaire(
                 raw, seen, file_reconstructed, municipal_questions, errors
             )
             if question is not None:
+                _check_reference_names(question, reference_names, errors)
                 seen[question["code"]] = question
                 questions_out.append(question)
         sections_out.append(
@@ -287,9 +300,106 @@ def _parse_questionnaire(
         "closes_on": data["closes_on"].isoformat(),
         "reconstructed": file_reconstructed,
         "reminders": reminders,
+        "references": references,
         "sections": sections_out,
         "source_file": f"{year}/{path.name}",
     }
+
+
+def _parse_references(raw: Any, path: Path, line: int, errors: _Errors) -> list[dict]:
+    """Reference figures per organisation, each from a CSV file beside the definition.
+
+    The file has a column organisation_code (or municipality_code) and the named
+    column of whole numbers; the figures are kept in the definition (its checksum
+    follows the file).
+    """
+    if raw is None:
+        return []
+    if not isinstance(raw, list):
+        errors.add(line, "reference must be a list of {name, label, file, column}")
+        return []
+    result = []
+    for entry in raw:
+        if not isinstance(entry, dict):
+            errors.add(line, "reference must be a list of {name, label, file, column}")
+            continue
+        r_line = entry.get(LINE, line)
+        spec = {k: v for k, v in entry.items() if k != LINE}
+        for key in sorted(set(spec) - REFERENCE_KEYS):
+            errors.add(r_line, f"unknown key {key!r} in a reference")
+        missing = [k for k in sorted(REFERENCE_KEYS) if not spec.get(k)]
+        if missing:
+            errors.add(r_line, f"a reference needs {', '.join(missing)}")
+            continue
+        name = str(spec["name"])
+        if not KEY_PATTERN.match(name):
+            errors.add(
+                r_line, f"reference name {name!r}: lower-case letters, _ and digits"
+            )
+        figures = _read_reference_file(
+            path.parent / str(spec["file"]), str(spec["column"]), errors
+        )
+        result.append(
+            {
+                "name": name,
+                "label": str(spec["label"]).strip(),
+                "file": str(spec["file"]),
+                "column": str(spec["column"]),
+                "figures": figures,
+            }
+        )
+    return result
+
+
+def _read_reference_file(path: Path, column: str, errors: _Errors) -> dict[str, int]:
+    """Organisation code → whole number, from a CSV file; problems with file and line."""
+    if not path.is_file():
+        errors.add(None, f"reference file {path.name} not found beside the definition")
+        return {}
+    figures: dict[str, int] = {}
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.DictReader(handle)
+        fields = reader.fieldnames or []
+        code_column = next(
+            (c for c in ("organisation_code", "municipality_code") if c in fields), None
+        )
+        if code_column is None or column not in fields:
+            errors.add(
+                None,
+                f"{path.name}: needs the columns organisation_code (or "
+                f"municipality_code) and {column}",
+            )
+            return {}
+        for row in reader:
+            code = (row.get(code_column) or "").strip()
+            raw = (row.get(column) or "").strip()
+            where = f"{path.name} line {reader.line_num}"
+            if not code:
+                errors.add(None, f"{where}: no organisation code")
+                continue
+            if code in figures:
+                errors.add(None, f"{where}: organisation {code} appears twice")
+            try:
+                figures[code] = parse_whole_number(raw)
+            except NotAWholeNumber:
+                errors.add(None, f"{where}: {column} {raw!r} is not a whole number")
+    return figures
+
+
+def _check_reference_names(
+    question: dict, reference_names: set[str], errors: _Errors
+) -> None:
+    """A question that shows or checks against a reference names one of the file's."""
+    named = [question["validation"].get("reference")] + [
+        c.get("reference") for c in question["checks"]
+    ]
+    for name in named:
+        if name is not None and name not in reference_names:
+            errors.add(
+                None,
+                f"reference {name!r} is not declared under reference in this file",
+                question["code"],
+            )
 
 
 def _parse_reminders(data: dict, line: int, errors: _Errors) -> list[str]:
@@ -367,11 +477,18 @@ def _parse_question(
         )
         validation = {}
     validation = {k: v for k, v in validation.items() if k != LINE}
+    shown_reference = raw.get("reference")
     for key, value in validation.items():
         if key not in VALIDATION_KEYS:
             errors.add(line, f"unknown validation limit {key!r}", code)
         elif not isinstance(value, int) or isinstance(value, bool):
             errors.add(line, f"validation {key} must be a whole number", code)
+    if shown_reference is not None:
+        if qtype not in (QuestionType.MONEY, QuestionType.COUNT, QuestionType.INTEGER):
+            errors.add(
+                line, "only a money, count or integer question shows a reference", code
+            )
+        validation["reference"] = str(shown_reference)
     if exclusive:
         validation["exclusive"] = exclusive
     if formats:
@@ -379,7 +496,7 @@ def _parse_question(
     if qtype == QuestionType.PERCENTAGE:
         validation.setdefault("min", 0)
         validation.setdefault("max", 100)
-    if qtype in (QuestionType.COUNT, QuestionType.COUNT_PER_OPTION):
+    if qtype in (QuestionType.COUNT, QuestionType.COUNT_PER_OPTION, QuestionType.MONEY):
         validation.setdefault("min", 0)
     if (
         isinstance(validation.get("min"), int)
@@ -402,8 +519,17 @@ def _parse_question(
     elif rule == Rule.SUM_COUNT and qtype not in (
         QuestionType.COUNT,
         QuestionType.INTEGER,
+        QuestionType.MONEY,
     ):
-        errors.add(line, "rule sum_count needs a count or integer question", code)
+        errors.add(
+            line, "rule sum_count needs a count, integer or money question", code
+        )
+    elif rule == Rule.TOP_TWO_BOXES and (
+        qtype != QuestionType.MATRIX or not {"4", "5"} <= set(options)
+    ):
+        errors.add(
+            line, "rule top_two_boxes needs a matrix with the options 1 to 5", code
+        )
     elif rule == Rule.YES_COUNT and "Ja" not in (
         ["Ja"]
         if qtype == QuestionType.MULTIPLE_CHOICE
@@ -556,9 +682,22 @@ def _parse_checks(
             QuestionType.PERCENTAGE,
             QuestionType.COUNT,
             QuestionType.INTEGER,
+            QuestionType.MONEY,
         ):
             errors.add(line, f"check {spec['check']} needs a numeric question", code)
-        if "question" in spec:
+        if "reference" in spec:
+            spec["reference"] = str(spec["reference"])
+        if "question" in spec and spec["check"] == "at_most":
+            spec["question"] = str(spec["question"])
+            target = seen.get(spec["question"])
+            if target is None or target["type"] != qtype:
+                errors.add(
+                    line,
+                    f"check at_most: {spec['question']!r} is not an earlier {qtype} "
+                    "question",
+                    code,
+                )
+        elif "question" in spec:
             spec["question"] = str(spec["question"])
             target = seen.get(spec["question"])
             if target is None or target["type"] != QuestionType.PERCENTAGE:
@@ -746,6 +885,15 @@ def _store_questionnaire(
         "reminder_dates": definition["reminders"],
         "source_file": name,
         "checksum": checksum,
+        "references": [
+            {
+                "name": r["name"],
+                "label": r["label"],
+                "file": r["file"],
+                "column": r["column"],
+            }
+            for r in definition["references"]
+        ],
     }
     if current is not None and current.checksum == checksum:
         return current, f"{name}: unchanged (version {current.version})"
@@ -770,6 +918,7 @@ def _store_questionnaire(
             **fields,
         )
         _sync_questions(questionnaire, definition, municipal)
+        _sync_reference_figures(questionnaire, definition)
         verb = "created" if current is None else f"new version (was {current.version})"
         return questionnaire, f"{name}: {verb}, version {questionnaire.version}"
     if definition["version"] < current.version:
@@ -788,6 +937,7 @@ def _store_questionnaire(
         setattr(current, key, value)
     current.save()
     _sync_questions(current, definition, municipal)
+    _sync_reference_figures(current, definition)
     return current, f"{name}: updated in place, version {current.version}"
 
 
@@ -859,6 +1009,24 @@ def _sync_questions(
             question.save()
     for section in existing_sections.values():
         section.delete()
+
+
+def _sync_reference_figures(questionnaire: Questionnaire, definition: dict) -> None:
+    """Replace the questionnaire's reference figures with the definition's."""
+    questionnaire.reference_figures.all().delete()
+    if not definition["references"]:
+        return
+    rows = [
+        ReferenceFigure(
+            questionnaire=questionnaire,
+            organisation_code=code,
+            name=reference["name"],
+            value=value,
+        )
+        for reference in definition["references"]
+        for code, value in reference["figures"].items()
+    ]
+    ReferenceFigure.objects.bulk_create(rows)
 
 
 def _previous_questions(questionnaire: Questionnaire) -> dict[str, Question]:

@@ -13,6 +13,7 @@ from surveys.models import (
     Response,
     Section,
 )
+from surveys.numbers import format_thousands
 from surveys.selectors.compilation import compilation_status
 
 register = template.Library()
@@ -31,6 +32,12 @@ def is_chosen(bound_field: BoundField, option: str) -> bool:
     if isinstance(value, list | tuple):
         return option in value
     return value == option
+
+
+@register.filter
+def thousands(value: int) -> str:
+    """A whole number with spaces between thousands: "15 460 474"."""
+    return format_thousands(value)
 
 
 @register.filter

@@ -28,6 +28,7 @@ from surveys.permissions import (
     is_staff,
     organisations_for_user,
 )
+from surveys.selectors.questionnaires import reference_figures
 from surveys.selectors.responses import progress
 from surveys.services.compilation import (
     rss_compilation_drift,
@@ -85,6 +86,9 @@ def _section_context(
         raise Http404("No such section")
     section_questions = [q for q in questions if q.section_id == section.pk]
     shown = {q.code for q in visible_questions(questions, answers)}
+    references = reference_figures(
+        questionnaire=response.questionnaire, organisation=response.organisation
+    )
     warnings: list[quality.Warning] = []
     confirmed: set[tuple[str, str]] = set()
     if form is None:
@@ -93,6 +97,7 @@ def _section_context(
             questions=[q for q in section_questions if q.code in shown],
             answers=answers,
             organisation=response.organisation,
+            references=references,
         )
         if warnings:
             confirmed = _confirmed_cells(response)
@@ -117,6 +122,8 @@ def _section_context(
             "shown": q.code in shown,
             "errors": _block_errors(form, form.layout[q.code], check_errors),
             "warnings": _block_warnings(form, form.layout[q.code], warnings),
+            # The organisation's figure the question shows (its allocation), if any.
+            "reference": references.get((q.validation or {}).get("reference", "")),
         }
         for q in section_questions
     ]
@@ -510,6 +517,9 @@ def response_review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         questions=visible_questions(questions, answers),
         answers=answers,
         organisation=response.organisation,
+        references=reference_figures(
+            questionnaire=response.questionnaire, organisation=response.organisation
+        ),
     )
     if warnings:
         confirmed = _confirmed_cells(response)

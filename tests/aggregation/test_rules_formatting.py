@@ -1,6 +1,6 @@
 import pytest
 
-from aggregation.rules import formatting
+from aggregation.rules import formatting, statsbidrag
 from aggregation.rules.formatting import (
     format_cell,
     format_percent,
@@ -60,12 +60,16 @@ def test_rule_constants_match_the_surveys_models():
         formatting.COUNT,
         formatting.INTEGER,
         formatting.COUNT_PER_OPTION,
+        formatting.MONEY,
     } <= set(QuestionType.values)
     assert {
         formatting.YES_COUNT,
         formatting.MEAN_PERCENT,
         formatting.SUM_COUNT,
         formatting.NO_RULE,
+        formatting.TOP_TWO_BOXES,
+        statsbidrag.REQUISITIONED_RULE,
+        statsbidrag.UNUSED_RULE,
     } == set(Rule.values)
     assert {
         str(k): v for k, v in CANNOT_ESTIMATE_LABELS.items()

@@ -25,6 +25,7 @@ PREFERRED_NUMBER = {
     QuestionType.COUNT: 1000,
     QuestionType.INTEGER: 1,
     QuestionType.COUNT_PER_OPTION: 0,
+    QuestionType.MONEY: 1000,
 }
 # A text in each format a free-text item can require.
 FORMATTED_TEXT = {"email": "namn@exempel.se", "phone": "070-174 06 50"}

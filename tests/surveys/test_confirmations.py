@@ -143,7 +143,7 @@ def test_copying_a_cycle_lists_the_questionnaires_and_copies_once(
 
     shown = client.post(copy, data)
     assert not Cycle.objects.filter(year=2025).exists()
-    assert shown.context["count"] == 4
+    assert shown.context["count"] == 5
     assert cycle_2024["region"].title in shown.context["names"]
 
     key = shown.context["key"]

@@ -61,8 +61,8 @@ def test_the_copy_has_every_questionnaire_with_every_question_linked_to_its_orig
 ):
     cycle = cycle_copy(from_year=2024, to_year=2025, by=staff)
 
-    copies = {q.audience: q for q in cycle.questionnaires.all()}
-    assert set(copies) == {"region", "rss", "municipality", "extra"}
+    copies = {q.key: q for q in cycle.questionnaires.all()}
+    assert set(copies) == {"region", "rss", "municipality", "extra", "statsbidrag"}
     for audience, original in cycle_2024.items():
         copy = copies[audience]
         assert question_rows(copy) == question_rows(original)
@@ -119,7 +119,7 @@ def test_the_copy_refuses_an_existing_target_cycle(cycle_2024, staff):
     with pytest.raises(ValidationError, match="2025"):
         cycle_copy(from_year=2024, to_year=2025, by=staff)
 
-    assert Questionnaire.objects.filter(cycle__year=2025).count() == 4
+    assert Questionnaire.objects.filter(cycle__year=2025).count() == 5
 
 
 def test_the_copy_refuses_a_missing_source_or_an_earlier_target(cycle_2024, staff):
@@ -151,6 +151,7 @@ def test_extra_questions_made_on_the_web_stay_behind(cycle_2024, staff):
         "2025/municipality.yaml",
         "2025/region.yaml",
         "2025/rss.yaml",
+        "2025/statsbidrag.yaml",
     ]
 
 
@@ -158,7 +159,7 @@ def test_written_definitions_load_back_to_the_same_questions(
     cycle_2024, staff, tmp_path
 ):
     cycle = cycle_copy(from_year=2024, to_year=2025, by=staff)
-    before = {q.audience: question_rows(q) for q in cycle.questionnaires.all()}
+    before = {q.key: question_rows(q) for q in cycle.questionnaires.all()}
 
     paths = definitions_write(cycle=cycle, directory=tmp_path)
     result = questionnaires_load(year=2025, directory=tmp_path)
@@ -169,10 +170,12 @@ def test_written_definitions_load_back_to_the_same_questions(
         "municipality.yaml",
         "region.yaml",
         "rss.yaml",
+        "statsbidrag.yaml",
+        "statsbidrag_bilaga1_tabell1.csv",
     ]
     assert all("unchanged" in line for line in result.lines)
     after = {
-        q.audience: q
+        q.key: q
         for q in Questionnaire.objects.filter(cycle__year=2025, is_current=True)
     }
     assert {a: question_rows(q) for a, q in after.items()} == before
@@ -185,7 +188,7 @@ def test_definitions_are_loaded_into_an_empty_database_as_the_same_questionnaire
 ):
     cycle = cycle_copy(from_year=2024, to_year=2025, by=staff)
     definitions_write(cycle=cycle, directory=tmp_path)
-    before = {q.audience: question_rows(q) for q in cycle.questionnaires.all()}
+    before = {q.key: question_rows(q) for q in cycle.questionnaires.all()}
     # The RSS questionnaire first: it compiles (protects) the municipal questions.
     for questionnaire in cycle.questionnaires.order_by("-audience"):
         questionnaire.delete()
@@ -194,7 +197,7 @@ def test_definitions_are_loaded_into_an_empty_database_as_the_same_questionnaire
     questionnaires_load(year=2025, directory=tmp_path)
 
     loaded = Questionnaire.objects.filter(cycle__year=2025)
-    assert {q.audience: question_rows(q) for q in loaded} == before
+    assert {q.key: question_rows(q) for q in loaded} == before
     region = loaded.get(audience="region")
     assert region.reminder_dates == ["2026-03-10", "2026-03-24"]
     assert region.opens_on == datetime.date(2025, 11, 29)
@@ -227,7 +230,7 @@ def test_the_command_copies_and_writes_definitions(cycle_2024, tmp_path):
         stdout=out,
     )
 
-    assert Questionnaire.objects.filter(cycle__year=2025).count() == 4
+    assert Questionnaire.objects.filter(cycle__year=2025).count() == 5
     assert (tmp_path / "2025" / "region.yaml").exists()
     assert "wrote" in out.getvalue()
 
@@ -248,12 +251,12 @@ def test_the_command_asks_first_and_copies_nothing_without_a_yes(
     with pytest.raises(CommandError, match="Avbrutet"):
         call_command("copy_cycle", "2024", "2025", stdout=out)
 
-    assert "4 enkäter" in out.getvalue()
+    assert "5 enkäter" in out.getvalue()
     assert not Questionnaire.objects.filter(cycle__year=2025).exists()
 
     monkeypatch.setattr("builtins.input", lambda prompt: "j")
     call_command("copy_cycle", "2024", "2025", stdout=out)
-    assert Questionnaire.objects.filter(cycle__year=2025).count() == 4
+    assert Questionnaire.objects.filter(cycle__year=2025).count() == 5
 
 
 # Editing a copied questionnaire before it opens
@@ -433,10 +436,9 @@ def test_the_cycle_list_shows_every_questionnaire_with_its_rate(
         result = client.get(reverse("surveys:staff-cycles"))
 
     assert result.status_code == 200
-    assert [len(entry["rows"]) for entry in result.context["cycles"]] == [4, 4]
+    assert [len(entry["rows"]) for entry in result.context["cycles"]] == [5, 5]
     rows = {
-        row["questionnaire"].audience: row
-        for row in result.context["cycles"][1]["rows"]
+        row["questionnaire"].key: row for row in result.context["cycles"][1]["rows"]
     }
     assert rows["region"]["rates"]["invited"] == 21
     assert rows["municipality"]["rates"]["invited"] == 290

@@ -65,9 +65,7 @@ def seeded(django_db_setup, django_db_blocker):
 
 
 def _questionnaire(audience: str) -> Questionnaire:
-    return Questionnaire.objects.get(
-        cycle__year=2024, audience=audience, is_current=True
-    )
+    return Questionnaire.objects.get(cycle__year=2024, key=audience, is_current=True)
 
 
 def _statuses(audience: str) -> Counter:
@@ -82,13 +80,13 @@ def _digest() -> str:
     rows = (
         Answer.objects.filter(response__questionnaire__cycle__year=2024)
         .order_by(
-            "response__questionnaire__audience",
+            "response__questionnaire__key",
             "response__organisation__code",
             "question__position",
             "item",
         )
         .values_list(
-            "response__questionnaire__audience",
+            "response__questionnaire__key",
             "response__organisation__code",
             "response__status",
             "response__source",
@@ -128,7 +126,7 @@ def test_every_submitted_response_passes_the_check(seeded):
     ).select_related("questionnaire", "organisation")
     assert len(responses) == 18 + 20 + 247 + 70
     problems = {
-        (r.questionnaire.audience, r.organisation.code): response_check(response=r)
+        (r.questionnaire.key, r.organisation.code): response_check(response=r)
         for r in responses
     }
     assert {key: errors for key, errors in problems.items() if errors} == {}
@@ -137,7 +135,7 @@ def test_every_submitted_response_passes_the_check(seeded):
 def test_answers_are_only_given_to_questions_shown(seeded):
     for audience in ("region", "rss", "municipality", "extra"):
         questions = list(_questionnaire(audience).questions.order_by("position"))
-        for response in Response.objects.filter(questionnaire__audience=audience):
+        for response in Response.objects.filter(questionnaire__key=audience):
             answers = answers_map(response)
             shown = {q.code for q in visible_questions(questions, answers)}
             assert {code for code, _item in answers} <= shown
@@ -181,7 +179,7 @@ def test_other_counts_follow_population_and_percentage(seeded):
     ][-1]
     trap_values = {179, 38, 999_999}
     for response in Response.objects.filter(
-        questionnaire__audience="region", status=SUBMITTED
+        questionnaire__key="region", status=SUBMITTED
     ).select_related("organisation"):
         answers = answers_map(response)
         persons = answers[(count.code, "")].number
@@ -196,7 +194,7 @@ def test_rss_counts_compile_the_submitted_municipal_answers(seeded):
     municipal = _questionnaire("municipality")
     compiled_any = False
     for response in Response.objects.filter(
-        questionnaire__audience="rss", status=SUBMITTED
+        questionnaire__key="rss", status=SUBMITTED
     ).select_related("organisation"):
         answers = answers_map(response)
         area = Response.objects.filter(
@@ -237,7 +235,7 @@ def test_rss_counts_compile_the_submitted_municipal_answers(seeded):
 
 def test_free_text_is_swedish_prose_and_contacts_are_fictitious(seeded):
     stockholm_rss = Response.objects.get(
-        questionnaire__audience="rss", organisation__code="RSS-03"
+        questionnaire__key="rss", organisation__code="RSS-03"
     )
     answers = answers_map(stockholm_rss)
     contact = {
@@ -254,7 +252,7 @@ def test_free_text_is_swedish_prose_and_contacts_are_fictitious(seeded):
 
 def test_demo_story_organisations_have_their_statuses(seeded):
     stockholm = Response.objects.get(
-        questionnaire__audience="region", organisation__code="01"
+        questionnaire__key="region", organisation__code="01"
     )
     questions = _questionnaire("region").questions.count()
     assert stockholm.status == Response.Status.DRAFT
@@ -317,8 +315,8 @@ def test_the_same_seed_gives_identical_answers(seeded):
     first = _digest()
     area = Organisation.objects.get(code="RSS-03").municipalities.all()
     wiped = Response.objects.filter(
-        Q(questionnaire__audience__in=["region", "rss", "extra"])
-        | Q(questionnaire__audience="municipality", organisation__in=area)
+        Q(questionnaire__key__in=["region", "rss", "extra"])
+        | Q(questionnaire__key="municipality", organisation__in=area)
     )
     count = wiped.count()
     wiped.delete()

@@ -127,7 +127,7 @@ def test_the_extra_question_has_its_own_response_rate(cycle, staff):
         status=Response.Status.SUBMITTED,
     )
     Response.objects.create(
-        questionnaire=cycle.questionnaires.get(audience="municipality"),
+        questionnaire=cycle.questionnaires.get(key="municipality"),
         organisation=Organisation.objects.get(code="0115"),
         status=Response.Status.SUBMITTED,
     )

@@ -109,17 +109,23 @@ def test_the_2024_definitions_load_with_the_reported_question_counts():
     questionnaires_load(year=2024)
 
     sizes = {
-        q.audience: q.questions.count()
+        q.key: q.questions.count()
         for q in Questionnaire.objects.filter(cycle__year=2024)
     }
-    assert sizes == {"region": 54, "rss": 32, "municipality": 26, "extra": 2}
-    assert Questionnaire.objects.filter(is_current=True, version=1).count() == 4
+    assert sizes == {
+        "region": 54,
+        "rss": 32,
+        "municipality": 26,
+        "extra": 2,
+        "statsbidrag": 28,
+    }
+    assert Questionnaire.objects.filter(is_current=True, version=1).count() == 5
 
 
 def test_question_4_keeps_its_verbatim_text_and_options():
     questionnaires_load(year=2024)
 
-    question = Question.objects.get(questionnaire__audience="region", code="4")
+    question = Question.objects.get(questionnaire__key="region", code="4")
     assert question.text == (
         "Har regionen och kommunerna i länet under 2024 beslutat eller uppdaterat en "
         "länsgemensam handlingsplan, strategi, färdplan eller liknande för arbetet med "
@@ -138,7 +144,7 @@ def test_every_verbatim_catalogue_question_keeps_its_text_items_and_options():
     assert len(verbatim) >= 25
     for entry in verbatim:
         question = Question.objects.get(
-            questionnaire__audience=entry["survey"], code=str(entry["number"])
+            questionnaire__key=entry["survey"], code=str(entry["number"])
         )
         assert question.text == entry["text"], entry["id"]
         assert question.items == (entry.get("items") or []), entry["id"]
@@ -150,17 +156,17 @@ def test_every_verbatim_catalogue_question_keeps_its_text_items_and_options():
 def test_follow_up_29b_is_shown_only_when_29_is_ja():
     questionnaires_load(year=2024)
 
-    follow_up = Question.objects.get(questionnaire__audience="region", code="29b")
+    follow_up = Question.objects.get(questionnaire__key="region", code="29b")
     assert follow_up.show_if == {"question": "29", "equals": "Ja"}
-    parent = Question.objects.get(questionnaire__audience="region", code="29")
+    parent = Question.objects.get(questionnaire__key="region", code="29")
     assert parent.position < follow_up.position
 
 
 def test_a_count_per_option_question_derives_its_cells_from_its_source():
     questionnaires_load(year=2024)
 
-    matrix = Question.objects.get(questionnaire__audience="rss", code="S03-K04")
-    source = Question.objects.get(questionnaire__audience="municipality", code="K04")
+    matrix = Question.objects.get(questionnaire__key="rss", code="S03-K04")
+    source = Question.objects.get(questionnaire__key="municipality", code="K04")
     assert matrix.source == source
     assert matrix.cells == [
         {"label": f"{item}: {option}", "item": item, "option": option}
@@ -169,12 +175,12 @@ def test_a_count_per_option_question_derives_its_cells_from_its_source():
     ]
     assert matrix.answer_items == [cell["label"] for cell in matrix.cells]
 
-    yes_no = Question.objects.get(questionnaire__audience="rss", code="S03-K06")
+    yes_no = Question.objects.get(questionnaire__key="rss", code="S03-K06")
     assert yes_no.cells == [
         {"label": "Ja", "item": "", "option": "Ja"},
         {"label": "Nej", "item": "", "option": "Nej"},
     ]
-    ticks = Question.objects.get(questionnaire__audience="rss", code="S03-K01")
+    ticks = Question.objects.get(questionnaire__key="rss", code="S03-K01")
     assert ticks.cells == [
         {"label": item, "item": item, "option": TICKED} for item in ticks.source.items
     ] + [
@@ -190,7 +196,7 @@ def test_a_count_per_option_question_derives_its_cells_from_its_source():
 def test_loading_twice_is_a_no_op():
     questionnaires_load(year=2024)
     before = {
-        (q.questionnaire.audience, q.code): q.pk
+        (q.questionnaire.key, q.code): q.pk
         for q in Question.objects.select_related("questionnaire")
     }
     questionnaire_pks = set(Questionnaire.objects.values_list("pk", flat=True))
@@ -198,12 +204,12 @@ def test_loading_twice_is_a_no_op():
     result = questionnaires_load(year=2024)
 
     after = {
-        (q.questionnaire.audience, q.code): q.pk
+        (q.questionnaire.key, q.code): q.pk
         for q in Question.objects.select_related("questionnaire")
     }
     assert after == before
     assert set(Questionnaire.objects.values_list("pk", flat=True)) == questionnaire_pks
-    assert len(result.lines) == 4
+    assert len(result.lines) == 5
     assert all("unchanged" in line for line in result.lines)
 
 
@@ -605,7 +611,7 @@ def test_questions_23_and_24_offer_an_exclusive_none_of_the_above():
     questionnaires_load(year=2024)
 
     for code in ("23", "24"):
-        question = Question.objects.get(questionnaire__audience="region", code=code)
+        question = Question.objects.get(questionnaire__key="region", code=code)
         assert question.items[-1] == "Inget av ovanstående"
         assert question.validation["exclusive"] == ["Inget av ovanstående"]
 
@@ -614,7 +620,7 @@ def test_the_contact_block_checks_e_mail_and_phone_in_every_questionnaire():
     questionnaires_load(year=2024)
 
     contacts = Question.objects.filter(code="kontakt")
-    assert contacts.count() == 4
+    assert contacts.count() == 5
     for question in contacts:
         assert question.items == ["Namn", "E-postadress", "Telefonnummer"]
         assert question.validation == {

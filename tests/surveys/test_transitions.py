@@ -38,7 +38,7 @@ SUBMITTED_AT = datetime.datetime(2025, 1, 10, 9, 0, tzinfo=datetime.UTC)
 
 @pytest.fixture
 def questionnaire(national_frame):
-    section = SectionFactory(questionnaire__audience="region", position=1)
+    section = SectionFactory(questionnaire__key="region", position=1)
     QuestionFactory(section=section, position=1, code="1", type=QuestionType.YES_NO)
     QuestionFactory(section=section, position=2, code="2", type=QuestionType.FREE_TEXT)
     return section.questionnaire

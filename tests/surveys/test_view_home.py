@@ -237,7 +237,7 @@ def test_a_copied_cycle_is_not_answerable_before_it_opens(
 
     cycle_copy(from_year=2024, to_year=2025, by=None)
     municipal_2025 = cycle_2024["municipality"].__class__.objects.get(
-        cycle__year=2025, audience="municipality"
+        cycle__year=2025, key="municipality"
     )
     client.force_login(municipality_respondent)
 
@@ -270,7 +270,7 @@ def test_an_existing_response_cannot_be_saved_before_the_opening_date(
 
     cycle_copy(from_year=2024, to_year=2025, by=None)
     municipal_2025 = cycle_2024["municipality"].__class__.objects.get(
-        cycle__year=2025, audience="municipality"
+        cycle__year=2025, key="municipality"
     )
     response = Response.objects.create(
         questionnaire=municipal_2025,

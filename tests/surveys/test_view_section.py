@@ -103,6 +103,7 @@ def test_each_question_type_renders_its_inputs(client, region_respondent):
         QuestionType.PERCENTAGE: {"validation": {"min": 0, "max": 100}},
         QuestionType.COUNT: {"validation": {"min": 0}},
         QuestionType.INTEGER: {"validation": {"min": 0}},
+        QuestionType.MONEY: {"validation": {"min": 0}},
         QuestionType.FREE_TEXT: {"items": ["Namn", "E-postadress"]},
         QuestionType.COUNT_PER_OPTION: {
             "cells": [
@@ -154,6 +155,8 @@ def test_each_question_type_renders_its_inputs(client, region_respondent):
     ]
     assert [n for _, n, _ in inputs("count")] == ["q_count", "q_count_ce"]
     assert [n for _, n, _ in inputs("integer")] == ["q_integer"]
+    assert [n for _, n, _ in inputs("money")] == ["q_money"]
+    assert "kr" in text(by_id(html, "q-money"))
     assert [(e, n) for e, n, _ in inputs("free_text")] == [
         ("textarea", "q_free_text_0"),
         ("textarea", "q_free_text_1"),
