@@ -6,6 +6,7 @@ items, cells, show_if and validation, so the generator follows the definition fi
 
 from __future__ import annotations
 
+import csv
 import random
 import time
 import unicodedata
@@ -35,9 +36,10 @@ from surveys.models import (
     QuestionType,
     Response,
 )
+from surveys.models.questionnaire import Rule
 from surveys.services.compilation import rss_compilation_prefill
 from surveys.services.fieldwork import fieldwork_keep_open
-from surveys.services.questionnaires import questionnaires_load
+from surveys.services.questionnaires import DEFINITIONS_DIR, questionnaires_load
 from surveys.services.responses import (
     response_get_or_create,
     response_save_answers,
@@ -51,13 +53,15 @@ DEMO_PASSWORD = "demo-losen-2024"  # noqa: S105 (printed for everyone: demo only
 SUBMITTED = Response.Status.SUBMITTED
 DRAFT = Response.Status.DRAFT
 # Audiences in the order they are seeded: the RSS compile the municipal answers.
-AUDIENCES = ["region", "municipality", "extra", "rss"]
+AUDIENCES = ["region", "municipality", "extra", "statsbidrag", "rss"]
 # Submitted and draft responses per questionnaire; the other organisations have not started.
 STATUS_MIX = {
     "region": (18, 2),
     "rss": (20, 2),
     "municipality": (247, 20),
     "extra": (70, 3),
+    # The grant report: all 290 reported in 2024; the demo is a snapshot before the end.
+    "statsbidrag": (283, 6),
 }
 # Organisations whose status the demo story needs, whatever the seed.
 FORCED_STATUS: dict[tuple[str, str], str | None] = {
@@ -65,6 +69,7 @@ FORCED_STATUS: dict[tuple[str, str], str | None] = {
     ("rss", "RSS-01"): DRAFT,  # rss@demo.se is still compiling the area
     ("municipality", "0114"): None,  # kommun@demo.se starts from scratch
     ("extra", "0114"): None,
+    ("statsbidrag", "0114"): None,  # kommun@demo.se sees it beside the other
 }
 # Share of submitted municipal responses the RSS entered from paper.
 PAPER_SHARE = 0.15
@@ -531,8 +536,11 @@ class _Writer:
         organisation: Organisation,
         area: _Area | None,
         preceding: dict[str, str | None],
+        amounts: dict[str, int] | None = None,
     ) -> None:
         self.seed = seed
+        # Money answers by rule (the grant report's published amounts).
+        self.amounts = amounts or {}
         self.preceding = preceding
         self.audience = audience
         self.organisation = organisation
@@ -601,6 +609,11 @@ class _Writer:
             return {(code, ""): self._count(question, answers)}
         if qtype == QuestionType.INTEGER:
             return {(code, ""): self._integer(question)}
+        if qtype == QuestionType.MONEY:
+            number = self.amounts.get(question.rule)
+            if number is None:
+                number = self.rng.randint(100, 5000) * 1000
+            return {(code, ""): Value(number=number)}
         if qtype == QuestionType.COUNT_PER_OPTION:
             # Filled in afterwards by the RSS compilation (_compile), as in the web form.
             return {}
@@ -612,6 +625,10 @@ class _Writer:
     def _pick(self, question: Question, item: str, code: str) -> str:
         """One option of a choice (or of a matrix row)."""
         options = question.choice_options
+        if options[:5] == ["1", "2", "3", "4", "5"]:
+            # A 1–5 grid leans to the upper end, as the grant report's answers do.
+            weights = [0.05, 0.12, 0.3, 0.3, 0.2] + [0.03] * (len(options) - 5)
+            return self.rng.choices(options, weights=weights)[0]
         share = self._share(code, item)
         # The first option (mostly "Ja") gets the share, the others less and less.
         rest = [0.6**i for i in range(len(options) - 1)]
@@ -966,6 +983,7 @@ def demo_seed(*, seed: int = 2024, reset: bool = False) -> DemoReport:
             ).values_list("organisation__code", flat=True)
         )
         areas = _areas(questionnaires["municipality"]) if audience == "rss" else {}
+        published = _published_amounts(questionnaire)
         created = kept = 0
         for organisation in organisations[audience]:
             status = plan[audience][organisation.code]
@@ -980,6 +998,7 @@ def demo_seed(*, seed: int = 2024, reset: bool = False) -> DemoReport:
                 organisation=organisation,
                 area=areas.get(organisation.pk),
                 preceding=preceding,
+                amounts=published.get(organisation.code),
             )
             cutoff = None
             if status == DRAFT:
@@ -1033,6 +1052,28 @@ def demo_seed(*, seed: int = 2024, reset: bool = False) -> DemoReport:
     report.logins = _logins(questionnaires)
     report.seconds = time.monotonic() - started
     return report
+
+
+def _published_amounts(questionnaire: Questionnaire) -> dict[str, dict[str, int]]:
+    """The grant report's real amounts per municipality code, by the rule of the money
+    question they answer: the requisitioned amount (the whole allocation: every
+    municipality requisitioned it in 2024) and the unused one, from the reference file
+    beside the definition (Bilaga 1 Tabell 1). Empty for other questionnaires."""
+    amounts: dict[str, dict[str, int]] = {}
+    folder = DEFINITIONS_DIR / questionnaire.source_file.rsplit("/", 1)[0]
+    for reference in questionnaire.references or []:
+        path = folder / reference["file"]
+        if not path.is_file():
+            continue
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            for row in csv.DictReader(handle):
+                if not row.get("unused"):
+                    continue
+                amounts[row["municipality_code"]] = {
+                    Rule.GRANT_REQUISITIONED: int(row["allocation"]),
+                    Rule.GRANT_UNUSED: int(row["unused"]),
+                }
+    return amounts
 
 
 def _trap_report(questionnaire: Questionnaire, traps: dict[str, str]) -> list[DemoTrap]:
