@@ -166,8 +166,21 @@ def appendix_html(*, run: AggregationRun, progress: Progress | None = None) -> s
             "computed_at": swedish_datetime(run.finished_at or run.requested_at),
             "blocks": blocks,
             "respondents": _respondents(questionnaire, run.responses),
+            "organisation_header": organisation_header(questionnaire),
         },
     )
+
+
+# The header of the column that names the organisations of a table.
+ORGANISATION_HEADERS: dict[str, str] = {
+    Organisation.Kind.REGION: "Region",
+    Organisation.Kind.RSS: "RSS",
+    Organisation.Kind.MUNICIPALITY: "Kommun",
+}
+
+
+def organisation_header(questionnaire: Questionnaire) -> str:
+    return ORGANISATION_HEADERS.get(questionnaire.organisation_kind, "Organisation")
 
 
 def _respondents(questionnaire: Questionnaire, responses: int) -> str:
@@ -216,7 +229,12 @@ def appendix_xlsx(*, run: AggregationRun) -> bytes:
             Sheet(
                 name=f"Fråga {table.code}",
                 title=[f"Fråga {table.code}. {table.text}"],
-                header=[["Region", *(column or "Svar" for column in table.columns)]],
+                header=[
+                    [
+                        organisation_header(run.questionnaire),
+                        *(column or "Svar" for column in table.columns),
+                    ]
+                ],
                 rows=[[name, *values] for name, values in table.rows],
                 notes=[footnotes[table.code]] if table.code in footnotes else [],
                 freeze_columns=1,
