@@ -176,3 +176,59 @@ def test_a_municipality_sees_the_grant_report_beside_the_municipal_questionnaire
     assert "2025-02-28" in rows[grant]
     assert "2025-03-31" in rows[municipal]
     assert titles[grant].key == "statsbidrag"
+
+
+def test_the_grant_report_runs_its_fieldwork_like_the_other_questionnaires(
+    cycle_2024, staff, mailoutbox, django_capture_on_commit_callbacks, tmp_path
+):
+    import datetime
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from reports.documents import document_build
+    from surveys.frames import frame_size
+    from surveys.selectors.rates import rates_frame, rates_per_questionnaire
+    from surveys.services.fieldwork import participations_invite, reminders_preview
+
+    statsbidrag = cycle_2024["statsbidrag"]
+    municipalities = Organisation.objects.filter(kind="municipality")
+    assert frame_size(statsbidrag) == 290
+
+    with django_capture_on_commit_callbacks(execute=True):
+        report = participations_invite(
+            questionnaire=statsbidrag,
+            organisations=municipalities.filter(code__in=["0114", "0115"]),
+            by=staff,
+        )
+    assert len(report.invited) == 2
+
+    path = tmp_path / "svar.csv"
+    path.write_text(
+        "organisation;question;item;answer\n"
+        "0114;B01;;15 460 474 kr\n"
+        "0114;B02;;1 801 181\n",
+        encoding="utf-8",
+    )
+    out = StringIO()
+    call_command(
+        "import_responses",
+        str(path),
+        cycle=2024,
+        questionnaire="statsbidrag",
+        draft=True,
+        stdout=out,
+    )
+    response = Response.objects.get(
+        questionnaire=statsbidrag, organisation__code="0114"
+    )
+    assert response.answers.get(question__code="B01").display() == "15 460 474 kr"
+
+    reminded = dict(reminders_preview(today=datetime.date(2025, 2, 14)))
+    assert {o.code for o in reminded[statsbidrag]} == {"0114", "0115"}
+    rates = rates_per_questionnaire(rates_frame(questionnaires=[statsbidrag]))
+    assert int(rates["invited"].iloc[0]) == 290
+    blank = document_build(
+        document="questionnaire", fmt="pdf", questionnaire=statsbidrag
+    )
+    assert blank.startswith(b"%PDF")
