@@ -325,6 +325,7 @@ RESPONDENTS = {
     "municipality": ("municipality_respondent", "0114"),
     "rss": ("rss_coordinator", "RSS-01"),
     "extra": ("municipality_respondent", "0114"),
+    "statsbidrag": ("municipality_respondent", "0114"),
 }
 
 
