@@ -171,6 +171,39 @@ def _share_parts(
     return parts
 
 
+def _national_part(
+    groups: list[str],
+    rows: list[tuple[str, str, list[ShareRow | None]]],
+    counted: str,
+) -> list[SharePart]:
+    """The national shares laid out as the grant report prints its tables: one line per
+    alternative with Antal and Andel, and the base (N, or a follow-up's n)."""
+    riket = next(
+        (cells for level, _, cells in rows if level == ShareRow.Level.RIKET), None
+    )
+    if riket is None:
+        return []
+    lines = [
+        ShareLine(
+            name=group,
+            riket=False,
+            cells=[_cell_text(cell)],
+            denominator=str(cell.denominator) if cell is not None else "",
+        )
+        for group, cell in zip(groups, riket, strict=True)
+    ]
+    return [
+        SharePart(
+            heading=f"Riket: antal och andel {counted_plural(counted)}",
+            unit_header="Svarsalternativ",
+            groups=[NATIONAL_NAME],
+            shared_denominator=True,
+            lines=lines,
+            orientation="portrait",
+        )
+    ]
+
+
 def _share_note(counted: str) -> str:
     who = counted_plural(counted)
     return (
@@ -201,6 +234,12 @@ def share_questions(
     for table in tables:
         grouped.setdefault(table.code, []).append(table)
     numbering = Numbering()
+    # A questionnaire the municipalities answer directly (the grant report) first gets
+    # its national table as that report prints it.
+    report_tables = (
+        run.questionnaire.audience == Questionnaire.Audience.MUNICIPALITY
+        and not run.questionnaire.via_rss
+    )
     result = []
     sections_total = sum(
         1 if _is_ticked_group(group, questions.get(code)) else len(group)
@@ -219,7 +258,10 @@ def share_questions(
                 ShareSection(
                     title="Andel som valt respektive alternativ",
                     figure=numbering.figure(chart),
-                    parts=_share_parts(groups, rows, counted),
+                    parts=(
+                        _national_part(groups, rows, counted) if report_tables else []
+                    )
+                    + _share_parts(groups, rows, counted),
                     note=_share_note(counted),
                 )
             )
@@ -231,7 +273,12 @@ def share_questions(
                     ShareSection(
                         title=table.item,
                         figure=numbering.figure(chart),
-                        parts=_share_parts(groups, rows, counted),
+                        parts=(
+                            _national_part(groups, rows, counted)
+                            if report_tables
+                            else []
+                        )
+                        + _share_parts(groups, rows, counted),
                         note=_share_note(counted),
                     )
                 )
