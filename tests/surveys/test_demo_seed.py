@@ -107,6 +107,7 @@ def _digest() -> str:
         ("rss", 20, 2, 24),
         ("municipality", 247, 20, 290),
         ("extra", 70, 3, 290),
+        ("statsbidrag", 283, 6, 290),
     ],
 )
 def test_seed_answers_the_expected_number_of_organisations(
@@ -124,7 +125,7 @@ def test_every_submitted_response_passes_the_check(seeded):
     responses = Response.objects.filter(
         questionnaire__cycle__year=2024, status=SUBMITTED
     ).select_related("questionnaire", "organisation")
-    assert len(responses) == 18 + 20 + 247 + 70
+    assert len(responses) == 18 + 20 + 247 + 70 + 283
     problems = {
         (r.questionnaire.key, r.organisation.code): response_check(response=r)
         for r in responses
@@ -133,7 +134,7 @@ def test_every_submitted_response_passes_the_check(seeded):
 
 
 def test_answers_are_only_given_to_questions_shown(seeded):
-    for audience in ("region", "rss", "municipality", "extra"):
+    for audience in ("region", "rss", "municipality", "extra", "statsbidrag"):
         questions = list(_questionnaire(audience).questions.order_by("position"))
         for response in Response.objects.filter(questionnaire__key=audience):
             answers = answers_map(response)
@@ -323,3 +324,35 @@ def test_the_same_seed_gives_identical_answers(seeded):
     report = demo_seed()
     assert sum(report.created.values()) == count > 100
     assert _digest() == first
+
+
+def test_the_grant_reports_demo_amounts_are_the_real_ones_of_bilaga_1(seeded):
+    import csv
+    from pathlib import Path
+
+    shipped = (
+        Path(__file__).resolve().parents[2]
+        / "surveys/definitions/2024/statsbidrag_bilaga1_tabell1.csv"
+    )
+    with shipped.open(encoding="utf-8") as handle:
+        published = {
+            r["municipality_code"]: (int(r["allocation"]), int(r["unused"]))
+            for r in csv.DictReader(handle)
+        }
+    given: dict[str, dict[str, int]] = {}
+    for code, question, number in Answer.objects.filter(
+        response__questionnaire__key="statsbidrag",
+        response__status=SUBMITTED,
+        question__code__in=["B01", "B02"],
+    ).values_list("response__organisation__code", "question__code", "number"):
+        given.setdefault(code, {})[question] = number
+
+    assert len(given) == 283
+    assert all(
+        (amounts["B01"], amounts["B02"]) == published[code]
+        for code, amounts in given.items()
+    )
+    # kommun@demo.se finds it not started, beside the municipal questionnaire.
+    assert not Response.objects.filter(
+        questionnaire__key="statsbidrag", organisation__code="0114"
+    ).exists()
