@@ -219,31 +219,151 @@ def summarised_question(summary: Question) -> Question | None:
     return summary.source
 
 
-def summary_status(*, response: Response, summary: Question) -> SummaryStatus | None:
-    """For an RSS's response and one of its summary questions: the answers of the RSS
-    area to the summarised question, and how many are new since the summary was last
-    saved (5 queries); None for a question that summarises nothing."""
-    source = summarised_question(summary)
-    if source is None:
-        return None
-    saved_at = Answer.objects.filter(response=response, question=summary).aggregate(
-        latest=Max("updated_at")
-    )["latest"]
-    rows = area_free_text(question=source, rss=response.organisation)
-    answered = [row for row in rows if row.answers]
-    new = 0
-    if saved_at is not None:
-        new = sum(
-            1
-            for row in answered
-            if any(a.arrived_at > saved_at for a in row.answers.values())
-        )
-    return SummaryStatus(
-        summary=summary,
-        source=source,
-        municipalities=len(rows),
-        submitted=sum(1 for row in answered if row.status == Response.Status.SUBMITTED),
-        drafts=sum(1 for row in answered if row.status == Response.Status.DRAFT),
-        saved_at=saved_at,
-        new_since_saved=new,
+def summary_saved_at(
+    *, response: Response, summary: Question
+) -> datetime.datetime | None:
+    """When the RSS last changed its summary (any of its boxes); None: not written."""
+    latest: datetime.datetime | None = Answer.objects.filter(
+        response=response, question=summary
+    ).aggregate(latest=Max("updated_at"))["latest"]
+    return latest
+
+
+def is_new_since(row: AreaRow, saved_at: datetime.datetime | None) -> bool:
+    """Whether a municipality's answer arrived or changed after the summary was saved."""
+    return saved_at is not None and any(
+        a.arrived_at > saved_at for a in row.answers.values()
     )
+
+
+@dataclass(frozen=True)
+class AreaSummary:
+    """The RSS summary question of a municipal question, and the area's summary."""
+
+    summary: Question
+    # The area's response to the RSS questionnaire (None: not started).
+    response: Response | None
+    saved_at: datetime.datetime | None
+
+
+def area_summary(*, question: Question, rss: Organisation) -> AreaSummary | None:
+    """The current RSS questionnaire's question that summarises this municipal question,
+    with the area's response and when its summary was last saved (3 queries); None
+    when no RSS question summarises it."""
+    summary = (
+        Question.objects.filter(
+            source=question,
+            type=QuestionType.FREE_TEXT,
+            questionnaire__is_current=True,
+            questionnaire__audience=Questionnaire.Audience.RSS,
+        )
+        .select_related("questionnaire")
+        .first()
+    )
+    if summary is None:
+        return None
+    response = Response.objects.filter(
+        questionnaire=summary.questionnaire, organisation=rss
+    ).first()
+    saved_at = (
+        summary_saved_at(response=response, summary=summary)
+        if response is not None
+        else None
+    )
+    return AreaSummary(summary, response, saved_at)
+
+
+def area_rows_filter(
+    rows: Iterable[AreaRow],
+    *,
+    status: str | None = None,
+    organisation_code: str | None = None,
+    search: str = "",
+    new_since: datetime.datetime | None = None,
+) -> list[AreaRow]:
+    """The rows with the status (submitted, draft, no_answer), of the municipality, whose
+    answer contains the search text (any case), and new since the time (None: any)."""
+    needle = search.strip().casefold()
+    kept = []
+    for row in rows:
+        if status and row.status != status:
+            continue
+        if organisation_code and row.organisation.code != organisation_code:
+            continue
+        if needle and not any(
+            needle in a.text.casefold() for a in row.answers.values()
+        ):
+            continue
+        if new_since is not None and not is_new_since(row, new_since):
+            continue
+        kept.append(row)
+    return kept
+
+
+def summary_statuses(
+    *, response: Response, summaries: Iterable[Question]
+) -> dict[str, SummaryStatus]:
+    """For an RSS's response: per summary question (by code) the area's answers to the
+    question it summarises, and how many arrived or changed after the summary was last
+    saved. Questions that summarise nothing are left out. Four queries per municipal
+    questionnaire summarised (one in practice), whatever the number of questions."""
+    if response.organisation.kind != Organisation.Kind.RSS:
+        return {}
+    pairs = [
+        (summary, summary.source)
+        for summary in summaries
+        if summary.type == QuestionType.FREE_TEXT and summary.source is not None
+    ]
+    if not pairs:
+        return {}
+    saved = dict(
+        Answer.objects.filter(
+            response=response, question__in=[summary.pk for summary, _ in pairs]
+        )
+        .values("question_id")
+        .annotate(latest=Max("updated_at"))
+        .values_list("question_id", "latest")
+    )
+    result: dict[str, SummaryStatus] = {}
+    by_questionnaire: dict[int, list[tuple[Question, Question]]] = {}
+    for summary, source in pairs:
+        by_questionnaire.setdefault(source.questionnaire_id, []).append(
+            (summary, source)
+        )
+    for questionnaire_id, group in by_questionnaire.items():
+        questionnaire = Questionnaire.objects.get(pk=questionnaire_id)
+        municipalities = frame_organisations(questionnaire).filter(
+            rss=response.organisation
+        )
+        size = municipalities.count()
+        answers = free_text_answers(
+            questionnaire=questionnaire,
+            questions=[source for _, source in group],
+            organisations=municipalities,
+        )
+        for summary, source in group:
+            saved_at = saved.get(summary.pk)
+            status: dict[int, str] = {}
+            new: set[int] = set()
+            for answer in answers:
+                if answer.question_id != source.pk:
+                    continue
+                status[answer.organisation_id] = answer.status
+                if saved_at is not None and answer.arrived_at > saved_at:
+                    new.add(answer.organisation_id)
+            statuses = list(status.values())
+            result[summary.code] = SummaryStatus(
+                summary=summary,
+                source=source,
+                municipalities=size,
+                submitted=statuses.count(Response.Status.SUBMITTED),
+                drafts=statuses.count(Response.Status.DRAFT),
+                saved_at=saved_at,
+                new_since_saved=len(new),
+            )
+    return result
+
+
+def summary_status(*, response: Response, summary: Question) -> SummaryStatus | None:
+    """summary_statuses for one summary question; None if it summarises nothing."""
+    return summary_statuses(response=response, summaries=[summary]).get(summary.code)
