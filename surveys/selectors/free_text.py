@@ -212,13 +212,6 @@ class SummaryStatus:
         return self.submitted + self.drafts
 
 
-def summarised_question(summary: Question) -> Question | None:
-    """The municipal free-text question an RSS summary question summarises, if any."""
-    if summary.type != QuestionType.FREE_TEXT or summary.source_id is None:
-        return None
-    return summary.source
-
-
 def summary_saved_at(
     *, response: Response, summary: Question
 ) -> datetime.datetime | None:
