@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reports import views
+from reports import free_text_views, views
 
 app_name = "reports"
 urlpatterns = [
@@ -36,6 +36,21 @@ urlpatterns = [
         "personal/rapporter/jobb/<int:pk>/ladda-ner/",
         views.job_download,
         name="job-download",
+    ),
+    path(
+        "personal/fritext/",
+        free_text_views.staff_free_text,
+        name="staff-free-text",
+    ),
+    path(
+        "rss/<str:code>/fritext/",
+        free_text_views.area_free_text_index,
+        name="area-free-text",
+    ),
+    path(
+        "rss/<str:code>/fritext/<int:questionnaire_pk>/<str:question>/",
+        free_text_views.area_free_text_question,
+        name="area-free-text-question",
     ),
     path("svar/<int:pk>/kvitto.pdf", views.receipt_pdf, name="receipt-pdf"),
     path(

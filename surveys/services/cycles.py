@@ -345,7 +345,9 @@ def _question_definition(question: Question, reconstructed: bool) -> dict[str, A
     if question.footnote:
         data["footnote"] = question.footnote
     if question.source is not None:
-        data["source"] = question.source.code
+        # A free-text summary names the municipal question it summarises.
+        key = "summarises" if question.type == QuestionType.FREE_TEXT else "source"
+        data[key] = question.source.code
     if question.personal_data:
         data["personal_data"] = True
     if question.rule != default_rule(question.type, list(question.options)):

@@ -80,6 +80,7 @@ QUESTION_KEYS = {
     "in_appendix",
     "footnote",
     "source",
+    "summarises",
     "personal_data",
     "rule",
     "checks",
@@ -566,6 +567,12 @@ def _parse_question(
                 cells = derive_cells(source)
     elif source_code is not None:
         errors.add(line, "only count_per_option questions take a source", code)
+    summarises = raw.get("summarises")
+    if summarises is not None:
+        summarises = _parse_summarises(
+            summarises, qtype, source_code, municipal_questions, line, code, errors
+        )
+        source_code = summarises
 
     previous = raw.get("previous", code)
     if previous is not None:
@@ -590,6 +597,42 @@ def _parse_question(
         "rule": rule,
         "checks": checks,
     }
+
+
+def _parse_summarises(
+    raw: Any,
+    qtype: str,
+    source_code: Any,
+    municipal_questions: dict[str, dict] | None,
+    line: int | None,
+    code: str,
+    errors: _Errors,
+) -> str | None:
+    """The municipal free-text question an RSS free-text question summarises (its
+    code), or None with the reason in errors."""
+    wanted = str(raw).strip()
+    if qtype != QuestionType.FREE_TEXT:
+        errors.add(line, "only free_text questions take summarises", code)
+    elif source_code is not None:
+        errors.add(line, "a question takes source or summarises, not both", code)
+    elif municipal_questions is None:
+        errors.add(line, "summarises is only allowed in the RSS questionnaire", code)
+    elif wanted not in municipal_questions:
+        errors.add(
+            line,
+            f"summarises {wanted!r} is not a question of the municipal questionnaire",
+            code,
+        )
+    elif municipal_questions[wanted]["type"] != QuestionType.FREE_TEXT:
+        errors.add(
+            line,
+            f"summarises {wanted!r}, a {municipal_questions[wanted]['type']} "
+            "question; only free_text questions are summarised",
+            code,
+        )
+    else:
+        return wanted
+    return None
 
 
 def _parse_items(

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from regions.models import Organisation
 from surveys import quality, services
 from surveys.answers import Value, answered_sections, visible_questions
 from surveys.deadlines import response_is_open
@@ -23,12 +25,14 @@ from surveys.frames import questionnaire_has_opened, questionnaire_is_for
 from surveys.models import AnswerChange, Questionnaire, QuestionType, Response
 from surveys.permissions import (
     AuthenticatedHttpRequest,
+    get_area_for_user,
     get_response_for_user,
     is_entering_on_behalf,
     is_staff,
     organisations_for_user,
 )
 from surveys.selectors.questionnaires import reference_figures
+from surveys.selectors.free_text import SummaryStatus, summary_statuses
 from surveys.selectors.responses import progress
 from surveys.services.compilation import (
     rss_compilation_drift,
@@ -78,9 +82,12 @@ def _section_context(
     form: SectionForm | None,
     answers: dict,
     check_errors: dict | None = None,
+    user: User | AnonymousUser | None = None,
 ) -> dict:
     sections = list(response.questionnaire.sections.all())
-    questions = list(response.questionnaire.questions.order_by("position"))
+    questions = list(
+        response.questionnaire.questions.select_related("source").order_by("position")
+    )
     section = next((s for s in sections if s.position == position), None)
     if section is None:
         raise Http404("No such section")
@@ -113,6 +120,7 @@ def _section_context(
         if any(q.type == QuestionType.COUNT_PER_OPTION for q in section_questions)
         else None
     )
+    summaries = _summary_statuses(response, section_questions, user)
     per_section = progress(sections, questions, answers)
     total = sum(p.total for p in per_section)
     done = sum(p.answered for p in per_section)
@@ -124,6 +132,7 @@ def _section_context(
             "warnings": _block_warnings(form, form.layout[q.code], warnings),
             # The organisation's figure the question shows (its allocation), if any.
             "reference": references.get((q.validation or {}).get("reference", "")),
+            "summary": summaries.get(q.code),
         }
         for q in section_questions
     ]
@@ -151,6 +160,25 @@ def _section_context(
         "previous_position": position - 1 if position > 1 else None,
         "next_position": position + 1 if position < len(sections) else None,
     }
+
+
+def _summary_statuses(
+    response: Response, section_questions: list, user: User | AnonymousUser | None
+) -> dict[str, SummaryStatus]:
+    """An RSS's summary questions on the page: the area's answers they summarise, for
+    those who may read the area's answers (its coordinator and staff); else none."""
+    if user is None or not any(
+        q.type == QuestionType.FREE_TEXT and q.source_id for q in section_questions
+    ):
+        return {}
+    organisation = response.organisation
+    if organisation.kind != Organisation.Kind.RSS:
+        return {}
+    try:
+        get_area_for_user(user, organisation.code)
+    except Http404:
+        return {}
+    return summary_statuses(response=response, summaries=section_questions)
 
 
 def _block_errors(form: SectionForm, spec, check_errors: dict | None) -> list[str]:
@@ -251,7 +279,9 @@ def response_section(
         if request.GET.get("check"):
             # After a refused submit: show the problems at their questions.
             check_errors = services.response_check(response=response, answers=answers)
-        context = _section_context(response, position, None, answers, check_errors)
+        context = _section_context(
+            response, position, None, answers, check_errors, user=request.user
+        )
         return render(request, "surveys/section.html", context)
 
     context = _section_context(response, position, None, answers)
@@ -266,7 +296,7 @@ def response_section(
                 "error",
                 400,
             )
-        context = _section_context(response, position, form, answers)
+        context = _section_context(response, position, form, answers, user=request.user)
         messages.error(request, _("Nothing was saved: correct the marked answers."))
         return render(request, "surveys/section.html", context, status=400)
     values, confirmations = _savable(form)
@@ -313,7 +343,9 @@ def response_section(
         data["version"] = str(saved.version)
         form = SectionForm(data, questions=section_questions, answers=saved_answers)
         form.is_valid()
-        context = _section_context(saved, position, form, saved_answers)
+        context = _section_context(
+            saved, position, form, saved_answers, user=request.user
+        )
         context["partly_saved"] = True
         if removed:
             messages.info(request, _removed_message(removed))
@@ -477,7 +509,9 @@ def _stale_page(
     data["version"] = str(latest.version)
     form = SectionForm(data, questions=section_questions, answers=latest_answers)
     form.is_valid()
-    context = _section_context(latest, position, form, latest_answers)
+    context = _section_context(
+        latest, position, form, latest_answers, user=request.user
+    )
     context["stale"] = str(exc)
     context["latest_answers"] = latest_answers
     context["stale_diff"] = _differences(form, latest_answers)

@@ -128,6 +128,7 @@ NOT_PAGES = {
     "reports:region-profile-pdf": "a PDF",
     "reports:receipt-pdf": "a PDF",
     "reports:questionnaire-pdf": "a PDF",
+    "reports:staff-free-text": "a redirect to reports:area-free-text",
 }
 
 
@@ -173,6 +174,17 @@ AREA_PAGES = [
     Page("surveys:area-rates", lambda d: {"code": d.rss.code}),
     Page("surveys:area-invitations", lambda d: {"code": d.rss.code}),
     Page("surveys:contacts", lambda d: {"org_code": d.rss.code}),
+    Page("reports:area-free-text", lambda d: {"code": d.rss.code}),
+    # A question with items, a search that marks its text.
+    Page(
+        "reports:area-free-text-question",
+        lambda d: {
+            "code": d.rss.code,
+            "questionnaire_pk": d.municipality.pk,
+            "question": "K05",
+        },
+        query="?sok=text",
+    ),
     Page("surveys:staff-import", status=403),  # the 403 page
 ]
 # Staff pages in two groups, audited in parallel where the suite runs on two workers.
@@ -209,6 +221,15 @@ STAFF_PAGES = {
         Page(
             "reports:region-profile",
             lambda d: {"questionnaire_pk": d.region.pk, "code": "01"},
+        ),
+        # Staff choose the area.
+        Page(
+            "reports:area-free-text-question",
+            lambda d: {
+                "code": "RSS-01",
+                "questionnaire_pk": d.municipality.pk,
+                "question": "K02",
+            },
         ),
     ],
 }
@@ -446,10 +467,14 @@ def test_anonymous_pages_have_no_wcag_violations(live_server, page, national_fra
 def test_rss_coordinator_area_pages_have_no_wcag_violations(
     live_server, page, cycle_2024, rss_coordinator, municipality_respondent
 ):
-    """The coordinator's start page with the area, its rates, invitations, contacts."""
+    """The coordinator's start page with the area, its rates, invitations, contacts and
+    free-text answers."""
     _require_axe()
     _submitted(cycle_2024["municipality"], "0114", municipality_respondent)
-    data = SimpleNamespace(rss=Organisation.objects.get(code="RSS-01"))
+    data = SimpleNamespace(
+        rss=Organisation.objects.get(code="RSS-01"),
+        municipality=cycle_2024["municipality"],
+    )
     audit = Audit(page, live_server.url)
     _log_in(page, live_server.url, rss_coordinator)
     for entry in AREA_PAGES:

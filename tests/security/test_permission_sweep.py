@@ -58,6 +58,8 @@ EXPECTED: dict[str, tuple[str, str]] = {
     # The RSS coordinator's own area
     "surveys:area-invitations": ("GET", "302 404 404 200 404 404 200"),
     "surveys:area-rates": ("GET", "302 404 404 200 404 404 200"),
+    "reports:area-free-text": ("GET", "302 404 404 200 404 404 200"),
+    "reports:area-free-text-question": ("GET", "302 404 404 200 404 404 200"),
     # National staff only
     "surveys:response-reopen": ("GET", "302 403 403 403 403 403 200"),
     "surveys:staff-questionnaire": ("GET", "302 403 403 403 403 403 200"),
@@ -79,6 +81,7 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "aggregation:run-request": ("POST", "302 403 403 403 403 403 302"),
     "aggregation:quality-list": ("GET", "302 403 403 403 403 403 200"),
     "reports:index": ("GET", "302 403 403 403 403 403 200"),
+    "reports:staff-free-text": ("GET", "302 403 403 403 403 403 302"),
     "reports:results": ("GET", "302 403 403 403 403 403 200"),
     "reports:results-chart": ("GET", "302 403 403 403 403 403 200"),
     "reports:export-start": ("POST", "302 403 403 403 403 403 302"),
@@ -120,6 +123,12 @@ def url_kwargs(name: str, world: World) -> dict[str, object]:
         "surveys:staff-extend": {"pk": q["municipality"].pk, "org_code": "0114"},
         "surveys:area-invitations": {"code": "RSS-01"},
         "surveys:area-rates": {"code": "RSS-01"},
+        "reports:area-free-text": {"code": "RSS-01"},
+        "reports:area-free-text-question": {
+            "code": "RSS-01",
+            "questionnaire_pk": q["municipality"].pk,
+            "question": "K05",
+        },
         "surveys:staff-questionnaire-edit": {"pk": q["municipality"].pk},
         "surveys:staff-rates": {"pk": q["municipality"].pk},
         "surveys:staff-questionnaire-lock": {"pk": q["municipality"].pk},
