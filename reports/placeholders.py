@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from aggregation.rules.key_figures import (
     NAME_PATTERN,
     KeyFigure,
+    Suggestions,
     name_key,
-    suggestions,
 )
 
 # The longest draft taken (characters) and the most placeholders in it.
@@ -96,11 +96,13 @@ def fill(text: str, figures: Mapping[str, KeyFigure]) -> Filled:
         return figure.value if parsed[1] else figure.text
 
     filled = PLACEHOLDER.sub(replace, text)
-    names = [figure.name for figure in figures.values()]
+    suggest = (
+        Suggestions(figure.name for figure in figures.values()) if unknown else None
+    )
     refused = [
         Unknown(
             written,
-            tuple(suggestions(wanted, names)) if index < MAX_SUGGESTED else (),
+            tuple(suggest(wanted)) if suggest and index < MAX_SUGGESTED else (),
         )
         for index, (written, wanted) in enumerate(unknown.items())
     ]

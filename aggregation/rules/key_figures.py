@@ -384,17 +384,39 @@ def _is_figure(value: str) -> bool:
 # Looking names up ----------------------------------------------------------------------
 
 
+class Suggestions:
+    """Close known names for unknown ones: built once over the known names.
+
+    A name differing only in case or å/ä/ö comes first; then difflib's closest among
+    the names of the same questionnaire and question (all names when there are none).
+    """
+
+    def __init__(self, names: Iterable[str]) -> None:
+        self.by_folded: dict[str, str] = {}
+        self.by_question: dict[str, list[str]] = {}
+        for known in names:
+            folded = _folded(known)
+            if folded in self.by_folded:
+                continue
+            self.by_folded[folded] = known
+            self.by_question.setdefault(_question_key(folded), []).append(folded)
+
+    def __call__(self, name: str, *, limit: int = 3) -> list[str]:
+        wanted = _folded(name)
+        exact = self.by_folded.get(wanted)
+        found = [exact] if exact else []
+        pool = self.by_question.get(_question_key(wanted)) or list(self.by_folded)
+        for candidate in difflib.get_close_matches(wanted, pool, n=limit, cutoff=0.75):
+            if self.by_folded[candidate] not in found:
+                found.append(self.by_folded[candidate])
+        return found[:limit]
+
+
+def _question_key(folded: str) -> str:
+    """The questionnaire and question segments of a name."""
+    return ".".join(folded.split(".")[:2])
+
+
 def suggestions(name: str, names: Iterable[str], *, limit: int = 3) -> list[str]:
     """The known names closest to an unknown one (å/ä/ö and case aside)."""
-    by_folded: dict[str, str] = {}
-    for known in names:
-        by_folded.setdefault(_folded(known), known)
-    wanted = _folded(name)
-    # A name that differs only in å/ä/ö, or a name under which it continues.
-    exact = by_folded.get(wanted)
-    found = [exact] if exact else []
-    close = difflib.get_close_matches(wanted, list(by_folded), n=limit, cutoff=0.75)
-    for candidate in close:
-        if by_folded[candidate] not in found:
-            found.append(by_folded[candidate])
-    return found[:limit]
+    return Suggestions(names)(name, limit=limit)
