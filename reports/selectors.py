@@ -613,8 +613,8 @@ class ProfileRow:
 
     item: str
     value: Cell
-    # (row name, value) of Riket and Riket of earlier years.
-    national: list[tuple[str, str]]
+    # (row name, value, key figure name) of Riket and Riket of earlier years.
+    national: list[tuple[str, str, str]]
 
 
 @dataclass
@@ -635,18 +635,31 @@ def region_profile_view(
     for warning in quality_rows(questionnaire=run.questionnaire):
         if warning.organisation_code == organisation.code:
             warnings[(warning.question, warning.item)].append(warning)
+    namer = key_figure_namer(questionnaire=run.questionnaire)
+    codes = appendix_row_codes(run=run)
+    segments = organisation_segments([organisation.code, *codes.values()])
+    own = segments[organisation.code]
     tables = []
     for profile in region_profile_tables(run=run, organisation=organisation):
         if profile.values is None:
             continue
         table = profile.table
+        national_rows = [
+            (name, values, segments.get(codes.get((table.code, name), ""), ""))
+            for name, values in profile.national
+        ]
         rows = [
             ProfileRow(
                 item=item,
                 value=Cell(
-                    profile.values[i], tuple(warnings.get((table.code, item), ()))
+                    profile.values[i],
+                    tuple(warnings.get((table.code, item), ())),
+                    namer.appendix(table.code, item, own),
                 ),
-                national=[(name, values[i]) for name, values in profile.national],
+                national=[
+                    (name, values[i], namer.appendix(table.code, item, segment))
+                    for name, values, segment in national_rows
+                ],
             )
             for i, item in enumerate(table.columns)
         ]

@@ -183,3 +183,17 @@ def test_every_name_on_the_results_page_is_a_key_figure_with_the_cells_value(
             assert shown.split(" ⚠")[0] == (
                 figure.value if figure.value != ".." else ""
             ), name
+
+
+def test_the_region_profile_names_the_figures_for_staff_only(
+    staff_client, client, run, region_respondent
+):
+    url = reverse("reports:region-profile", args=[run.questionnaire.pk, "01"])
+    names = [name_text(c) for c in kf_names(page(staff_client.get(url)))]
+    assert "region.2.län-01" in names
+    assert "region.2.riket" in names
+
+    client.force_login(region_respondent)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert kf_names(page(response)) == []
