@@ -24,7 +24,9 @@ MAX_TEXT = 200_000
 MAX_PLACEHOLDERS = 5_000
 # Unknown names that get suggestions (looking them up takes a moment each).
 MAX_SUGGESTED = 20
-PLACEHOLDER = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)
+# No braces inside and a bounded length: each "{{" is looked at for at most that many
+# characters, so that a text full of "{{" takes linear time, not quadratic.
+PLACEHOLDER = re.compile(r"\{\{([^{}]{0,300})\}\}")
 # "|värde" (or "|value"): the value as printed ("91 %") instead of the sentence.
 VALUE_FORMS = ("värde", "value")
 TEXT_FORMS = ("text", "mening")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from aggregation.rules.key_figures import KeyFigure, name_key
 from reports.placeholders import fill, placeholder_count
 
@@ -76,3 +78,17 @@ def test_a_text_without_placeholders_comes_back_unchanged():
     text = "Inga siffror här, bara { enkla } klamrar och }} åt fel håll {{"
     assert fill(text, FIGURES).text == text
     assert placeholder_count("{{ a }} {{ b }}") == 2
+
+
+def test_a_text_full_of_braces_is_read_in_linear_time():
+    started = time.perf_counter()
+    text = "{{" * 100_000
+
+    assert fill(text, FIGURES).text == text
+    assert placeholder_count(text) == 0
+    assert time.perf_counter() - started < 1
+
+
+def test_braces_inside_a_placeholder_leave_the_innermost_one():
+    filled = fill("{{ {{ region.5.riket }} }}", FIGURES)
+    assert filled.text == "{{ 19 av 21 regioner }}"
