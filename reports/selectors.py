@@ -18,8 +18,10 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.text import slugify
 
+from aggregation.key_figures import key_figure_namer, organisation_segments
 from aggregation.models import AggregationRun, ShareRow
 from aggregation.rules.formatting import TICKED
+from aggregation.rules.key_figures import Namer
 from aggregation.selectors import (
     AppendixTable,
     ShareTable,
@@ -145,10 +147,37 @@ def regions_list() -> QuerySet[Organisation]:
 
 @dataclass(frozen=True)
 class Cell:
-    """A value as published, with the data-quality warnings on the answer behind it."""
+    """A value as published, with the data-quality warnings on the answer behind it,
+    and its key figure's name (aggregation.key_figures)."""
 
     value: str
     warnings: tuple[QualityRow, ...] = ()
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class ShareCell:
+    """A share as the results page shows it, with its key figure's name (the figure as
+    printed, "19/21"; .count, .denominator and .percent name its parts)."""
+
+    share: ShareRow
+    name: str
+
+    @property
+    def count(self) -> int:
+        return self.share.count
+
+    @property
+    def denominator(self) -> int:
+        return self.share.denominator
+
+    @property
+    def percent(self) -> int | None:
+        return self.share.percent
+
+    @property
+    def unit(self) -> str:
+        return self.share.unit
 
 
 @dataclass
@@ -174,6 +203,7 @@ class AppendixView:
 
 
 ShareLine = tuple[str, str, list[ShareRow | None]]
+NamedShareLine = tuple[str, str, list[ShareCell | None]]
 
 
 @dataclass
@@ -197,6 +227,8 @@ class ShareGroup:
     columns: list[str] = field(default_factory=list)
     # (level, unit name, cells in column order) of the selection.
     rows: list[ShareLine] = field(default_factory=list)
+    # The same rows with each cell's key figure name (results_view fills it).
+    named_rows: list[NamedShareLine] = field(default_factory=list)
     # Warnings of this question's answers by organisations in the selection.
     warnings: list[QualityRow] = field(default_factory=list)
     chart: Chart | None = None
@@ -383,6 +415,22 @@ def _share_row_shown(selection: _Selection, level: str, cells: list) -> bool:
     return selection.has_rss(unit)
 
 
+def _named(
+    namer: Namer, share: ShareRow | None, appendix_names: set[str]
+) -> ShareCell | None:
+    """The share with the name of the figure it shows ("2/3"). Where an appendix cell
+    has that name (a region's own answer, "Ja", beside its county's "1/1"), the name of
+    its count: the registry gives the name to the appendix (aggregation.key_figures)."""
+    if share is None:
+        return None
+    name = namer.share(
+        share.question_code, share.item, share.option, share.level, share.unit
+    )
+    if share.level != NATIONAL and name in appendix_names:
+        name += ".count"
+    return ShareCell(share, name)
+
+
 def results_view(
     *,
     run: AggregationRun,
@@ -454,6 +502,15 @@ def results_view(
 
     region_codes = set(regions_list().values_list("code", flat=True))
     codes = appendix_row_codes(run=run) if all_appendix else {}
+    namer = key_figure_namer(questionnaire=run.questionnaire)
+    segments = organisation_segments(codes.values())
+    appendix_names = {
+        namer.appendix(table.code, item, segments.get(code, code))
+        for table in all_appendix
+        for (question, _name), code in codes.items()
+        if question == table.code
+        for item in table.columns
+    }
     appendix = []
     for table in all_appendix:
         if question and table.code != question:
@@ -470,7 +527,11 @@ def results_view(
                     code=code,
                     national=national,
                     cells=[
-                        Cell(value, tuple(by_cell.get((code, table.code, item), ())))
+                        Cell(
+                            value,
+                            tuple(by_cell.get((code, table.code, item), ())),
+                            namer.appendix(table.code, item, segments.get(code, code)),
+                        )
                         for item, value in zip(table.columns, values, strict=True)
                     ],
                 )
@@ -496,6 +557,10 @@ def results_view(
         )
         group.rows = [
             row for row in group.rows if _share_row_shown(selection, row[0], row[2])
+        ]
+        group.named_rows = [
+            (level, unit, [_named(namer, cell, appendix_names) for cell in cells])
+            for level, unit, cells in group.rows
         ]
         group.warnings = [
             w
@@ -548,8 +613,8 @@ class ProfileRow:
 
     item: str
     value: Cell
-    # (row name, value) of Riket and Riket of earlier years.
-    national: list[tuple[str, str]]
+    # (row name, value, key figure name) of Riket and Riket of earlier years.
+    national: list[tuple[str, str, str]]
 
 
 @dataclass
@@ -570,18 +635,31 @@ def region_profile_view(
     for warning in quality_rows(questionnaire=run.questionnaire):
         if warning.organisation_code == organisation.code:
             warnings[(warning.question, warning.item)].append(warning)
+    namer = key_figure_namer(questionnaire=run.questionnaire)
+    codes = appendix_row_codes(run=run)
+    segments = organisation_segments([organisation.code, *codes.values()])
+    own = segments[organisation.code]
     tables = []
     for profile in region_profile_tables(run=run, organisation=organisation):
         if profile.values is None:
             continue
         table = profile.table
+        national_rows = [
+            (name, values, segments.get(codes.get((table.code, name), ""), ""))
+            for name, values in profile.national
+        ]
         rows = [
             ProfileRow(
                 item=item,
                 value=Cell(
-                    profile.values[i], tuple(warnings.get((table.code, item), ()))
+                    profile.values[i],
+                    tuple(warnings.get((table.code, item), ())),
+                    namer.appendix(table.code, item, own),
                 ),
-                national=[(name, values[i]) for name, values in profile.national],
+                national=[
+                    (name, values[i], namer.appendix(table.code, item, segment))
+                    for name, values, segment in national_rows
+                ],
             )
             for i, item in enumerate(table.columns)
         ]

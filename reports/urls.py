@@ -6,6 +6,11 @@ app_name = "reports"
 urlpatterns = [
     path("personal/rapporter/", views.index, name="index"),
     path(
+        "personal/rapporter/nyckeltal/",
+        views.key_figures_fill,
+        name="key-figures",
+    ),
+    path(
         "personal/rapporter/<int:questionnaire_pk>/",
         views.results,
         name="results",

@@ -19,15 +19,18 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from aggregation.key_figures import KeyFigureError, cycle_key_figures
 from aggregation.models import AggregationRun
 from aggregation.services import aggregation_status
 from regions.models import Organisation
 from reports import selectors, services
 from reports.documents import DOCUMENTS, document_build, document_filename
 from reports.formats import FORMATS
+from reports.forms import KeyFiguresFillForm
 from reports.models import ExportJob
+from reports.placeholders import fill
 from surveys.frames import questionnaire_is_for
-from surveys.models import Questionnaire
+from surveys.models import Cycle, Questionnaire
 from surveys.permissions import (
     AuthenticatedHttpRequest,
     get_questionnaire_for_audience,
@@ -196,10 +199,19 @@ def results(request: AuthenticatedHttpRequest, questionnaire_pk: int) -> HttpRes
         bool(view and view.appendix)
         or questionnaire.questions.filter(in_appendix=True).exists()
     )
+    all_names = request.GET.get("namn") == "alla"
+    query = request.GET.copy()
+    query["namn"] = "alla"
+    names_query_all = query.urlencode()
+    query.pop("namn")
     return render(
         request,
         "reports/results.html",
         {
+            "all_names": all_names,
+            "names_query_all": names_query_all,
+            "names_query_national": query.urlencode(),
+            "names_placeholder": "{{ namn }}",
             "questionnaire": questionnaire,
             "status": status,
             "run": status.current,
@@ -236,6 +248,32 @@ def results_chart(
     except LookupError:
         raise Http404("No such chart") from None
     return render(request, "reports/_chart.html", {"chart": chart})
+
+
+@staff_required
+def key_figures_fill(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Staff paste a draft with {{ name }} placeholders and get it back filled in with
+    the key figures of a cycle's current results; unknown names refuse the text."""
+    cycles = list(
+        Cycle.objects.filter(questionnaires__is_current=True)
+        .distinct()
+        .order_by("-year")
+    )
+    form = KeyFiguresFillForm(
+        request.POST if request.method == "POST" else None,
+        cycles=cycles,
+        initial={"cycle": cycles[0].year if cycles else None},
+    )
+    context: dict[str, object] = {"form": form, "has_cycles": bool(cycles)}
+    if request.method == "POST" and form.is_valid():
+        try:
+            figures = cycle_key_figures(cycle=form.chosen_cycle)
+        except KeyFigureError as exc:
+            form.add_error(None, str(exc))
+        else:
+            context["figures"] = figures
+            context["filled"] = fill(form.cleaned_data["text"], figures.figures)
+    return render(request, "reports/key_figures.html", context)
 
 
 def _get_region_profile(

@@ -17,6 +17,7 @@ from reports.documents import (
     answers,
     appendix,
     free_text,
+    key_figures,
     questionnaire,
     receipt,
     region_profile,
@@ -32,6 +33,7 @@ DOCUMENTS: dict[str, Document] = {
     for module in (
         appendix,
         shares,
+        key_figures,
         answers,
         free_text,
         questionnaire,

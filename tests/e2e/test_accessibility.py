@@ -231,6 +231,13 @@ STAFF_PAGES = {
                 "question": "K02",
             },
         ),
+        # Every row's key figure names: the widest the tables get.
+        Page(
+            "reports:results",
+            lambda d: {"questionnaire_pk": d.region.pk},
+            query="?namn=alla",
+        ),
+        Page("reports:key-figures"),
     ],
 }
 # A URL that matches no pattern: the 404 page.
@@ -516,6 +523,17 @@ def test_staff_pages_have_no_wcag_violations(
         lock = reverse("surveys:staff-questionnaire-lock", args=[data.region.pk])
         page.locator(f"form[action='{lock}'] button").click()
         page.locator("#confirm-summary").wait_for()
+        audit.check()
+    if group == "results":
+        # A draft with an unknown name (refused, with suggestions), then a filled one.
+        audit.visit(reverse("reports:key-figures"))
+        page.locator("#id_text").fill("{{ region.2.riket }} och {{ region.2.rikett }}")
+        page.get_by_role("button", name="Fyll i", exact=True).click()
+        page.locator("#unknown-names").wait_for()
+        audit.check()
+        page.locator("#id_text").fill("Det är {{ region.2.riket }} som svarat ja.")
+        page.get_by_role("button", name="Fyll i", exact=True).click()
+        page.locator("#filled-text").wait_for()
         audit.check()
     audit.assert_clean()
 

@@ -83,6 +83,7 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "reports:index": ("GET", "302 403 403 403 403 403 200"),
     "reports:staff-free-text": ("GET", "302 403 403 403 403 403 302"),
     "reports:results": ("GET", "302 403 403 403 403 403 200"),
+    "reports:key-figures": ("POST", "302 403 403 403 403 403 200"),
     "reports:results-chart": ("GET", "302 403 403 403 403 403 200"),
     "reports:export-start": ("POST", "302 403 403 403 403 403 302"),
     "reports:job-status": ("GET", "302 403 403 403 403 403 200"),
