@@ -229,6 +229,33 @@ except ValueError as exc:
         "it as YYYY-MM-DD, e.g. 2026-12-06."
     ) from exc
 
+# THE PUBLISHER OF THE PDFs (printed at the foot of every page and in the metadata)
+# The agency that publishes the documents: the author and publisher of every PDF.
+AGENCY_NAME = env("AGENCY_NAME", default="Socialstyrelsen").strip() or "Socialstyrelsen"
+# The publication date printed on the PDFs, YYYY-MM-DD; empty: the day the PDF is made.
+_publication_date = env("PUBLICATION_DATE", default="").strip()
+try:
+    PUBLICATION_DATE = (
+        datetime.date.fromisoformat(_publication_date) if _publication_date else None
+    )
+except ValueError as exc:
+    raise ImproperlyConfigured(
+        f"PUBLICATION_DATE={_publication_date!r} is no date: write it as YYYY-MM-DD, "
+        "e.g. 2025-06-12, or leave it empty for the day each PDF is made."
+    ) from exc
+# The publication's article number ("2025-6-12"), printed as "Artikelnummer 2025-6-12";
+# empty: none printed.
+ARTICLE_NUMBER = " ".join(env("ARTICLE_NUMBER", default="").split())
+for _name, _value, _longest in (
+    ("AGENCY_NAME", AGENCY_NAME, 100),
+    ("ARTICLE_NUMBER", ARTICLE_NUMBER, 40),
+):
+    if len(_value) > _longest:
+        raise ImproperlyConfigured(
+            f"{_name} has {len(_value)} characters: at most {_longest} fit at the foot "
+            "of a PDF page."
+        )
+
 # CELERY
 # https://docs.celeryq.dev/en/stable/userguide/configuration.html
 REDIS_URL = env("REDIS_URL", default="")

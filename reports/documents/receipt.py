@@ -10,7 +10,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from reports.documents.base import Document
-from reports.pdf import NO_ANSWER, html_to_pdf, render_document, swedish_datetime
+from reports.pdf import (
+    NO_ANSWER,
+    html_to_pdf,
+    record_imprint,
+    render_document,
+    swedish_datetime,
+)
 from surveys.answers import answered_sections
 from surveys.models import Response
 from surveys.services import answers_map
@@ -44,7 +50,12 @@ def receipt_html(*, response: Response) -> str:
     return render_document(
         "receipt.html",
         {
-            "title": "Kvitto",
+            # The PDF's title: whose answers, to which questionnaire.
+            "title": (
+                f"Kvitto: {response.organisation.full_name or response.organisation.name}"
+                f", {questionnaire.title}"
+            ),
+            "imprint": record_imprint(),
             "response": response,
             "organisation": response.organisation,
             "questionnaire": questionnaire,

@@ -28,7 +28,8 @@ def pdf_text(data: bytes) -> str:
 
 
 def body_text(data: bytes) -> str:
-    """The text of the pages without their running header and "Sida X av N" footer.
+    """The text of the pages without their running header and footer (the imprint and
+    "Sida X av N").
 
     The margin boxes come last in each page's text: a paragraph that flows on to the
     next page reads as one.
@@ -36,7 +37,8 @@ def body_text(data: bytes) -> str:
     bodies = []
     for page in page_texts(data):
         lines = page.rstrip("\n").split("\n")
-        if lines and re.fullmatch(r"Sida \d+ av \d+", lines[-1].strip()):
+        # The foot of the page: the imprint, then "Sida X av N".
+        if lines and re.search(r"(^|\s)Sida \d+ av \d+$", lines[-1].strip()):
             lines = lines[:-2]
         bodies.append("\n".join(lines))
     return " ".join(" ".join(bodies).split())
@@ -143,3 +145,100 @@ def table_rows(table: Element) -> list[list[str]]:
         [text(cell) for cell in row.children if isinstance(cell, Element)]
         for row in find_all(table, "tr")
     ]
+
+
+# The structure of a tagged PDF (PDF/UA): the tree of structure elements, the outline
+# and the identification in the XMP metadata.
+
+PDFUA_NS = "http://www.aiim.org/pdfua/ns/id/"
+DC_NS = "http://purl.org/dc/elements/1.1/"
+RDF_NS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+
+
+@dataclass
+class Tag:
+    """A structure element: its type ("H1", "Table", "TH", "Figure"...) and children."""
+
+    role: str
+    node: DictionaryObject
+    kids: list[Tag]
+
+    @property
+    def alt(self) -> str:
+        return str(self.node.get("/Alt", ""))
+
+    @property
+    def attributes(self) -> dict:
+        found = self.node.get("/A")
+        return dict(found.get_object()) if found is not None else {}
+
+    def walk(self) -> list[Tag]:
+        """This element and every element below it, in document order."""
+        found = [self]
+        for kid in self.kids:
+            found.extend(kid.walk())
+        return found
+
+    def find(self, role: str) -> list[Tag]:
+        return [tag for tag in self.walk() if tag.role == role]
+
+
+def _tag(node: DictionaryObject) -> Tag:
+    kids = node.get("/K")
+    children = []
+    for kid in kids if isinstance(kids, list) else [kids]:
+        if kid is None or not hasattr(kid, "get_object"):
+            continue  # a marked-content id: the page content itself
+        element = kid.get_object()
+        if isinstance(element, DictionaryObject) and "/S" in element:
+            children.append(_tag(element))
+    return Tag(str(node["/S"]).lstrip("/"), node, children)
+
+
+def catalog(data: bytes) -> DictionaryObject:
+    return reader(data).trailer["/Root"]
+
+
+def structure(data: bytes) -> Tag:
+    """The root of the structure tree (the Document element)."""
+    root = catalog(data)["/StructTreeRoot"].get_object()
+    kids = root["/K"]
+    (document,) = kids if isinstance(kids, list) else [kids]
+    return _tag(document.get_object())
+
+
+def outline(data: bytes) -> list[tuple[int, str]]:
+    """The bookmarks as (level, title), in order; level 1 at the top."""
+    found: list[tuple[int, str]] = []
+
+    def visit(items: list, level: int) -> None:
+        for item in items:
+            if isinstance(item, list):
+                visit(item, level + 1)
+            else:
+                found.append((level, " ".join(str(item.title).split())))
+
+    visit(reader(data).outline, 1)
+    return found
+
+
+def xmp_values(data: bytes) -> dict[str, list[str]]:
+    """Every property of the XMP metadata as {namespace}name → values (attribute or
+    element form)."""
+    import xml.etree.ElementTree as ET
+
+    stream = catalog(data)["/Metadata"].get_object().get_data()
+    rdf = stream[stream.index(b"<x:xmpmeta") : stream.index(b"</x:xmpmeta>") + 12]
+    tree = ET.fromstring(rdf)  # noqa: S314 (our own PDF)
+    parents = {child: parent for parent in tree.iter() for child in parent}
+    values: dict[str, list[str]] = {}
+    for element in tree.iter():
+        for key, value in element.attrib.items():
+            values.setdefault(key, []).append(value)
+        if element.text and element.text.strip():
+            key = element.tag
+            if key == f"{{{RDF_NS}}}li":
+                # An item of a list (rdf:Alt, rdf:Seq): the property two levels up.
+                key = parents[parents[element]].tag
+            values.setdefault(key, []).append(element.text.strip())
+    return values

@@ -96,7 +96,7 @@ def test_a_matrix_is_a_grid_of_items_by_options_with_a_box_in_each_cell(cycle_20
 
     (grid,) = find_all(block, "table")
     header = [text(th) for th in find_all(grid, "th", scope="col")]
-    assert header == ["", "Ja", "Delvis", "Nej"]
+    assert header == ["Delfråga", "Ja", "Delvis", "Nej"]
     rows = [text(th) for th in find_all(grid, "th", scope="row")]
     assert rows == question.items
     assert boxes(grid) == len(question.items) * 3
@@ -146,7 +146,7 @@ def test_count_per_option_questions_get_a_number_box_per_cell(cycle_2024):
     block = question_block(root, "S03-K04")
     assert boxes(block, "numbox") == len(matrix.cells)
     header = [text(th) for th in find_all(block, "th", scope="col")]
-    assert header == ["", "Ja antal", "Nej antal"]
+    assert header == ["Delfråga", "Ja antal", "Nej antal"]
     ticked = rss.questions.get(code="S03-K01")
     block = question_block(root, "S03-K01")
     # One count per alternative and the number of municipalities that answered.

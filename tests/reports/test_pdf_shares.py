@@ -10,7 +10,7 @@ from reports.documents.shares import shares_html, shares_pdf
 from surveys.answers import Value
 from tests.reports.conftest import submit
 from tests.reports.pdf_checks import fonts, html, page_numbers_ok, pdf_text, table_rows
-from tests.surveys.helpers import attrs, find_all, text
+from tests.surveys.helpers import attrs, find_all, text, walk
 
 pytestmark = pytest.mark.django_db
 
@@ -33,6 +33,11 @@ def municipal_results(cycle_2024, staff):
         },
     )
     return aggregation_fresh_run(questionnaire=cycle_2024["municipality"])
+
+
+def table_headings(section) -> list:
+    """The heading of each table (h3 under the question, h4 under an item's h3)."""
+    return [e for e in walk(section) if attrs(e).get("class") == "table-heading"]
 
 
 def question_section(root, code: str):
@@ -84,7 +89,7 @@ def test_the_tables_say_what_is_counted(municipal_results):
     root = html(shares_html(run=municipal_results))
 
     section = question_section(root, "K06")
-    headings = [text(h) for h in find_all(section, "h4")]
+    headings = [text(h) for h in table_headings(section)]
     assert headings == [
         "Per län: antal och andel kommuner",
         "Per RSS: antal och andel kommuner",
@@ -107,7 +112,7 @@ def test_a_multiple_choice_is_one_chart_and_one_table_of_its_alternatives(
     county_tables = [
         table_rows(t)
         for t, h in zip(
-            find_all(section, "table"), find_all(section, "h4"), strict=True
+            find_all(section, "table"), table_headings(section), strict=True
         )
         if text(h).startswith("Per län")
     ]
@@ -127,7 +132,7 @@ def test_region_shares_are_over_regions_per_county(region_results):
     assert caption.endswith("Andel regioner (%), fråga 2. Riket, n = 3")
     (county,) = [table_rows(t) for t in find_all(section, "table")]
     assert county[2] == ["Riket", "3", "2", "67 %", "1", "33 %"]
-    assert [h for h in (text(h) for h in find_all(section, "h4"))] == [
+    assert [text(h) for h in table_headings(section)] == [
         "Per län: antal och andel regioner"
     ]
 
