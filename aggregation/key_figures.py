@@ -60,12 +60,13 @@ class KeyFigureError(ValueError):
 
 
 def questionnaire_prefix(questionnaire: Questionnaire) -> str:
-    """The first segment of its names: the audience ("region", "municipality"), or
+    """The first segment of its names: the questionnaire's key ("region",
+    "municipality", "statsbidrag"), or
     "extra-<slug>" for an extra question made on the staff pages ("web:<slug>")."""
     if questionnaire.source_file.startswith(WEB_SOURCE_PREFIX):
         made = slug(questionnaire.source_file[len(WEB_SOURCE_PREFIX) :]) or "fraga"
         return f"{questionnaire.audience}-{made}"
-    return str(questionnaire.audience)
+    return str(questionnaire.key or questionnaire.audience)
 
 
 def _labels(question: Question) -> QuestionLabels:

@@ -31,8 +31,8 @@ from surveys.permissions import (
     is_staff,
     organisations_for_user,
 )
-from surveys.selectors.questionnaires import reference_figures
 from surveys.selectors.free_text import SummaryStatus, summary_statuses
+from surveys.selectors.questionnaires import reference_figures
 from surveys.selectors.responses import progress
 from surveys.services.compilation import (
     rss_compilation_drift,

@@ -76,7 +76,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         fmt = checked_format(options, formats=FORMATS, command="export_free_text")
         questionnaire = questionnaire_from(
-            year=options["cycle"], audience=options["questionnaire"]
+            year=options["cycle"], key=options["questionnaire"]
         )
         question = (
             question_from(questionnaire, options["question"])
