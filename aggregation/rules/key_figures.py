@@ -8,7 +8,7 @@ A name is made of segments joined by ".":
 
     <questionnaire>.<question>[.<item>][.<option>].<level>[.<year>][.<measure>]
 
-- questionnaire: the audience of a definition file (region, rss, municipality, extra), or
+- questionnaire: the key of a definition file (region, rss, municipality, extra, statsbidrag), or
   "extra-<slug>" for an extra question made on the staff pages (questionnaire_prefix);
 - question: the question's code as in the definitions (13, 29b, K04, S02);
 - item: a matrix's item or a multiple choice's alternative, as a slug (item_slugs);
