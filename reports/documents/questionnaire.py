@@ -143,6 +143,8 @@ def printed_question(
         )
     if kind == QuestionType.INTEGER:
         return PrintedQuestion(question, "number", lead, unit="antal")
+    if kind == QuestionType.MONEY:
+        return PrintedQuestion(question, "number", lead, unit="kr")
     if kind == QuestionType.COUNT_PER_OPTION:
         printed = _count_cells(question)
         printed.lead = lead

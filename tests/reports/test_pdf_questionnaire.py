@@ -201,6 +201,7 @@ def test_every_question_type_prints_something_to_fill_in(kind):
         QuestionType.PERCENTAGE: ("number", []),
         QuestionType.COUNT: ("number", []),
         QuestionType.INTEGER: ("number", []),
+        QuestionType.MONEY: ("number", []),
         QuestionType.FREE_TEXT: ("text", []),
         QuestionType.COUNT_PER_OPTION: ("count_grid", ["Ett", "Två"]),
     }[kind]
@@ -210,6 +211,8 @@ def test_every_question_type_prints_something_to_fill_in(kind):
             "%",
             "Andelen kan inte uppskattas",
         )
+    if kind == QuestionType.MONEY:
+        assert printed.unit == "kr"
     if kind in (QuestionType.MULTIPLE_CHOICE, QuestionType.MATRIX):
         assert printed.items == ["A", "B"]
     if kind == QuestionType.FREE_TEXT:
