@@ -264,7 +264,7 @@ def test_the_cycle_holds_every_questionnaires_figures(region_run, municipal_run)
     collected = cycle_key_figures(cycle=cycle)
     assert "region.2.riket" in collected.figures
     assert "municipality.k04.äldre.riket" in collected.figures
-    assert {q.audience for q in collected.without_results} == {"rss", "extra"}
+    assert {q.key for q in collected.without_results} == {"rss", "extra", "statsbidrag"}
     assert collected.stale == []
 
 

@@ -197,7 +197,8 @@ def test_the_results_page_shows_riket_then_the_regions_in_county_order(
     assert response.status_code == 200
     table = find_all(by_id(page(response), "appendix-2"), "table")[0]
     rows = [text(tr_) for tr_ in find_all(table, "tr")][1:]
-    assert rows[0] == "Riket 1/2"
+    # The national row carries its key figure name under the value.
+    assert rows[0] == "Riket 1/2 region. 2. riket"
     assert rows[1] == "Stockholm Ja"
     assert rows[2] == "Uppsala Nej"
     assert rows[-1] == "Norrbotten"
