@@ -323,12 +323,14 @@ def _answering(answers: pd.DataFrame, municipalities: pd.DataFrame) -> pd.DataFr
 def _counts_cover(compiled: pd.DataFrame) -> pd.Series:
     """Per RSS that submitted counts: how many municipalities they cover.
 
-    The largest denominator among its count questions: the most municipalities it
-    reports as answering any compiled question (0 when every count is 0).
+    The largest denominator or count among its count questions: the most
+    municipalities it reports as answering any compiled question, or as choosing one
+    option (0 when every count is 0).
     """
     if compiled.empty:
         return pd.Series(dtype="int64")
-    return compiled.groupby("organisation_code")["denominator"].max().astype("int64")
+    largest = compiled[["count", "denominator"]].max(axis=1)
+    return largest.groupby(compiled["organisation_code"]).max().astype("int64")
 
 
 def area_sources(
@@ -340,8 +342,8 @@ def area_sources(
     """Per RSS area the one source its municipal shares come from.
 
     With a = the area's municipalities that have submitted answers in the system and
-    c = the municipalities the RSS's submitted counts cover (_counts_cover; 0 when the
-    RSS has not submitted): the area uses the answers when a > 0 and a ≥ c, the RSS's
+    c = the municipalities the RSS's submitted counts cover (the largest of its counts
+    and denominators, _counts_cover; 0 when the RSS has not submitted): the area uses the answers when a > 0 and a ≥ c, the RSS's
     counts when c > a, and has no data when a = c = 0. `municipalities` is a or c as
     chosen (0 without data). Municipalities without an RSS area (none in the national
     frame) are their own area "" of their county, always from answers.

@@ -368,10 +368,11 @@ def shares_xlsx(*, run: AggregationRun) -> bytes:
         by_source = table.counted == MUNICIPALITIES
         leading = 4 if by_source else 2
         if by_source:
-            title.append(
-                "Underlag: kommunernas egna svar eller, för RSS-områden vars kommunsvar "
-                "inte finns i systemet, RSS:ens antal; Kommuner = antal kommuner som "
-                "underlaget omfattar."
+            # On the same title line: the header stays where it is for every sheet.
+            title[-1] += (
+                " Underlag: kommunernas egna svar eller, för RSS-områden vars "
+                "kommunsvar inte finns i systemet, RSS:ens antal; Kommuner = antal "
+                "kommuner som underlaget omfattar."
             )
         header_options: list[CellValue] = []
         header_measures: list[CellValue] = []
