@@ -14,6 +14,7 @@ from surveys.answers import Value
 from surveys.models import QuestionType
 from surveys.services import response_get_or_create, response_submit
 from tests.factories import QuestionFactory
+from tests.reports.pdf_checks import table_rows
 from tests.surveys.helpers import by_id, fill_response, find_all, page, text
 
 pytestmark = pytest.mark.django_db
@@ -147,3 +148,28 @@ def test_a_yes_no_extra_question_gets_shares_of_municipalities(cycle_2024, user)
     assert row(shares, "E02", "Ja", "riket", "SE") == (2, 3, 67, "answers", 3)
     assert row(shares, "E02", "Nej", "rss", "RSS-01") == (1, 2, 50, "answers", 2)
     assert row(shares, "E02", "Ja", "county", "03") == (0, 0, None, "none", 0)
+
+
+def test_the_results_page_shows_each_units_source_and_names_areas_without_data(
+    mixed, staff, client
+):
+    from aggregation.services import aggregation_fresh_run
+
+    aggregation_fresh_run(questionnaire=mixed["municipality"])
+    client.force_login(staff)
+
+    response = client.get(
+        reverse("reports:results", args=[mixed["municipality"].pk]) + "?question=K06"
+    )
+
+    root = page(response)
+    rows = table_rows(find_all(root, "table")[0])
+    header = rows[0]
+    assert "Källa" in header and "Kommuner" in header
+    assert rows[1][:4] == ["Riket", "Riket", "båda", "11"]
+    names = dict(Organisation.objects.values_list("code", "name"))
+    uppsala = next(r for r in rows if names["RSS-03"] in r)
+    assert uppsala[:4] == ["RSS", names["RSS-03"], "RSS:ens antal", "8"]
+    missing = text(by_id(root, "areas-without-data"))
+    assert names["RSS-12"] in missing
+    assert names["RSS-03"] not in missing and names["RSS-01"] not in missing
