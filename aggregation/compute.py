@@ -9,11 +9,13 @@ What each questionnaire yields:
   questionnaire in 2024), with the previous cycle's national row where the question is
   linked to one that has submitted answers;
 - shares: regions: over regions (Sweden, county); RSS: over RSS, of the RSS's own closed
-  questions (Sweden, county, RSS); municipalities: over municipalities, from the
-  count-per-option answers of the submitted RSS responses to the same cycle's current RSS
-  questionnaire (Sweden, county, RSS). Those counts are what both the hjälpenkät path
-  (prefilled from the municipal answers) and the paper path (typed by the RSS) produce,
-  so the two paths give the same shares. The extra questionnaire (free text) yields none.
+  questions (Sweden, county, RSS); municipalities: over municipalities (Sweden, county,
+  RSS), one source per RSS area (aggregation.rules.shares.area_sources): the submitted
+  municipal answers (web, or typed from paper by the RSS), or, for an area whose answers
+  are not in the system, the count-per-option answers of its RSS's submitted response
+  to the same cycle's current RSS questionnaire (the counts-only path). The extra
+  questionnaire: over municipalities from their own answers (its closed questions; a
+  free-text question yields none).
 """
 
 from __future__ import annotations
@@ -33,6 +35,11 @@ from aggregation.rules.appendix import (
 )
 from aggregation.rules.shares import (
     SHARE_COLUMNS,
+    SOURCE_COUNTS,
+    answer_tallies,
+    area_sources,
+    compiled_tallies,
+    count_differences,
     municipal_shares,
     municipality_shares,
     region_shares,
@@ -115,8 +122,9 @@ def results_fingerprint(
     of its submitted responses.
 
     Equal to selectors.fingerprint except for the municipal questionnaire, whose shares
-    come from the RSS compilations: there the RSS questionnaire's submitted responses
-    count too, so an RSS that submits or reopens makes the municipal results stale.
+    may come from the RSS compilations (the counts-only path): there the RSS
+    questionnaire's submitted responses count too, so an RSS that submits or reopens
+    makes the municipal results stale.
     """
     digest, responses = selectors.fingerprint(questionnaire=questionnaire)
     if compiling is None:
@@ -234,6 +242,8 @@ def compute_results(*, questionnaire: Questionnaire) -> Results:
     own_answers_needed = audience in (
         Questionnaire.Audience.REGION,
         Questionnaire.Audience.RSS,
+        Questionnaire.Audience.MUNICIPALITY,
+        Questionnaire.Audience.EXTRA,
     )
     printed = appendix_questions(frame)
     appendix = pd.DataFrame(columns=APPENDIX_COLUMNS)
@@ -260,12 +270,24 @@ def compute_results(*, questionnaire: Questionnaire) -> Results:
         shares = region_shares(frame, answers, organisations)
     elif audience == Questionnaire.Audience.RSS:
         shares = rss_shares(frame, answers, organisations)
-    elif compiling is not None:
-        rss_questions = selectors.questions_list(questionnaire=compiling)
+    elif audience in (
+        Questionnaire.Audience.MUNICIPALITY,
+        Questionnaire.Audience.EXTRA,
+    ):
+        rss_questions = rss_answers = None
+        if compiling is not None:
+            compiling_questions = selectors.questions_list(questionnaire=compiling)
+            rss_questions = questions_frame(
+                compiling_questions, _source_codes(compiling_questions)
+            )
+            rss_answers = selectors.answers_frame(questionnaire=compiling)
         shares = municipal_shares(
-            questions_frame(rss_questions, _source_codes(rss_questions)),
-            selectors.answers_frame(questionnaire=compiling),
+            frame,
+            answers,
+            organisations,
             selectors.organisations_frame(kind=Organisation.Kind.RSS),
+            rss_questions=rss_questions,
+            rss_answers=rss_answers,
         )
     elif audience == Questionnaire.Audience.MUNICIPALITY and not answers.empty:
         # Answered directly (not through the RSS): shares of the municipalities' own
@@ -277,3 +299,96 @@ def compute_results(*, questionnaire: Questionnaire) -> Results:
         fingerprint=digest,
         responses=responses,
     )
+
+
+@dataclass(frozen=True)
+class CountDifference:
+    """One option where an RSS's submitted count differs from its area's answers."""
+
+    rss_code: str
+    rss_name: str
+    # The municipal question's code, and the RSS question that compiles it.
+    question: str
+    rss_question: str
+    item: str
+    option: str
+    rss_count: int
+    answers_count: int
+    # True when the area's shares use the RSS's counts (they cover more municipalities).
+    counts_used: bool
+
+    @property
+    def difference(self) -> int:
+        return self.rss_count - self.answers_count
+
+    @property
+    def difference_display(self) -> str:
+        return f"{self.difference:+d}"
+
+
+def rss_count_differences(*, questionnaire: Questionnaire) -> list[CountDifference]:
+    """Where the submitted RSS counts of the questionnaire's cycle differ from the
+    submitted answers of their areas' municipalities (aggregation.rules.shares.
+    count_differences), for the staff's quality list of the RSS or the municipal
+    questionnaire; empty for other audiences. A fixed number of queries.
+    """
+    if questionnaire.audience == Questionnaire.Audience.RSS:
+        municipal = Questionnaire.objects.filter(
+            cycle_id=questionnaire.cycle_id,
+            audience=Questionnaire.Audience.MUNICIPALITY,
+            is_current=True,
+        ).first()
+        compiling: Questionnaire | None = questionnaire
+    elif questionnaire.audience == Questionnaire.Audience.MUNICIPALITY:
+        municipal = questionnaire
+        compiling = compiling_questionnaire(questionnaire=questionnaire)
+    else:
+        return []
+    if municipal is None or compiling is None:
+        return []
+    rss_questions = selectors.questions_list(questionnaire=compiling)
+    rss_frame = questions_frame(rss_questions, _source_codes(rss_questions))
+    compiled = compiled_tallies(
+        rss_frame, selectors.answers_frame(questionnaire=compiling)
+    )
+    if compiled.empty:
+        return []
+    answers = selectors.answers_frame(questionnaire=municipal)
+    municipalities = selectors.organisations_frame(kind=Organisation.Kind.MUNICIPALITY)
+    own = answer_tallies(
+        questions_frame(selectors.questions_list(questionnaire=municipal)), answers
+    )
+    differences = count_differences(compiled, own, municipalities)
+    if differences.empty:
+        return []
+    rss_units = selectors.organisations_frame(kind=Organisation.Kind.RSS)
+    names = dict(zip(rss_units["code"], rss_units["name"], strict=True))
+    areas = area_sources(answers, municipalities, rss_units, compiled)
+    counts_used = set(areas.loc[areas["source"] == SOURCE_COUNTS, "rss_code"])
+    compiling_code = {
+        str(source): str(code)
+        for code, source in zip(rss_frame["question"], rss_frame["source"], strict=True)
+        if isinstance(source, str)
+    }
+    return [
+        CountDifference(
+            rss_code=str(rss_code),
+            rss_name=str(names.get(rss_code, rss_code)),
+            question=str(question),
+            rss_question=compiling_code.get(str(question), ""),
+            item=str(item),
+            option=str(option),
+            rss_count=int(rss_count),
+            answers_count=int(answers_count),
+            counts_used=rss_code in counts_used,
+        )
+        for rss_code, question, item, option, rss_count, answers_count in zip(
+            differences["rss_code"],
+            differences["question"],
+            differences["item"],
+            differences["option"],
+            differences["rss_count"],
+            differences["answers_count"],
+            strict=True,
+        )
+    ]

@@ -110,6 +110,12 @@ class ShareRow(models.Model):
     denominator = models.PositiveIntegerField()
     percent = models.PositiveSmallIntegerField(null=True)
     position = models.PositiveIntegerField()
+    # Where the counts come from (aggregation.rules.shares): "answers" (the organisations'
+    # own answers), "counts" (RSS counts per option), "mixed" (a county or Sweden whose
+    # RSS areas use both) or "none" (an area without data).
+    source = models.CharField(max_length=10, default="answers")
+    # Shares of municipalities: how many municipalities the unit's source covers.
+    municipalities = models.PositiveIntegerField(null=True)
 
     class Meta:
         ordering = ["run", "position"]

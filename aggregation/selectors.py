@@ -193,6 +193,59 @@ def unit_names() -> dict[str, str]:
     return names
 
 
+@dataclass(frozen=True)
+class ShareArea:
+    """An RSS area of a run's shares of municipalities: its source and coverage."""
+
+    code: str
+    name: str
+    county: str
+    # "answers", "counts" or "none" (aggregation.rules.shares).
+    source: str
+    # The municipalities the source covers, and those of the area.
+    municipalities: int
+    area_size: int
+
+    @property
+    def has_data(self) -> bool:
+        return self.source != "none"
+
+
+def share_areas(*, run: AggregationRun) -> list[ShareArea]:
+    """The RSS areas of the run's shares of municipalities, in RSS code order (2 queries).
+
+    Empty for shares over regions or RSS.
+    """
+    stored = dict(
+        (unit, (source, municipalities))
+        for unit, source, municipalities in run.share_rows.filter(
+            level=ShareRow.Level.RSS, counted="municipalities"
+        )
+        .order_by()
+        .values_list("unit", "source", "municipalities")
+        .distinct()
+    )
+    if not stored:
+        return []
+    rss = (
+        Organisation.objects.filter(kind=Organisation.Kind.RSS, code__in=stored)
+        .annotate(size=models.Count("municipalities"))
+        .order_by("code")
+        .values_list("code", "name", "county__name", "size")
+    )
+    return [
+        ShareArea(
+            code=code,
+            name=name,
+            county=county or "",
+            source=stored[code][0],
+            municipalities=stored[code][1] or 0,
+            area_size=size,
+        )
+        for code, name, county, size in rss
+    ]
+
+
 def appendix_tables(*, run: AggregationRun) -> list[AppendixTable]:
     """The run's appendix tables in published order (2 queries)."""
     texts = dict(run.questionnaire.questions.values_list("code", "text"))

@@ -418,6 +418,8 @@ SHARE_FIELDS: FieldSpec = {
     "denominator": ("denominator", _int_column),
     "percent": ("percent", _int_column),
     "position": ("position", _int_column),
+    "source": ("source", _text_column),
+    "municipalities": ("municipalities", _int_column),
 }
 
 

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from aggregation.compute import rss_count_differences
 from aggregation.services import (
     STAFF,
     aggregation_request,
@@ -101,6 +102,7 @@ def quality_list(
             "confirmed": confirmed,
             "drafts": drafts,
             "unconfirmed": unconfirmed,
+            "count_differences": rss_count_differences(questionnaire=questionnaire),
             "stale_compilations": (
                 rss_compilations_drift(questionnaire=questionnaire)
                 if questionnaire.audience == Questionnaire.Audience.RSS

@@ -24,9 +24,11 @@ from aggregation.rules.formatting import TICKED
 from aggregation.rules.key_figures import Namer
 from aggregation.selectors import (
     AppendixTable,
+    ShareArea,
     ShareTable,
     appendix_row_codes,
     appendix_tables,
+    share_areas,
     share_tables,
     ticked_share_grid,
 )
@@ -261,6 +263,8 @@ class ResultsView:
     rss: Organisation | None
     # The RSS chosen does not lie in the county chosen: nothing matches.
     conflict: bool = False
+    # Shares of municipalities: the RSS areas without any data (named on the page).
+    areas_without_data: list[ShareArea] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -582,6 +586,9 @@ def results_view(
         county=chosen_county,
         rss=chosen_rss,
         conflict=conflict,
+        areas_without_data=(
+            [a for a in share_areas(run=run) if not a.has_data] if all_shares else []
+        ),
     )
 
 

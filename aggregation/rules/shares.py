@@ -14,6 +14,12 @@ Then shares_by_level sums the tallies per level. A unit appears when at least on
 organisations has a submitted response; a unit where nobody answered a question gets
 count 0, denominator 0 and percent None, so every table has the same rows.
 
+Shares of municipalities (municipal_shares) take one source per RSS area (area_sources):
+the municipalities' own submitted answers, or the RSS's submitted counts (the
+counts-only path, for an area whose answers never entered the system). Every RSS area and
+county has rows, those without data too (source "none"), and every row says its source
+and how many municipalities it covers.
+
 Inputs: questions (columns question, type, options (the choice options, yes/no included),
 items, cells, source, position), answers as aggregation.selectors.answers_frame, units
 (columns code, county_code and rss_code of the tallied organisations).
@@ -62,6 +68,32 @@ SHARE_COLUMNS = [
     "denominator",
     "percent",
     "position",
+    "source",
+    "municipalities",
+]
+# Where a share's counts come from. ANSWERS: the organisations' own submitted answers;
+# COUNTS: RSS's submitted counts per option (the counts-only path); MIXED: a county or
+# Sweden whose RSS areas use both; NONE: an area (or county) without any data.
+SOURCE_ANSWERS = "answers"
+SOURCE_COUNTS = "counts"
+SOURCE_MIXED = "mixed"
+SOURCE_NONE = "none"
+AREA_COLUMNS = [
+    "rss_code",
+    "county_code",
+    "source",
+    "municipalities",
+    "answered",
+    "counted",
+]
+DIFFERENCE_COLUMNS = [
+    "rss_code",
+    "question",
+    "item",
+    "option",
+    "rss_count",
+    "answers_count",
+    "difference",
 ]
 
 
@@ -134,12 +166,11 @@ def compiled_tallies(questions: pd.DataFrame, answers: pd.DataFrame) -> pd.DataF
     )
 
 
-def answer_tallies(questions: pd.DataFrame, answers: pd.DataFrame) -> pd.DataFrame:
-    """Per organisation, 1 or 0 per option of each of its own closed questions.
+def answer_options(questions: pd.DataFrame) -> pd.DataFrame:
+    """The (question, type, item, option) of the closed questions, numbered in order.
 
-    Yes/no, single choice and matrix: count 1 for the option chosen (per item), the
-    denominator 1 when the item is answered. Multiple choice: option "Ja" per alternative,
-    count 1 when ticked, the denominator 1 when the question is answered at all.
+    One row per option of each item (a matrix), of the question (yes/no, single
+    choice), or per alternative with the option "Ja" (a multiple choice).
     """
     catalogue = []
     closed = questions[questions["type"].isin(CLOSED_TYPES)].sort_values(
@@ -153,11 +184,22 @@ def answer_tallies(questions: pd.DataFrame, answers: pd.DataFrame) -> pd.DataFra
         for item in table_items(question.type, question.items):
             for option in question.options:
                 catalogue.append((question.question, question.type, item, option))
-    organisations = sorted(set(answers["organisation_code"].unique().tolist()))
-    if not catalogue or not organisations:
-        return _empty(TALLY_COLUMNS)
     options = pd.DataFrame(catalogue, columns=["question", "type", "item", "option"])
     options["order"] = range(len(options))
+    return options
+
+
+def answer_tallies(questions: pd.DataFrame, answers: pd.DataFrame) -> pd.DataFrame:
+    """Per organisation, 1 or 0 per option of each of its own closed questions.
+
+    Yes/no, single choice and matrix: count 1 for the option chosen (per item), the
+    denominator 1 when the item is answered. Multiple choice: option "Ja" per alternative,
+    count 1 when ticked, the denominator 1 when the question is answered at all.
+    """
+    options = answer_options(questions)
+    organisations = sorted(set(answers["organisation_code"].unique().tolist()))
+    if options.empty or not organisations:
+        return _empty(TALLY_COLUMNS)
     grid = pd.DataFrame({"organisation_code": organisations}).merge(
         options, how="cross"
     )
@@ -294,6 +336,8 @@ def shares_by_level(
     )
     shares["counted"] = counted
     shares["position"] = range(len(shares))
+    shares["source"] = SOURCE_ANSWERS
+    shares["municipalities"] = pd.array([None] * len(shares), dtype="Int64")
     return shares[SHARE_COLUMNS]
 
 
@@ -302,15 +346,227 @@ def _as_own_rss(rss_units: pd.DataFrame) -> pd.DataFrame:
     return rss_units.assign(rss_code=rss_units["code"])
 
 
-def municipal_shares(
-    rss_questions: pd.DataFrame, rss_answers: pd.DataFrame, rss_units: pd.DataFrame
+def _answering(answers: pd.DataFrame, municipalities: pd.DataFrame) -> pd.DataFrame:
+    """The municipalities with submitted answers: code, county_code, rss_code."""
+    codes = set(answers["organisation_code"].unique().tolist())
+    return municipalities[municipalities["code"].isin(codes)]
+
+
+def _counts_cover(compiled: pd.DataFrame) -> pd.Series:
+    """Per RSS that submitted counts: how many municipalities they cover.
+
+    The largest denominator or count among its count questions: the most
+    municipalities it reports as answering any compiled question, or as choosing one
+    option (0 when every count is 0).
+    """
+    if compiled.empty:
+        return pd.Series(dtype="int64")
+    largest = compiled[["count", "denominator"]].max(axis=1)
+    return largest.groupby(compiled["organisation_code"]).max().astype("int64")
+
+
+def area_sources(
+    answers: pd.DataFrame,
+    municipalities: pd.DataFrame,
+    rss_units: pd.DataFrame,
+    compiled: pd.DataFrame,
 ) -> pd.DataFrame:
-    """Shares of municipalities per RSS, county and Sweden, from the RSS compilations."""
-    return shares_by_level(
-        compiled_tallies(rss_questions, rss_answers),
-        _as_own_rss(rss_units),
-        counted="municipalities",
+    """Per RSS area the one source its municipal shares come from.
+
+    With a = the area's municipalities that have submitted answers in the system and
+    c = the municipalities the RSS's submitted counts cover (the largest of its counts
+    and denominators, _counts_cover; 0 when the RSS has not submitted): the area uses the answers when a > 0 and a ≥ c, the RSS's
+    counts when c > a, and has no data when a = c = 0. `municipalities` is a or c as
+    chosen (0 without data). Municipalities without an RSS area (none in the national
+    frame) are their own area "" of their county, always from answers.
+    Columns AREA_COLUMNS, in RSS code order.
+    """
+    answering = _answering(answers, municipalities)
+    per_area = {
+        str(code): int(size)
+        for code, size in answering.groupby(answering["rss_code"].fillna(""))["code"]
+        .nunique()
+        .items()
+    }
+    cover = {str(code): int(n) for code, n in _counts_cover(compiled).items()}
+    rows = []
+    for code, county in sorted(
+        zip(rss_units["code"], rss_units["county_code"], strict=True)
+    ):
+        answered = per_area.get(code, 0)
+        counted = cover.get(code, 0)
+        if answered > 0 and answered >= counted:
+            source, covered = SOURCE_ANSWERS, answered
+        elif counted > answered:
+            source, covered = SOURCE_COUNTS, counted
+        else:
+            source, covered = SOURCE_NONE, 0
+        rows.append((code, county, source, covered, answered, counted))
+    without_area = answering[answering["rss_code"].isna()]
+    for county, group in without_area.groupby("county_code"):
+        size = int(group["code"].nunique())
+        rows.append(("", county, SOURCE_ANSWERS, size, size, 0))
+    return pd.DataFrame(rows, columns=AREA_COLUMNS).astype(
+        {"municipalities": "int64", "answered": "int64", "counted": "int64"}
     )
+
+
+def _combined_source(sources: pd.Series) -> str:
+    given = set(sources) - {SOURCE_NONE}
+    if not given:
+        return SOURCE_NONE
+    if len(given) == 1:
+        return str(given.pop())
+    return SOURCE_MIXED
+
+
+def _unit_sources(areas: pd.DataFrame) -> dict[tuple[str, str], tuple[str, int]]:
+    """(level, unit) → (source, municipalities covered) for every RSS, county and SE."""
+    result: dict[tuple[str, str], tuple[str, int]] = {}
+    for code, source, covered in zip(
+        areas["rss_code"].tolist(),
+        areas["source"].tolist(),
+        areas["municipalities"].tolist(),
+        strict=True,
+    ):
+        if code:
+            result[(RSS, str(code))] = (str(source), int(covered))
+    for county, group in areas.groupby("county_code"):
+        result[(COUNTY, str(county))] = (
+            _combined_source(group["source"]),
+            int(group["municipalities"].sum()),
+        )
+    result[(RIKET, NATIONAL_UNIT)] = (
+        _combined_source(areas["source"]),
+        int(areas["municipalities"].sum()),
+    )
+    return result
+
+
+def municipal_shares(
+    questions: pd.DataFrame,
+    answers: pd.DataFrame,
+    municipalities: pd.DataFrame,
+    rss_units: pd.DataFrame,
+    *,
+    rss_questions: pd.DataFrame | None = None,
+    rss_answers: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Shares of municipalities per RSS, county and Sweden, one source per RSS area.
+
+    `questions`/`answers`: the municipal (or extra) questionnaire's questions and its
+    submitted answers; `municipalities`: code, county_code, rss_code; `rss_units`: every
+    RSS (code, county_code). `rss_questions`/`rss_answers`: the RSS questionnaire's
+    questions and submitted counts, for the counts-only path (none for the extra
+    questionnaire). Each area's source is area_sources'; an area without data gets
+    rows of 0/0 (percent None), so that it is named, never dropped. No data anywhere:
+    no rows. Rows are ordered as the municipal questionnaire's questions.
+    """
+    options = answer_options(questions)
+    if rss_questions is not None and rss_answers is not None:
+        compiled = compiled_tallies(rss_questions, rss_answers)
+    else:
+        compiled = _empty(TALLY_COLUMNS)
+    areas = area_sources(answers, municipalities, rss_units, compiled)
+    if (areas["source"] == SOURCE_NONE).all():
+        return _empty(SHARE_COLUMNS)
+    own_areas = set(areas.loc[areas["source"] == SOURCE_ANSWERS, "rss_code"])
+    counts_areas = set(areas.loc[areas["source"] == SOURCE_COUNTS, "rss_code"])
+    empty_areas = areas.loc[areas["source"] == SOURCE_NONE, "rss_code"].tolist()
+
+    in_area = municipalities.set_index("code")["rss_code"].fillna("")
+    own = answer_tallies(questions, answers)
+    own = own[own["organisation_code"].map(in_area).isin(own_areas)]
+
+    # The counts in the municipal questionnaire's order; a compiled cell that is not
+    # one of its options follows them.
+    keys = ["question", "item", "option"]
+    from_counts = compiled[compiled["organisation_code"].isin(counts_areas)]
+    from_counts = from_counts.merge(
+        options[[*keys, "order"]].rename(columns={"order": "own_order"}),
+        on=keys,
+        how="left",
+    )
+    from_counts["order"] = (
+        from_counts["own_order"]
+        .fillna(from_counts["order"] + len(options))
+        .astype("int64")
+    )
+    zeros = pd.DataFrame(
+        [
+            (code, question, item, option, 0, 0, order)
+            for code in empty_areas
+            for question, item, option, order in options[[*keys, "order"]].itertuples(
+                index=False
+            )
+        ],
+        columns=TALLY_COLUMNS,
+    )
+    tallies = pd.concat(
+        [
+            frame.astype({"count": "int64", "denominator": "int64", "order": "int64"})
+            for frame in (own, from_counts[TALLY_COLUMNS], zeros)
+            if not frame.empty
+        ],
+        ignore_index=True,
+    )
+    units = pd.concat(
+        [
+            municipalities[["code", "county_code", "rss_code"]],
+            _as_own_rss(rss_units[["code", "county_code"]]),
+        ],
+        ignore_index=True,
+    )
+    shares = shares_by_level(tallies, units, counted="municipalities")
+    by_unit = _unit_sources(areas)
+    described = [
+        by_unit.get((level, unit), (SOURCE_NONE, 0))
+        for level, unit in zip(shares["level"], shares["unit"], strict=True)
+    ]
+    shares["source"] = [source for source, _n in described]
+    shares["municipalities"] = pd.array([n for _s, n in described], dtype="Int64")
+    return shares[SHARE_COLUMNS]
+
+
+def count_differences(
+    compiled: pd.DataFrame, own: pd.DataFrame, municipalities: pd.DataFrame
+) -> pd.DataFrame:
+    """Where an RSS's submitted counts differ from its municipalities' submitted answers.
+
+    `compiled`: compiled_tallies of the submitted RSS responses; `own`: answer_tallies
+    of the submitted municipal answers; `municipalities`: code, rss_code. Only RSS
+    areas where at least one municipality has submitted answers are compared (elsewhere
+    the counts are all there is). One row per question, item and option whose counts
+    differ: the RSS's count, the count from the answers and the difference (RSS minus
+    answers). Columns DIFFERENCE_COLUMNS, in RSS and questionnaire order.
+    """
+    if compiled.empty or own.empty:
+        return _empty(DIFFERENCE_COLUMNS)
+    in_area = municipalities.set_index("code")["rss_code"]
+    located = own.assign(rss_code=own["organisation_code"].map(in_area)).dropna(
+        subset=["rss_code"]
+    )
+    keys = ["question", "item", "option"]
+    from_answers = (
+        located.groupby(["rss_code", *keys, "order"], sort=False)["count"]
+        .sum()
+        .rename("answers_count")
+        .reset_index()
+    )
+    counts = compiled.rename(
+        columns={"organisation_code": "rss_code", "count": "rss_count"}
+    )[["rss_code", *keys, "rss_count"]]
+    compared = counts[counts["rss_code"].isin(set(from_answers["rss_code"]))].merge(
+        from_answers, on=["rss_code", *keys], how="left"
+    )
+    compared["answers_count"] = compared["answers_count"].fillna(0).astype("int64")
+    compared["rss_count"] = compared["rss_count"].astype("int64")
+    compared["difference"] = compared["rss_count"] - compared["answers_count"]
+    differing = compared[compared["difference"] != 0]
+    differing = differing.sort_values(
+        ["rss_code", "order"], kind="stable", na_position="last"
+    )
+    return differing[DIFFERENCE_COLUMNS].reset_index(drop=True)
 
 
 def rss_shares(

@@ -2,8 +2,11 @@
 then per county and per RSS the counts, denominators and percentages per option.
 
 PDF: the charts and tables; CSV: the long table
-question,item,option,level,unit,count,denominator,percent; XLSX: a sheet per question
-(and item) with the options as columns, plus the long table with the units named.
+question,item,option,level,unit,count,denominator,percent,source,municipalities; XLSX: a
+sheet per question (and item) with the options as columns, plus the long table with the
+units named. Shares of municipalities state per unit their source (the municipalities'
+answers, the RSS's counts, both, or none) and how many municipalities it covers; the PDF
+lists every RSS area with its source and names the areas without data.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from aggregation.models import AggregationRun, ShareRow
 from aggregation.rules.appendix import NATIONAL_NAME
 from aggregation.selectors import (
     ShareTable,
+    share_areas,
     share_tables,
     ticked_share_grid,
     unit_names,
@@ -54,6 +58,8 @@ CSV_HEADER = [
     "count",
     "denominator",
     "percent",
+    "source",
+    "municipalities",
 ]
 LEVEL_LABELS: dict[str, str] = {
     ShareRow.Level.RIKET: NATIONAL_NAME,
@@ -61,9 +67,24 @@ LEVEL_LABELS: dict[str, str] = {
     ShareRow.Level.RSS: "RSS",
 }
 # question, item, option, level, unit, count, denominator, percent (None: nobody
-# in the unit answered).
-ShareRecord = tuple[str, str, str, str, str, int, int, int | None]
+# in the unit answered), source, municipalities covered (shares of municipalities).
+ShareRecord = tuple[str, str, str, str, str, int, int, int | None, str, int | None]
 COUNTED_LABELS = {"municipalities": "kommuner", "rss": "RSS", "regions": "regioner"}
+MUNICIPALITIES = "municipalities"
+# A unit's source as the spreadsheets name it, and as the PDF's tables abbreviate it.
+SOURCE_LABELS = {
+    "answers": "Kommunernas svar",
+    "counts": "RSS:ens antal",
+    "mixed": "Kommunernas svar och RSS:ens antal",
+    "none": "Uppgift saknas",
+}
+SOURCE_SHORT = {"answers": "svar", "counts": "antal", "mixed": "båda", "none": "saknas"}
+SOURCE_NOTE = (
+    "Underlag: svar = kommunernas egna inskickade svar; antal = RSS:ens inskickade antal "
+    "kommuner per svarsalternativ (för RSS-områden vars kommunsvar inte finns i "
+    "systemet); båda = län eller riket där RSS-områdena har olika underlag; saknas = "
+    "inga uppgifter. Kommuner = antal kommuner som underlaget omfattar."
+)
 
 
 @dataclass
@@ -74,6 +95,9 @@ class ShareLine:
     cells: list[tuple[str, str, str] | None]
     # The row's denominator when all groups share it, else "".
     denominator: str = ""
+    # Shares of municipalities: the unit's source (SOURCE_SHORT) and municipalities.
+    source: str = ""
+    municipalities: str = ""
 
 
 @dataclass
@@ -86,6 +110,8 @@ class SharePart:
     lines: list[ShareLine]
     orientation: str
     continued: bool = False
+    # Shares of municipalities: the source and municipalities columns are shown.
+    show_source: bool = False
 
 
 @dataclass
@@ -103,6 +129,15 @@ class ShareQuestion:
     code: str
     text: str
     sections: list[ShareSection]
+
+
+def _unit_source(cells: Sequence[ShareRow | None]) -> tuple[str, str]:
+    """A row's source (abbreviated) and municipalities covered, from its cells."""
+    given = next((c for c in cells if c is not None), None)
+    if given is None or given.counted != MUNICIPALITIES:
+        return "", ""
+    covered = "" if given.municipalities is None else str(given.municipalities)
+    return SOURCE_SHORT.get(given.source, given.source), covered
 
 
 def _cell_text(cell: ShareRow | None) -> tuple[str, str, str] | None:
@@ -149,12 +184,15 @@ def _share_parts(
             for row_level, name, cells in [*riket, *of_level]:
                 chosen = [cells[i] for i in indexes]
                 given = [c for c in cells if c is not None]
+                source, covered = _unit_source(cells)
                 lines.append(
                     ShareLine(
                         name=name,
                         riket=row_level == ShareRow.Level.RIKET,
                         cells=[_cell_text(c) for c in chosen],
                         denominator=str(given[0].denominator) if given else "",
+                        source=source,
+                        municipalities=covered,
                     )
                 )
             parts.append(
@@ -166,6 +204,7 @@ def _share_parts(
                     lines=lines,
                     orientation="portrait" if portrait else "landscape",
                     continued=index > 0,
+                    show_source=counted == MUNICIPALITIES,
                 )
             )
     return parts
@@ -206,11 +245,14 @@ def _national_part(
 
 def _share_note(counted: str) -> str:
     who = counted_plural(counted)
-    return (
+    note = (
         f"Antal = antal {who} som valt alternativet; n = antal {who} som besvarat "
         f"frågan; Andel = Antal / n, avrundat till hela procent (0,5 avrundas uppåt). "
         f"– = ingen har svarat."
     )
+    if counted == MUNICIPALITIES:
+        note += " " + SOURCE_NOTE
+    return note
 
 
 def _is_ticked_group(tables: Sequence[ShareTable], question: Question | None) -> bool:
@@ -305,6 +347,10 @@ def shares_html(*, run: AggregationRun, progress: Progress | None = None) -> str
             "computed_at": swedish_datetime(run.finished_at or run.requested_at),
             "questions": questions,
             "counted_words": _counted_words(run),
+            "areas": (areas := share_areas(run=run)),
+            "areas_without_data": [a for a in areas if not a.has_data],
+            "covered": sum(a.municipalities for a in areas),
+            "area_total": sum(a.area_size for a in areas),
         },
     )
 
@@ -334,15 +380,19 @@ def _share_lines(run: AggregationRun) -> Iterator[ShareRecord]:
             "count",
             "denominator",
             "percent",
+            "source",
+            "municipalities",
         )
     )
     yield from rows.iterator()
 
 
 def shares_csv(*, run: AggregationRun, excel: bool) -> bytes:
-    """question,item,option,level,unit,count,denominator,percent; level riket, county or
-    rss; unit SE, the county code or the RSS code; percent empty where nobody in the
-    unit answered."""
+    """question,item,option,level,unit,count,denominator,percent,source,municipalities;
+    level riket, county or rss; unit SE, the county code or the RSS code; percent empty
+    where nobody in the unit answered; source answers, counts, mixed (a county or Sweden
+    whose RSS areas use both) or none; municipalities: how many municipalities the
+    unit's source covers (shares of municipalities only, else empty)."""
     return csv_bytes(CSV_HEADER, _share_lines(run), excel=excel)
 
 
@@ -362,6 +412,15 @@ def shares_xlsx(*, run: AggregationRun) -> bytes:
             f"Antal {counted} per svarsalternativ, nämnaren (antal {counted} som "
             "besvarat frågan) och andelen i procent."
         )
+        by_source = table.counted == MUNICIPALITIES
+        leading = 4 if by_source else 2
+        if by_source:
+            # On the same title line: the header stays where it is for every sheet.
+            title[-1] += (
+                " Underlag: kommunernas egna svar eller, för RSS-områden vars "
+                "kommunsvar inte finns i systemet, RSS:ens antal; Kommuner = antal "
+                "kommuner som underlaget omfattar."
+            )
         header_options: list[CellValue] = []
         header_measures: list[CellValue] = []
         for option in table.options:
@@ -370,6 +429,12 @@ def shares_xlsx(*, run: AggregationRun) -> bytes:
         rows: list[list[CellValue]] = []
         for level, unit_name, cells in table.rows:
             row: list[CellValue] = [LEVEL_LABELS.get(level, level), unit_name]
+            if by_source:
+                given = next((c for c in cells if c is not None), None)
+                row += [
+                    SOURCE_LABELS.get(given.source, given.source) if given else None,
+                    given.municipalities if given else None,
+                ]
             for cell in cells:
                 if cell is None:
                     row += [None, None, None]
@@ -377,18 +442,22 @@ def shares_xlsx(*, run: AggregationRun) -> bytes:
                     row += [cell.count, cell.denominator, cell.percent]
             rows.append(row)
         formats = {
-            2 + 3 * index + 2: PERCENT_FORMAT for index in range(len(table.options))
+            leading + 3 * index + 2: PERCENT_FORMAT
+            for index in range(len(table.options))
         }
+        head: list[CellValue] = ["Nivå", "Enhet"]
+        if by_source:
+            head += ["Underlag", "Kommuner"]
         sheets.append(
             Sheet(
                 name=f"{table.code} {table.item}".strip(),
                 title=title,
                 header=[
-                    ["Nivå", "Enhet", *header_options],
-                    [None, None, *header_measures],
+                    [*head, *header_options],
+                    [*([None] * leading), *header_measures],
                 ],
                 rows=rows,
-                freeze_columns=2,
+                freeze_columns=leading,
                 number_formats=formats,
                 bold_rows=frozenset(
                     index
@@ -410,10 +479,21 @@ def shares_xlsx(*, run: AggregationRun) -> bytes:
             count,
             denominator,
             percent,
+            SOURCE_LABELS.get(source, source),
+            municipalities,
         ]
-        for code, item, option, level, unit, count, denominator, percent in (
-            _share_lines(run)
-        )
+        for (
+            code,
+            item,
+            option,
+            level,
+            unit,
+            count,
+            denominator,
+            percent,
+            source,
+            municipalities,
+        ) in _share_lines(run)
     ]
     sheets.append(
         Sheet(
@@ -429,6 +509,8 @@ def shares_xlsx(*, run: AggregationRun) -> bytes:
                     "Antal",
                     "Nämnare",
                     "Procent",
+                    "Underlag",
+                    "Kommuner",
                 ]
             ],
             rows=long_rows,
@@ -449,12 +531,14 @@ DOCUMENT = Document(
         "csv-excel": lambda source: shares_csv(run=source.results, excel=True),
     },
     needs_results=True,
-    # Not the extra questionnaire: its free-text questions have no shares.
+    # The extra questionnaire too: a yes/no extra question has shares of
+    # municipalities (a free-text one has none, and the PDF says so).
     audiences=frozenset(
         {
             Questionnaire.Audience.REGION,
             Questionnaire.Audience.RSS,
             Questionnaire.Audience.MUNICIPALITY,
+            Questionnaire.Audience.EXTRA,
         }
     ),
 )

@@ -159,6 +159,7 @@ def test_region_shares_are_over_regions_per_county_and_riket(cycle_2024, user):
 
 
 def test_municipal_shares_come_from_the_submitted_rss_compilations(cycle_2024, user):
+    """The counts-only path: no municipal answers in the system, the RSS's counts."""
     rss = cycle_2024["rss"]
     municipal = cycle_2024["municipality"]
     # Gotland: one RSS, one municipality. Uppsala: typed counts for its 8 municipalities.
@@ -174,21 +175,32 @@ def test_municipal_shares_come_from_the_submitted_rss_compilations(cycle_2024, u
     shares = compute_results(questionnaire=municipal).shares
 
     k06 = shares[(shares["question"] == "K06") & (shares["option"] == "Ja")]
-    assert k06[["level", "unit", "count", "denominator", "percent"]].to_dict(
-        "records"
-    ) == [
-        {"level": "riket", "unit": "SE", "count": 6, "denominator": 9, "percent": 67},
-        {"level": "county", "unit": "03", "count": 5, "denominator": 8, "percent": 63},
-        {"level": "county", "unit": "09", "count": 1, "denominator": 1, "percent": 100},
-        {"level": "rss", "unit": "RSS-03", "count": 5, "denominator": 8, "percent": 63},
+    with_data = k06[k06["source"] != "none"]
+    assert with_data[
+        ["level", "unit", "count", "denominator", "percent", "source", "municipalities"]
+    ].to_dict("records") == [
         {
-            "level": "rss",
-            "unit": "RSS-09",
-            "count": 1,
-            "denominator": 1,
-            "percent": 100,
-        },
+            "level": level,
+            "unit": unit,
+            "count": count,
+            "denominator": denominator,
+            "percent": percent,
+            "source": "counts",
+            "municipalities": denominator,
+        }
+        for level, unit, count, denominator, percent in [
+            ("riket", "SE", 6, 9, 67),
+            ("county", "03", 5, 8, 63),
+            ("county", "09", 1, 1, 100),
+            ("rss", "RSS-03", 5, 8, 63),
+            ("rss", "RSS-09", 1, 1, 100),
+        ]
     ]
+    # Every other county and RSS area is there, without data (RSS-01's draft is not).
+    without = k06[k06["source"] == "none"]
+    assert len(without) == 19 + 22  # of 21 counties and 24 RSS
+    assert set(without["count"]) == {0} and set(without["denominator"]) == {0}
+    assert "RSS-01" in set(without["unit"])
     assert set(shares["counted"]) == {"municipalities"}
     sources = set(
         rss.questions.filter(type=QuestionType.COUNT_PER_OPTION).values_list(

@@ -1,6 +1,7 @@
-"""Shares on a hand-made area: 9 municipalities in 2 counties and 3 RSS.
+"""Shares on a hand-made area: 9 municipalities in 3 counties and 4 RSS.
 
-County 01: RSS-01 (m1–m4). County 14: RSS-14-A (m5–m7) and RSS-14-B (m8, m9).
+County 01: RSS-01 (m1–m4). County 14: RSS-14-A (m5–m7) and RSS-14-B (m8, m9). County 20:
+RSS-20, whose municipalities (none here) never answered and whose RSS never submitted.
 m4 has not submitted; m7 left one matrix item unanswered; m9 did not answer K19.
 """
 
@@ -9,13 +10,15 @@ import pytest
 from pandas.testing import assert_frame_equal
 
 from aggregation.rules.shares import (
+    DIFFERENCE_COLUMNS,
     SHARE_COLUMNS,
     answer_tallies,
+    area_sources,
     compiled_tallies,
+    count_differences,
     municipal_shares,
     region_shares,
     rss_shares,
-    shares_by_level,
 )
 
 QUESTION_COLUMNS = [
@@ -257,9 +260,34 @@ def share(shares, question, item, option, level, unit):
     )
 
 
+def no_answers():
+    return answers([])
+
+
+def counts_only(counts=COUNTS):
+    """Municipal shares when only the RSS's counts are in the system."""
+    return municipal_shares(
+        MUNICIPAL_QUESTIONS,
+        no_answers(),
+        MUNICIPALITIES,
+        RSS_UNITS,
+        rss_questions=RSS_QUESTIONS,
+        rss_answers=rss_answers(counts),
+    )
+
+
+def source_of(shares, level, unit):
+    """(source, municipalities) of a unit's rows; one value for all its rows."""
+    rows = shares[(shares["level"] == level) & (shares["unit"] == unit)]
+    described = set(zip(rows["source"], rows["municipalities"], strict=True))
+    assert len(described) == 1, (level, unit, described)
+    source, municipalities = described.pop()
+    return source, int(municipalities)
+
+
 @pytest.fixture
 def shares():
-    return municipal_shares(RSS_QUESTIONS, rss_answers(), RSS_UNITS)
+    return counts_only()
 
 
 def test_yes_no_shares_per_rss_county_and_riket(shares):
@@ -298,15 +326,19 @@ def test_shares_carry_unit_level_and_what_is_counted(shares):
         ("riket", "SE"),
         ("county", "01"),
         ("county", "14"),
+        ("county", "20"),
         ("rss", "RSS-01"),
         ("rss", "RSS-14-A"),
         ("rss", "RSS-14-B"),
+        ("rss", "RSS-20"),
     }
 
 
-def test_an_rss_without_a_submitted_response_has_no_rows(shares):
-    assert "RSS-20" not in set(shares["unit"])
-    assert "20" not in set(shares["unit"])
+def test_an_area_without_data_has_empty_rows_marked_none_not_no_rows(shares):
+    assert share(shares, "K06", "", "Ja", "rss", "RSS-20") == (0, 0, None)
+    assert share(shares, "K19", FOOD, "Ja", "county", "20") == (0, 0, None)
+    assert source_of(shares, "rss", "RSS-20") == ("none", 0)
+    assert source_of(shares, "county", "20") == ("none", 0)
 
 
 def test_rows_follow_question_item_option_then_level_and_unit(shares):
@@ -315,9 +347,11 @@ def test_rows_follow_question_item_option_then_level_and_unit(shares):
         "SE",
         "01",
         "14",
+        "20",
         "RSS-01",
         "RSS-14-A",
         "RSS-14-B",
+        "RSS-20",
     ]
     assert list(dict.fromkeys(shares["question"])) == ["K04", "K06", "K19"]
     assert list(dict.fromkeys(zip(shares["item"], shares["option"], strict=True)))[
@@ -327,30 +361,42 @@ def test_rows_follow_question_item_option_then_level_and_unit(shares):
 
 
 def test_compiled_counts_equal_shares_computed_from_the_municipal_answers(shares):
-    direct = shares_by_level(
-        answer_tallies(MUNICIPAL_QUESTIONS, municipal_answers()),
-        MUNICIPALITIES,
-        counted="municipalities",
+    direct = municipal_shares(
+        MUNICIPAL_QUESTIONS, municipal_answers(), MUNICIPALITIES, RSS_UNITS
     )
-    assert_frame_equal(direct, shares)
+    assert set(direct.loc[~direct["unit"].isin(["RSS-20", "20"]), "source"]) == {
+        "answers"
+    }
+    assert set(shares.loc[shares["unit"].isin(["RSS-01", "SE"]), "source"]) == {
+        "counts"
+    }
+    assert_frame_equal(direct.drop(columns="source"), shares.drop(columns="source"))
 
 
 def test_a_missing_count_is_taken_as_zero():
     counts = {"RSS-01": {"S03-K06": {"Ja": 2}}}
-    result = municipal_shares(RSS_QUESTIONS, rss_answers(counts), RSS_UNITS)
+    result = counts_only(counts)
     assert share(result, "K06", "", "Ja", "rss", "RSS-01") == (2, 2, 100)
     assert share(result, "K06", "", "Nej", "rss", "RSS-01") == (0, 2, 0)
 
 
-def test_a_unit_where_nobody_answered_has_percent_none():
-    counts = {"RSS-01": {"S03-K06": {"Ja": 0, "Nej": 0}}}
-    result = municipal_shares(RSS_QUESTIONS, rss_answers(counts), RSS_UNITS)
-    assert share(result, "K06", "", "Ja", "riket", "SE") == (0, 0, None)
+def test_a_unit_where_nobody_answered_a_question_has_percent_none():
+    counts = {"RSS-01": {"S03-K06": {"Ja": 1, "Nej": 0}}}
+    result = counts_only(counts)
+    assert share(result, "K06", "", "Ja", "riket", "SE") == (1, 1, 100)
     assert share(result, "K19", ACTIVITY, "Ja", "rss", "RSS-01") == (0, 0, None)
+    assert share(result, "K19", ACTIVITY, "Ja", "riket", "SE") == (0, 0, None)
 
 
-def test_no_submitted_rss_gives_no_shares():
-    result = municipal_shares(RSS_QUESTIONS, answers([]), RSS_UNITS)
+def test_no_submitted_rss_and_no_submitted_municipality_gives_no_shares():
+    result = municipal_shares(
+        MUNICIPAL_QUESTIONS,
+        no_answers(),
+        MUNICIPALITIES,
+        RSS_UNITS,
+        rss_questions=RSS_QUESTIONS,
+        rss_answers=no_answers(),
+    )
     assert result.empty
     assert list(result.columns) == SHARE_COLUMNS
 
@@ -422,3 +468,148 @@ def test_region_shares_have_riket_and_county_levels_only():
     assert set(result["question"]) == {"2"}
     assert share(result, "2", "", "Ja", "riket", "SE") == (2, 3, 67)
     assert share(result, "2", "", "Ja", "county", "04") == (0, 1, 0)
+
+
+# One source per RSS area -----------------------------------------------------------
+
+# RSS-01's counts say all three answered "Ja" to K06; its municipalities' own answers say
+# two did. The answers are in the system for m1-m3, so they win.
+WRONG_RSS_01 = {
+    **COUNTS,
+    "RSS-01": {**COUNTS["RSS-01"], "S03-K06": {"Ja": 3, "Nej": 0}},
+}
+
+
+def mixed_answers():
+    """m1-m3 (all of RSS-01 that answered) and m8 (one of RSS-14-B's two)."""
+    given = municipal_answers()
+    return given[given["organisation_code"].isin(["m1", "m2", "m3", "m8"])]
+
+
+@pytest.fixture
+def mixed():
+    return municipal_shares(
+        MUNICIPAL_QUESTIONS,
+        mixed_answers(),
+        MUNICIPALITIES,
+        RSS_UNITS,
+        rss_questions=RSS_QUESTIONS,
+        rss_answers=rss_answers(WRONG_RSS_01),
+    )
+
+
+def test_area_source_answers_when_they_cover_at_least_as_many_as_the_counts():
+    areas = area_sources(
+        mixed_answers(),
+        MUNICIPALITIES,
+        RSS_UNITS,
+        compiled_tallies(RSS_QUESTIONS, rss_answers(WRONG_RSS_01)),
+    )
+    described = {
+        row.rss_code: (row.source, row.municipalities, row.answered, row.counted)
+        for row in areas.itertuples()
+    }
+    assert described == {
+        "RSS-01": ("answers", 3, 3, 3),  # a tie goes to the answers
+        "RSS-14-A": ("counts", 3, 0, 3),  # no answers in the system
+        "RSS-14-B": ("counts", 2, 1, 2),  # the counts cover more municipalities
+        "RSS-20": ("none", 0, 0, 0),
+    }
+
+
+def test_mixed_areas_take_each_area_from_its_own_source(mixed):
+    # RSS-01 from the answers (2 of 3 "Ja", not the counts' 3), RSS-14-A and -B from
+    # their counts (1 of 3, 2 of 2).
+    assert share(mixed, "K06", "", "Ja", "rss", "RSS-01") == (2, 3, 67)
+    assert share(mixed, "K06", "", "Ja", "rss", "RSS-14-A") == (1, 3, 33)
+    assert share(mixed, "K06", "", "Ja", "rss", "RSS-14-B") == (2, 2, 100)
+    assert share(mixed, "K06", "", "Ja", "riket", "SE") == (5, 8, 63)
+    assert share(mixed, "K19", ACTIVITY, "Ja", "county", "01") == (2, 3, 67)
+
+
+def test_every_unit_states_its_source_and_the_municipalities_it_covers(mixed):
+    assert source_of(mixed, "rss", "RSS-01") == ("answers", 3)
+    assert source_of(mixed, "rss", "RSS-14-A") == ("counts", 3)
+    assert source_of(mixed, "rss", "RSS-14-B") == ("counts", 2)
+    assert source_of(mixed, "rss", "RSS-20") == ("none", 0)
+    assert source_of(mixed, "county", "01") == ("answers", 3)
+    assert source_of(mixed, "county", "14") == ("counts", 5)
+    assert source_of(mixed, "county", "20") == ("none", 0)
+    assert source_of(mixed, "riket", "SE") == ("mixed", 8)
+
+
+def test_municipal_answers_alone_give_shares_without_any_rss_counts():
+    result = municipal_shares(
+        MUNICIPAL_QUESTIONS,
+        municipal_answers(),
+        MUNICIPALITIES,
+        RSS_UNITS,
+        rss_questions=RSS_QUESTIONS,
+        rss_answers=no_answers(),
+    )
+    assert share(result, "K06", "", "Ja", "riket", "SE") == (5, 8, 63)
+    assert source_of(result, "riket", "SE") == ("answers", 8)
+    assert source_of(result, "rss", "RSS-14-B") == ("answers", 2)
+
+
+def test_a_yes_no_extra_question_gets_shares_from_the_municipalities_answers():
+    extra = frame(
+        [
+            ("E02", "yes_no", "none", ["Ja", "Nej"], [], [], None, False, 1),
+            ("E01", "free_text", "none", [], [], [], None, False, 2),
+        ],
+        QUESTION_COLUMNS,
+    )
+    given = answers(
+        [
+            ("m1", "E02", "", "Ja", None, False),
+            ("m1", "E01", "", "Text", None, False),
+            ("m5", "E02", "", "Nej", None, False),
+            ("m6", "E02", "", "Ja", None, False),
+        ]
+    )
+    result = municipal_shares(extra, given, MUNICIPALITIES, RSS_UNITS)
+    assert set(result["question"]) == {"E02"}
+    assert share(result, "E02", "", "Ja", "riket", "SE") == (2, 3, 67)
+    assert share(result, "E02", "", "Nej", "rss", "RSS-14-A") == (1, 2, 50)
+    assert share(result, "E02", "", "Ja", "rss", "RSS-14-B") == (0, 0, None)
+    assert source_of(result, "rss", "RSS-14-A") == ("answers", 2)
+    assert source_of(result, "rss", "RSS-14-B") == ("none", 0)
+    assert source_of(result, "riket", "SE") == ("answers", 3)
+
+
+def test_count_differences_list_where_the_counts_disagree_with_the_answers():
+    differences = count_differences(
+        compiled_tallies(RSS_QUESTIONS, rss_answers(WRONG_RSS_01)),
+        answer_tallies(MUNICIPAL_QUESTIONS, mixed_answers()),
+        MUNICIPALITIES,
+    )
+    assert list(differences.columns) == DIFFERENCE_COLUMNS
+    found = {
+        (row.rss_code, row.question, row.item, row.option): (
+            row.rss_count,
+            row.answers_count,
+            row.difference,
+        )
+        for row in differences.itertuples()
+    }
+    # RSS-01: only its wrong K06 counts; everything else agrees.
+    assert {k: v for k, v in found.items() if k[0] == "RSS-01"} == {
+        ("RSS-01", "K06", "", "Ja"): (3, 2, 1),
+        ("RSS-01", "K06", "", "Nej"): (0, 1, -1),
+    }
+    # RSS-14-B counts both its municipalities; only m8's answers are in the system.
+    assert found[("RSS-14-B", "K06", "", "Ja")] == (2, 1, 1)
+    assert found[("RSS-14-B", "K04", REHAB, "Ja")] == (2, 1, 1)
+    assert ("RSS-14-B", "K04", HOME, "Ja") not in found  # 0 and 0
+    # RSS-14-A: none of its municipalities' answers are in the system.
+    assert not any(k[0] == "RSS-14-A" for k in found)
+
+
+def test_count_differences_are_empty_when_counts_match_the_answers():
+    differences = count_differences(
+        compiled_tallies(RSS_QUESTIONS, rss_answers()),
+        answer_tallies(MUNICIPAL_QUESTIONS, municipal_answers()),
+        MUNICIPALITIES,
+    )
+    assert differences.empty

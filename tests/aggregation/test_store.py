@@ -51,6 +51,8 @@ def test_missing_texts_are_stored_empty_and_a_missing_percent_as_null(cycle_2024
             "denominator": pd.array([21, 0], dtype="int64"),
             "percent": pd.array([90, None], dtype="Int64"),
             "position": pd.array([0, 1], dtype="int64"),
+            "source": ["answers", None],
+            "municipalities": pd.array([None, 3], dtype="Int64"),
         }
     )
 
@@ -67,11 +69,19 @@ def test_missing_texts_are_stored_empty_and_a_missing_percent_as_null(cycle_2024
     ]
     assert list(
         run.share_rows.order_by("position").values_list(
-            "item", "option", "level", "unit", "count", "denominator", "percent"
+            "item",
+            "option",
+            "level",
+            "unit",
+            "count",
+            "denominator",
+            "percent",
+            "source",
+            "municipalities",
         )
     ) == [
-        ("", "Ja", "riket", "SE", 19, 21, 90),
-        ("Barn", "Nej", "county", "01", 0, 0, None),
+        ("", "Ja", "riket", "SE", 19, 21, 90, "answers", None),
+        ("Barn", "Nej", "county", "01", 0, 0, None, "", 3),
     ]
 
 

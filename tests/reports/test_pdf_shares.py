@@ -65,24 +65,49 @@ def test_county_and_rss_tables_give_count_denominator_and_percent(municipal_resu
     tables = [table_rows(t) for t in find_all(question_section(root, "K06"), "table")]
 
     county, rss = tables
-    assert county[0] == ["Län", "n", "Ja", "Nej"]
+    assert county[0] == ["Län", "Underlag", "Kommuner", "n", "Ja", "Nej"]
     assert county[1] == ["Antal", "Andel", "Antal", "Andel"]
-    assert county[2:] == [
-        ["Riket", "9", "6", "67 %", "3", "33 %"],
-        ["Uppsala län", "8", "5", "63 %", "3", "38 %"],
-        ["Gotlands län", "1", "1", "100 %", "0", "0 %"],
+    assert county[2:5] == [
+        ["Riket", "antal", "9", "9", "6", "67 %", "3", "33 %"],
+        ["Stockholms län", "saknas", "0", "0", "0", "–", "0", "–"],
+        ["Uppsala län", "antal", "8", "8", "5", "63 %", "3", "38 %"],
     ]
+    assert ["Gotlands län", "antal", "1", "1", "1", "100 %", "0", "0 %"] in county
+    assert len(county) == 2 + 1 + 21
     names = dict(
         Organisation.objects.filter(code__in=["RSS-03", "RSS-09"]).values_list(
             "code", "name"
         )
     )
     assert rss[0][0] == "RSS"
-    assert rss[2:] == [
-        ["Riket", "9", "6", "67 %", "3", "33 %"],
-        [names["RSS-03"], "8", "5", "63 %", "3", "38 %"],
-        [names["RSS-09"], "1", "1", "100 %", "0", "0 %"],
+    assert len(rss) == 2 + 1 + 24
+    assert rss[2] == ["Riket", "antal", "9", "9", "6", "67 %", "3", "33 %"]
+    assert [names["RSS-03"], "antal", "8", "8", "5", "63 %", "3", "38 %"] in rss
+    assert [names["RSS-09"], "antal", "1", "1", "1", "100 %", "0", "0 %"] in rss
+
+
+def test_the_pdf_lists_every_rss_area_with_its_source_and_names_those_without_data(
+    municipal_results,
+):
+    root = html(shares_html(run=municipal_results))
+
+    (coverage,) = [
+        table_rows(t)
+        for t in find_all(root, "table")
+        if attrs(t).get("class") == "coverage"
     ]
+    assert coverage[0] == ["RSS-område", "Län", "Underlag", "Kommuner", "I området"]
+    assert len(coverage) == 1 + 24
+    names = dict(Organisation.objects.values_list("code", "name"))
+    assert [names["RSS-03"], "Uppsala län", "RSS:ens antal", "8", "8"] in coverage
+    assert [names["RSS-01"], "Stockholms län", "Uppgift saknas", "0", "26"] in coverage
+    (missing,) = [
+        text(p) for p in find_all(root, "p") if attrs(p).get("class") == "missing"
+    ]
+    assert missing.startswith("Områden utan uppgifter:")
+    assert f"{names['RSS-01']} (Stockholms län)" in missing
+    assert names["RSS-03"] not in missing
+    assert "Underlaget omfattar 9 av 290 kommuner" in text(root)
 
 
 def test_the_tables_say_what_is_counted(municipal_results):
@@ -118,7 +143,7 @@ def test_a_multiple_choice_is_one_chart_and_one_table_of_its_alternatives(
     ]
     # 17 alternatives do not fit one table: split, the county column repeated.
     assert len(county_tables) > 1
-    alternatives = [cell for table in county_tables for cell in table[0][2:]]
+    alternatives = [cell for table in county_tables for cell in table[0][4:]]
     assert alternatives[:2] == ["Samverkansinsatser", "Utskrivningsprocessen"]
     assert "Anhörigstöd" in alternatives
     assert all(table[0][0] == "Län" for table in county_tables)
@@ -158,6 +183,7 @@ def test_the_shares_pdf_holds_headings_and_numbers(municipal_results):
     assert "Andelar per län och RSS" in content
     assert "Fråga K06" in content
     assert "Andel kommuner (%), fråga K06. Riket, n = 9" in content
-    assert "Uppsala län 8 5 63 % 3 38 %" in content
+    assert "Uppsala län antal 8 8 5 63 % 3 38 %" in content
+    assert "Områden utan uppgifter:" in content
     assert page_numbers_ok(data)
     assert all(embedded for _, embedded in fonts(data))

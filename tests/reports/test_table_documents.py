@@ -147,11 +147,14 @@ def test_shares_csv_has_the_header_and_rows_of_the_export(compiled):
         "count",
         "denominator",
         "percent",
+        "source",
+        "municipalities",
     ]
-    assert ["K06", "", "Ja", "riket", "SE", "6", "9", "67"] in rows
-    assert ["K06", "", "Nej", "county", "09", "0", "1", "0"] in rows
+    assert ["K06", "", "Ja", "riket", "SE", "6", "9", "67", "counts", "9"] in rows
+    assert ["K06", "", "Nej", "county", "09", "0", "1", "0", "counts", "1"] in rows
+    assert ["K06", "", "Nej", "rss", "RSS-01", "0", "0", "", "none", "0"] in rows
     item = compiled.questionnaire.questions.get(code="K01").items[0]
-    assert ["K01", item, "Ja", "riket", "SE", "0", "0", ""] in rows
+    assert ["K01", item, "Ja", "riket", "SE", "0", "0", "", "counts", "9"] in rows
 
 
 def test_shares_csv_for_excel_round_trips_to_the_same_rows(compiled):
@@ -172,8 +175,22 @@ def test_shares_xlsx_has_a_readable_sheet_per_question_with_options_as_columns(
     ws = wb["K06"]
     assert ws["A1"].value == f"K06. {question.text}"
     assert "kommuner" in ws["A2"].value
-    assert values(ws, 3) == ["Nivå", "Enhet", "Ja", None, None, "Nej", None, None]
+    assert "Underlag:" in ws["A2"].value
+    assert values(ws, 3) == [
+        "Nivå",
+        "Enhet",
+        "Underlag",
+        "Kommuner",
+        "Ja",
+        None,
+        None,
+        "Nej",
+        None,
+        None,
+    ]
     assert values(ws, 4) == [
+        None,
+        None,
         None,
         None,
         "Antal",
@@ -183,22 +200,38 @@ def test_shares_xlsx_has_a_readable_sheet_per_question_with_options_as_columns(
         "Nämnare",
         "Procent",
     ]
-    assert ws.freeze_panes == "C5"
-    assert values(ws, 5) == ["Riket", "Riket", 6, 9, 67, 3, 9, 33]
+    assert ws.freeze_panes == "E5"
+    assert values(ws, 5) == ["Riket", "Riket", "RSS:ens antal", 9, 6, 9, 67, 3, 9, 33]
     assert ws["A5"].font.b
     uppsala = next(
         row
         for row in ws.iter_rows(min_row=5, values_only=True)
         if row[1] == "Uppsala län"
     )
-    assert uppsala == ("Län", "Uppsala län", 5, 8, 63, 3, 8, 38)
+    assert uppsala == ("Län", "Uppsala län", "RSS:ens antal", 8, 5, 8, 63, 3, 8, 38)
     rss = Organisation.objects.get(code="RSS-09").name
     gotland = next(
         row for row in ws.iter_rows(min_row=5, values_only=True) if row[1] == rss
     )
-    assert gotland == ("RSS", rss, 1, 1, 100, 0, 1, 0)
-    assert ws["C5"].data_type == "n"
-    assert ws["E5"].number_format == PERCENT_FORMAT
+    assert gotland == ("RSS", rss, "RSS:ens antal", 1, 1, 1, 100, 0, 1, 0)
+    stockholm = Organisation.objects.get(code="RSS-01").name
+    without_data = next(
+        row for row in ws.iter_rows(min_row=5, values_only=True) if row[1] == stockholm
+    )
+    assert without_data == (
+        "RSS",
+        stockholm,
+        "Uppgift saknas",
+        0,
+        0,
+        0,
+        None,
+        0,
+        0,
+        None,
+    )
+    assert ws["E5"].data_type == "n"
+    assert ws["G5"].number_format == PERCENT_FORMAT
 
 
 def test_shares_xlsx_names_the_item_and_leaves_percent_empty_without_answers(
@@ -214,7 +247,7 @@ def test_shares_xlsx_names_the_item_and_leaves_percent_empty_without_answers(
     )
     assert ws.title.startswith("K01 ")
     assert len(ws.title) <= 31
-    assert values(ws, 6)[:5] == ["Riket", "Riket", 0, 0, None]
+    assert values(ws, 6)[:7] == ["Riket", "Riket", "RSS:ens antal", 9, 0, 0, None]
 
 
 def test_shares_xlsx_has_the_long_table_with_units_named(compiled):
@@ -232,9 +265,14 @@ def test_shares_xlsx_has_the_long_table_with_units_named(compiled):
         "Antal",
         "Nämnare",
         "Procent",
+        "Underlag",
+        "Kommuner",
     )
-    assert ("K06", None, "Ja", "Riket", "SE", "Riket", 6, 9, 67) in rows
-    assert ("K06", None, "Ja", "Län", "03", "Uppsala län", 5, 8, 63) in rows
+    counts = "RSS:ens antal"
+    assert ("K06", None, "Ja", "Riket", "SE", "Riket", 6, 9, 67, counts, 9) in rows
+    assert (
+        ("K06", None, "Ja", "Län", "03", "Uppsala län", 5, 8, 63, counts, 8)
+    ) in rows
     assert len(rows) == compiled.share_rows.count() + 1
 
 
