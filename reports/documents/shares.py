@@ -54,6 +54,7 @@ CSV_HEADER = [
     "count",
     "denominator",
     "percent",
+    "previous_percent",
 ]
 LEVEL_LABELS: dict[str, str] = {
     ShareRow.Level.RIKET: NATIONAL_NAME,
@@ -61,8 +62,8 @@ LEVEL_LABELS: dict[str, str] = {
     ShareRow.Level.RSS: "RSS",
 }
 # question, item, option, level, unit, count, denominator, percent (None: nobody
-# in the unit answered).
-ShareRecord = tuple[str, str, str, str, str, int, int, int | None]
+# in the unit answered), previous_percent (None: no earlier figure).
+ShareRecord = tuple[str, str, str, str, str, int, int, int | None, int | None]
 COUNTED_LABELS = {"municipalities": "kommuner", "rss": "RSS", "regions": "regioner"}
 
 
@@ -287,15 +288,17 @@ def _share_lines(run: AggregationRun) -> Iterator[ShareRecord]:
             "count",
             "denominator",
             "percent",
+            "previous_percent",
         )
     )
     yield from rows.iterator()
 
 
 def shares_csv(*, run: AggregationRun, excel: bool) -> bytes:
-    """question,item,option,level,unit,count,denominator,percent; level riket, county or
-    rss; unit SE, the county code or the RSS code; percent empty where nobody in the
-    unit answered."""
+    """question,item,option,level,unit,count,denominator,percent,previous_percent;
+    level riket, county or rss; unit SE, the county code or the RSS code; percent empty
+    where nobody in the unit answered; previous_percent the latest earlier year's
+    percent (computed or published), empty where there is none."""
     return csv_bytes(CSV_HEADER, _share_lines(run), excel=excel)
 
 
@@ -363,8 +366,9 @@ def shares_xlsx(*, run: AggregationRun) -> bytes:
             count,
             denominator,
             percent,
+            previous,
         ]
-        for code, item, option, level, unit, count, denominator, percent in (
+        for code, item, option, level, unit, count, denominator, percent, previous in (
             _share_lines(run)
         )
     ]
@@ -382,10 +386,11 @@ def shares_xlsx(*, run: AggregationRun) -> bytes:
                     "Antal",
                     "Nämnare",
                     "Procent",
+                    "Procent föregående år",
                 ]
             ],
             rows=long_rows,
-            number_formats={8: PERCENT_FORMAT},
+            number_formats={8: PERCENT_FORMAT, 9: PERCENT_FORMAT},
         )
     )
     return xlsx_bytes(sheets)

@@ -13,7 +13,7 @@ from tests.reports.conftest import submit
 
 pytestmark = pytest.mark.django_db
 
-HEADER = "question,item,option,level,unit,count,denominator,percent"
+HEADER = "question,item,option,level,unit,count,denominator,percent,previous_percent"
 
 
 def export(**options):
@@ -47,16 +47,16 @@ def test_writes_municipal_shares_per_level_with_unit_and_denominator(
     assert lines[0] == HEADER
     k06 = [line for line in lines if line.startswith("K06,")]
     assert k06 == [
-        "K06,,Ja,riket,SE,6,9,67",
-        "K06,,Ja,county,03,5,8,63",
-        "K06,,Ja,county,09,1,1,100",
-        "K06,,Ja,rss,RSS-03,5,8,63",
-        "K06,,Ja,rss,RSS-09,1,1,100",
-        "K06,,Nej,riket,SE,3,9,33",
-        "K06,,Nej,county,03,3,8,38",
-        "K06,,Nej,county,09,0,1,0",
-        "K06,,Nej,rss,RSS-03,3,8,38",
-        "K06,,Nej,rss,RSS-09,0,1,0",
+        "K06,,Ja,riket,SE,6,9,67,",
+        "K06,,Ja,county,03,5,8,63,",
+        "K06,,Ja,county,09,1,1,100,",
+        "K06,,Ja,rss,RSS-03,5,8,63,",
+        "K06,,Ja,rss,RSS-09,1,1,100,",
+        "K06,,Nej,riket,SE,3,9,33,",
+        "K06,,Nej,county,03,3,8,38,",
+        "K06,,Nej,county,09,0,1,0,",
+        "K06,,Nej,rss,RSS-03,3,8,38,",
+        "K06,,Nej,rss,RSS-09,0,1,0,",
     ]
 
 
@@ -76,15 +76,15 @@ def test_rss_questionnaire_shares_are_over_rss(compiled):
     lines = out.splitlines()
     assert lines[0] == HEADER
     # fill_response chooses S02's first option for both RSS; a comma is quoted.
-    assert 'S02,,"Ja, alla kommuner",riket,SE,2,2,100' in lines
-    assert 'S02,,"Ja, vissa kommuner",county,09,0,1,0' in lines
+    assert 'S02,,"Ja, alla kommuner",riket,SE,2,2,100,' in lines
+    assert 'S02,,"Ja, vissa kommuner",county,09,0,1,0,' in lines
 
 
 def test_output_dash_writes_to_standard_output(compiled):
     out = export(cycle=2024, questionnaire="municipality", output="-")
 
     assert out.splitlines()[0] == HEADER
-    assert "K06,,Ja,riket,SE,6,9,67" in out.splitlines()
+    assert "K06,,Ja,riket,SE,6,9,67," in out.splitlines()
 
 
 def test_an_unknown_cycle_is_refused(cycle_2024):
@@ -136,7 +136,7 @@ def test_the_excel_csv_has_a_bom_and_semicolons(compiled, tmp_path):
         csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""), delimiter=";")
     )
     assert rows[0] == HEADER.split(",")
-    assert ["K06", "", "Ja", "riket", "SE", "6", "9", "67"] in rows
+    assert ["K06", "", "Ja", "riket", "SE", "6", "9", "67", ""] in rows
 
 
 def test_writes_the_shares_as_xlsx(compiled, tmp_path):
