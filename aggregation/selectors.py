@@ -175,6 +175,8 @@ class ShareTable:
     options: list[str] = field(default_factory=list)
     # (level, unit name, cells in option order: ShareRow or None)
     rows: list[tuple[str, str, list[ShareRow | None]]] = field(default_factory=list)
+    # The cycle's year (the cells' previous_year is the earlier one's).
+    year: int | None = None
 
 
 def _appendix_tables(
@@ -268,9 +270,17 @@ def appendix_row_codes(*, run: AggregationRun) -> dict[tuple[str, str], str]:
 
 
 def share_tables(*, run: AggregationRun) -> list[ShareTable]:
-    """The run's share tables, units named (4 queries)."""
-    texts = dict(run.questionnaire.questions.values_list("code", "text"))
-    return _share_tables(list(run.share_rows.order_by("position")), texts, unit_names())
+    """The run's share tables, units named (4 queries; 5 unless the run's
+    questionnaire comes with its cycle)."""
+    questionnaire = run.questionnaire
+    texts = dict(questionnaire.questions.values_list("code", "text"))
+    tables = _share_tables(
+        list(run.share_rows.order_by("position")), texts, unit_names()
+    )
+    year = questionnaire.cycle.year
+    for table in tables:
+        table.year = year
+    return tables
 
 
 def ticked_share_grid(

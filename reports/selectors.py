@@ -230,6 +230,16 @@ class ResultsView:
     # The RSS chosen does not lie in the county chosen: nothing matches.
     conflict: bool = False
 
+    @property
+    def has_previous(self) -> bool:
+        """Some share shown has an earlier year's percent beside it."""
+        return any(
+            cell is not None and cell.previous_percent is not None
+            for group in self.shares
+            for _level, _unit, cells in group.rows
+            for cell in cells
+        )
+
 
 @dataclass(frozen=True)
 class _Selection:

@@ -71,8 +71,9 @@ COUNTED_LABELS = {"municipalities": "kommuner", "rss": "RSS", "regions": "region
 class ShareLine:
     name: str
     riket: bool
-    # One per group: (count, denominator, percent as printed); None where missing.
-    cells: list[tuple[str, str, str] | None]
+    # One per group: (count, denominator, percent, the earlier year's percent, as
+    # printed); None where missing.
+    cells: list[tuple[str, str, str, str] | None]
     # The row's denominator when all groups share it, else "".
     denominator: str = ""
 
@@ -87,6 +88,8 @@ class SharePart:
     lines: list[ShareLine]
     orientation: str
     continued: bool = False
+    # The earlier year beside this one (a column "Andel <year>" per group), if any.
+    previous_year: int | None = None
 
 
 @dataclass
@@ -106,11 +109,19 @@ class ShareQuestion:
     sections: list[ShareSection]
 
 
-def _cell_text(cell: ShareRow | None) -> tuple[str, str, str] | None:
+# An earlier year's figure that is not known for the unit (official statistics' sign
+# for a figure that is missing).
+NOT_AVAILABLE = ".."
+
+
+def _cell_text(cell: ShareRow | None) -> tuple[str, str, str, str] | None:
     if cell is None:
         return None
     percent = "–" if cell.percent is None else f"{cell.percent} %"
-    return str(cell.count), str(cell.denominator), percent
+    previous = (
+        NOT_AVAILABLE if cell.previous_percent is None else f"{cell.previous_percent} %"
+    )
+    return str(cell.count), str(cell.denominator), percent, previous
 
 
 def _share_grid(
@@ -138,6 +149,13 @@ def _share_parts(
         tuple({c.denominator for c in cells if c is not None}) for _, _, cells in rows
     }
     shared = all(len(d) <= 1 for d in denominators)
+    earlier = [
+        c.previous_year
+        for _, _, cells in rows
+        for c in cells
+        if c is not None and c.previous_year is not None
+    ]
+    previous_year = max(earlier) if earlier else None
     parts = []
     for level, (heading, unit_header) in LEVEL_HEADINGS.items():
         of_level = [r for r in rows if r[0] == level]
@@ -167,18 +185,30 @@ def _share_parts(
                     lines=lines,
                     orientation="portrait" if portrait else "landscape",
                     continued=index > 0,
+                    previous_year=previous_year,
                 )
             )
     return parts
 
 
-def _share_note(counted: str) -> str:
+def _share_note(counted: str, previous_year: int | None = None) -> str:
     who = counted_plural(counted)
-    return (
+    note = (
         f"Antal = antal {who} som valt alternativet; n = antal {who} som besvarat "
         f"frågan; Andel = Antal / n, avrundat till hela procent (0,5 avrundas uppåt). "
         f"– = ingen har svarat."
     )
+    if previous_year is not None:
+        note += (
+            f" Andel {previous_year} = andelen {previous_year}: beräknad i systemet "
+            f"där den omgången genomfördes här, annars som den publicerades; "
+            f"{NOT_AVAILABLE} = uppgift saknas för {previous_year}."
+        )
+    return note
+
+
+def _previous_year(parts: Sequence[SharePart]) -> int | None:
+    return next((p.previous_year for p in parts if p.previous_year), None)
 
 
 def _is_ticked_group(tables: Sequence[ShareTable], question: Question | None) -> bool:
@@ -216,24 +246,26 @@ def share_questions(
         if _is_ticked_group(group, question):
             groups, rows = _share_grid(group, "items")
             chart = ticked_shares_chart(group, f"figure-{code}")
+            parts = _share_parts(groups, rows, counted)
             sections.append(
                 ShareSection(
                     title="Andel som valt respektive alternativ",
                     figure=numbering.figure(chart),
-                    parts=_share_parts(groups, rows, counted),
-                    note=_share_note(counted),
+                    parts=parts,
+                    note=_share_note(counted, _previous_year(parts)),
                 )
             )
         else:
             for index, table in enumerate(group):
                 groups, rows = _share_grid([table], "options")
                 chart = share_chart(table, f"figure-{code}-{index}")
+                parts = _share_parts(groups, rows, counted)
                 sections.append(
                     ShareSection(
                         title=table.item,
                         figure=numbering.figure(chart),
-                        parts=_share_parts(groups, rows, counted),
-                        note=_share_note(counted),
+                        parts=parts,
+                        note=_share_note(counted, _previous_year(parts)),
                     )
                 )
         for _section in sections:
@@ -318,22 +350,40 @@ def shares_xlsx(*, run: AggregationRun) -> bytes:
             f"Antal {counted} per svarsalternativ, nämnaren (antal {counted} som "
             "besvarat frågan) och andelen i procent."
         )
+        earlier = [
+            c.previous_year
+            for _level, _unit, cells in table.rows
+            for c in cells
+            if c is not None and c.previous_year is not None
+        ]
+        measures: list[CellValue] = ["Antal", "Nämnare", "Procent"]
+        if earlier:
+            measures.append(f"Procent {max(earlier)}")
+            title.append(
+                f"Procent {max(earlier)}: andelen {max(earlier)}, beräknad i systemet "
+                "där den omgången genomfördes här, annars som den publicerades."
+            )
+        width = len(measures)
         header_options: list[CellValue] = []
         header_measures: list[CellValue] = []
         for option in table.options:
-            header_options += [option, None, None]
-            header_measures += ["Antal", "Nämnare", "Procent"]
+            header_options += [option, *([None] * (width - 1))]
+            header_measures += measures
         rows: list[list[CellValue]] = []
         for level, unit_name, cells in table.rows:
             row: list[CellValue] = [LEVEL_LABELS.get(level, level), unit_name]
             for cell in cells:
                 if cell is None:
-                    row += [None, None, None]
-                else:
-                    row += [cell.count, cell.denominator, cell.percent]
+                    row += [None] * width
+                    continue
+                row += [cell.count, cell.denominator, cell.percent]
+                if earlier:
+                    row.append(cell.previous_percent)
             rows.append(row)
         formats = {
-            2 + 3 * index + 2: PERCENT_FORMAT for index in range(len(table.options))
+            2 + width * index + column: PERCENT_FORMAT
+            for index in range(len(table.options))
+            for column in range(2, width)
         }
         sheets.append(
             Sheet(

@@ -147,11 +147,12 @@ def test_shares_csv_has_the_header_and_rows_of_the_export(compiled):
         "count",
         "denominator",
         "percent",
+        "previous_percent",
     ]
-    assert ["K06", "", "Ja", "riket", "SE", "6", "9", "67"] in rows
-    assert ["K06", "", "Nej", "county", "09", "0", "1", "0"] in rows
+    assert ["K06", "", "Ja", "riket", "SE", "6", "9", "67", ""] in rows
+    assert ["K06", "", "Nej", "county", "09", "0", "1", "0", ""] in rows
     item = compiled.questionnaire.questions.get(code="K01").items[0]
-    assert ["K01", item, "Ja", "riket", "SE", "0", "0", ""] in rows
+    assert ["K01", item, "Ja", "riket", "SE", "0", "0", "", ""] in rows
 
 
 def test_shares_csv_for_excel_round_trips_to_the_same_rows(compiled):
@@ -232,9 +233,10 @@ def test_shares_xlsx_has_the_long_table_with_units_named(compiled):
         "Antal",
         "Nämnare",
         "Procent",
+        "Procent föregående år",
     )
-    assert ("K06", None, "Ja", "Riket", "SE", "Riket", 6, 9, 67) in rows
-    assert ("K06", None, "Ja", "Län", "03", "Uppsala län", 5, 8, 63) in rows
+    assert ("K06", None, "Ja", "Riket", "SE", "Riket", 6, 9, 67, None) in rows
+    assert ("K06", None, "Ja", "Län", "03", "Uppsala län", 5, 8, 63, None) in rows
     assert len(rows) == compiled.share_rows.count() + 1
 
 
