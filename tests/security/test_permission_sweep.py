@@ -78,6 +78,7 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "aggregation:tables-moved": ("GET", "302 403 403 403 403 403 301"),
     "aggregation:run-request": ("POST", "302 403 403 403 403 403 302"),
     "aggregation:quality-list": ("GET", "302 403 403 403 403 403 200"),
+    "aggregation:published-upload": ("GET", "302 403 403 403 403 403 200"),
     "reports:index": ("GET", "302 403 403 403 403 403 200"),
     "reports:results": ("GET", "302 403 403 403 403 403 200"),
     "reports:results-chart": ("GET", "302 403 403 403 403 403 200"),
