@@ -32,6 +32,7 @@ from django.core.exceptions import ValidationError
 from aggregation.models import ShareRow
 from aggregation.rules.formatting import CLOSED_TYPES, MULTIPLE_CHOICE, TICKED
 from regions.models import County, Organisation
+from surveys.answers import DEFAULT_MAX_NUMBER
 from surveys.models import Question, Questionnaire, QuestionType
 from surveys.numbers import NotAWholeNumber, parse_whole_number, percent_of
 from surveys.services.imports import ImportFile, import_delimiter, import_text
@@ -53,6 +54,10 @@ PERCENT_TYPES = (QuestionType.PERCENTAGE,)
 NUMBER_TYPES = (QuestionType.COUNT, QuestionType.INTEGER)
 # The earliest year a published figure may be of.
 FIRST_YEAR = 2000
+# A count or denominator above this is no published figure (the bound answers have).
+MAX_NUMBER = DEFAULT_MAX_NUMBER
+# Shares count organisations: their counts fit the stored columns with room to spare.
+MAX_ORGANISATIONS = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -157,6 +162,9 @@ def _number(
         return None
     if percent and value > 100:
         errors.append(f"Rad {row}, {field}: {value} är över 100 procent.")
+        return None
+    if value > MAX_NUMBER:
+        errors.append(f"Rad {row}, {field}: {raw} är orimligt stort.")
         return None
     return value
 
@@ -289,7 +297,17 @@ def _checked_row(
     elif percent is None:
         errors.append(f"Rad {number}, percent: ange andelen i hela procent (0–100).")
     if kind in CLOSED_TYPES:
-        if (count is None) != (denominator is None):
+        too_many = [
+            (name, value)
+            for name, value in (("count", count), ("denominator", denominator))
+            if value is not None and value > MAX_ORGANISATIONS
+        ]
+        if too_many:
+            name, value = too_many[0]
+            errors.append(
+                f"Rad {number}, {name}: {value} är fler organisationer än det finns."
+            )
+        elif (count is None) != (denominator is None):
             errors.append(
                 f"Rad {number}, count: ange både count och denominator, eller ingen "
                 "av dem."

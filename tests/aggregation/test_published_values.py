@@ -114,6 +114,15 @@ def test_the_header_may_leave_out_count_and_denominator_and_use_semicolons(
         ("S02,,Nej (kommunerna har inte samverkat),riket,SE,50,12,", "både count"),
         ("S02,,Nej (kommunerna har inte samverkat),riket,SE,50,11,24", "stämmer inte"),
         ("S02,,Nej (kommunerna har inte samverkat),riket,SE,-4,,", "negativt"),
+        (
+            "S02,,Nej (kommunerna har inte samverkat),riket,SE,50,"
+            "1000000000000000,2000000000000000",
+            "Rad 2, count: 1000000000000000 är orimligt stort",
+        ),
+        (
+            "S02,,Nej (kommunerna har inte samverkat),riket,SE,50,2000000,4000000",
+            "Rad 2, count: 2000000 är fler organisationer än det finns",
+        ),
     ],
 )
 def test_each_bad_row_is_refused_naming_the_row_and_the_field(
