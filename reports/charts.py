@@ -206,7 +206,8 @@ def comparison_chart(
     width_inches: float = 6.3,
 ) -> Chart:
     """A horizontal bar chart of two years: per label this year's bar and, below it,
-    the earlier year's (lighter), each with its value; a legend names the years.
+    the earlier year's (lighter), each with its value; a legend names the years. A
+    label without an earlier value has this year's bar alone.
 
     As the report draws a yes/no or single-choice question beside the year before
     (figures 14, 20 and 37). Sorted by this year's value unless sort=False. The text
@@ -227,7 +228,27 @@ def comparison_chart(
     ]
     alt = f"{caption}. " + "; ".join(words) + "."
     wrapped = [textwrap.fill(label, LABEL_WIDTH) for label, _, _ in triples]
-    height = 0.85 + 0.62 * max(len(triples), 1)
+    # A label without an earlier figure gets this year's bar alone (a multiple choice
+    # of 17 alternatives of which two were published stays a page high); the text
+    # alternative says "–" for it.
+    bar = 0.38
+    centres: list[float] = []
+    now_at: list[float] = []
+    before_at: list[float] = []
+    y = 0.0
+    for _label, _now, before in triples:
+        if before is None:
+            slot = bar / 0.66 * 0.9
+            centres.append(y - slot / 2)
+            now_at.append(y - slot / 2)
+        else:
+            slot = 2 * bar + 0.24
+            centres.append(y - slot / 2)
+            now_at.append(y - 0.12 - bar / 2)
+            before_at.append(y - 0.12 - 1.5 * bar)
+        y -= slot
+    # 0.62 inch per pair of bars, as tall as bar_chart's bars each.
+    height = 0.85 + 0.62 * -y
     height += 0.14 * sum(label.count("\n") for label in wrapped)
     figure = Figure(figsize=(width_inches, height))
     longest = max(
@@ -241,30 +262,29 @@ def comparison_chart(
         left=left, right=1 - 0.75 / width_inches, bottom=bottom, top=top
     )
     axes = figure.add_subplot()
-    positions = list(range(len(triples)))[::-1]
-    bar = 0.38
     now_values = [0 if now is None else now for _, now, _ in triples]
-    before_values = [0 if before is None else before for _, _, before in triples]
+    before_values = [before for _, _, before in triples if before is not None]
     now_bars = axes.barh(
-        [p + bar / 2 for p in positions],
-        now_values,
-        height=bar,
-        color=BAR_COLOUR,
-        label=this_year,
+        now_at, now_values, height=bar, color=BAR_COLOUR, label=this_year
     )
     before_bars = axes.barh(
-        [p - bar / 2 for p in positions],
+        before_at,
         before_values,
         height=bar,
         color=PREVIOUS_COLOUR,
         label=earlier_year,
     )
-    axes.set_yticks(positions, wrapped, fontsize=8.5)
-    for bars, values in (
-        (now_bars, [now for _, now, _ in triples]),
-        (before_bars, [before for _, _, before in triples]),
-    ):
-        axes.bar_label(bars, labels=[shown(v) for v in values], padding=3, fontsize=8)
+    axes.set_yticks(centres, wrapped, fontsize=8.5)
+    axes.set_ylim(y, 0)
+    axes.bar_label(
+        now_bars,
+        labels=[shown(now) for _, now, _ in triples],
+        padding=3,
+        fontsize=8,
+    )
+    axes.bar_label(
+        before_bars, labels=[shown(v) for v in before_values], padding=3, fontsize=8
+    )
     top_value = (
         maximum if maximum is not None else max([*now_values, *before_values, 1]) * 1.15
     )

@@ -163,6 +163,9 @@ def _share_parts(
             continue
         portrait = len(groups) <= PORTRAIT_GROUPS and sum(map(len, groups)) <= 120
         size = PORTRAIT_GROUPS if portrait else LANDSCAPE_GROUPS
+        if previous_year is not None and not portrait:
+            # A fourth column per group: one group fewer keeps the columns readable.
+            size -= 1
         for index, indexes in enumerate(chunks(range(len(groups)), size)):
             lines = []
             for row_level, name, cells in [*riket, *of_level]:
