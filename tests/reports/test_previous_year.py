@@ -63,6 +63,9 @@ def test_a_missing_earlier_value_reads_as_a_dash():
     )
 
     assert chart.alt.endswith("Ja: 2024 19, 2023 16; Nej: 2024 2, 2023 –.")
+    # No bar and no label for the missing year: "Nej" has 2024's bar alone.
+    assert ">–<" not in chart.svg
+    assert ">16<" in chart.svg
 
 
 def cell(option, count, n, percent, **previous):
