@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from aggregation.models import AggregationRun
+from aggregation.models import AggregationRun, PublishedValue
 
 
 @admin.register(AggregationRun)
@@ -33,6 +33,34 @@ class AggregationRunAdmin(admin.ModelAdmin):
         "is_current",
         "messages",
     ]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(PublishedValue)
+class PublishedValueAdmin(admin.ModelAdmin):
+    """The published figures of earlier years; staff import them as a file (a file
+    replaces a whole year, so single values are not edited here)."""
+
+    list_display = [
+        "year",
+        "question",
+        "item",
+        "option",
+        "level",
+        "unit",
+        "percent",
+        "count",
+        "denominator",
+        "source",
+        "imported_at",
+    ]
+    list_filter = ["year", "level", "question__questionnaire__audience"]
+    list_select_related = ["question"]
 
     def has_add_permission(self, request) -> bool:
         return False

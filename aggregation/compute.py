@@ -33,6 +33,13 @@ from aggregation.rules.appendix import (
     appendix_questions,
     national_rows,
 )
+from aggregation.rules.previous import (
+    combined_national,
+    earlier_figures,
+    published_national,
+    ran,
+    with_previous,
+)
 from aggregation.rules.shares import (
     SHARE_COLUMNS,
     SOURCE_COUNTS,
@@ -41,7 +48,6 @@ from aggregation.rules.shares import (
     compiled_tallies,
     count_differences,
     municipal_shares,
-    municipality_shares,
     region_shares,
     rss_shares,
 )
@@ -127,6 +133,11 @@ def results_fingerprint(
     makes the municipal results stale.
     """
     digest, responses = selectors.fingerprint(questionnaire=questionnaire)
+    # Published values of earlier years are part of the results too: an import
+    # makes them stale.
+    published = selectors.published_digest(questionnaire=questionnaire)
+    if published:
+        digest = hashlib.sha256(f"{digest}:{published}".encode()).hexdigest()
     if compiling is None:
         compiling = compiling_questionnaire(questionnaire=questionnaire)
     if compiling is None:
@@ -226,8 +237,46 @@ def _previous_national(questions: list[Question]) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
-def compute_results(*, questionnaire: Questionnaire) -> Results:
+def _previous_shares(questions: list[Question]) -> pd.DataFrame:
+    """The shares of the previous cycle's questions linked to these, where that cycle
+    ran in the system: keyed by the current question's code, with the year.
+
+    Computed as that questionnaire computes them (compute_results without its own
+    earlier_years); one computation per previous questionnaire.
+    """
+    links = {q.previous_id: q.code for q in questions if q.previous_id}
+    if not links:
+        return pd.DataFrame(columns=[*SHARE_COLUMNS, "year"])
+    linked = list(
+        Question.objects.filter(pk__in=links).select_related("questionnaire__cycle")
+    )
+    frames = []
+    for questionnaire_id in sorted({q.questionnaire_id for q in linked}):
+        of_questionnaire = [q for q in linked if q.questionnaire_id == questionnaire_id]
+        previous = of_questionnaire[0].questionnaire
+        shares = compute_results(questionnaire=previous, earlier_years=False).shares
+        codes = {q.code: links[q.pk] for q in of_questionnaire}
+        shares = ran(shares[shares["question"].isin(list(codes))])
+        if shares.empty:
+            continue
+        frames.append(
+            shares.assign(
+                question=shares["question"].map(codes), year=previous.cycle.year
+            )
+        )
+    if not frames:
+        return pd.DataFrame(columns=[*SHARE_COLUMNS, "year"])
+    return pd.concat(frames, ignore_index=True)
+
+
+def compute_results(
+    *, questionnaire: Questionnaire, earlier_years: bool = True
+) -> Results:
     """The appendix cells and shares of a questionnaire from its submitted answers.
+
+    With the earlier years (earlier_years): the "Riket <year>" rows of the appendix and
+    the previous_* columns of the shares, from the linked previous cycle where it ran
+    in the system, else from the published values (aggregation.rules.previous).
 
     The fingerprint is taken first: should answers change while this runs, the results
     carry the older fingerprint and show as stale, never the reverse.
@@ -256,11 +305,21 @@ def compute_results(*, questionnaire: Questionnaire) -> Results:
         organisations = selectors.organisations_frame(
             kind=questionnaire.organisation_kind
         )
+    published = (
+        selectors.published_frame(questionnaire=questionnaire)
+        if earlier_years
+        else pd.DataFrame()
+    )
     if not printed.empty:
         in_table = [q for q in questions if q.code in set(printed["question"])]
-        appendix = appendix_cells(
-            frame, answers, organisations, previous=_previous_national(in_table)
+        previous = (
+            combined_national(
+                _previous_national(in_table), published_national(printed, published)
+            )
+            if earlier_years
+            else None
         )
+        appendix = appendix_cells(frame, answers, organisations, previous=previous)
 
     if grant is not None:
         appendix = _with_grant_table(questionnaire, grant, appendix, answers)
@@ -289,10 +348,12 @@ def compute_results(*, questionnaire: Questionnaire) -> Results:
             rss_questions=rss_questions,
             rss_answers=rss_answers,
         )
-    elif audience == Questionnaire.Audience.MUNICIPALITY and not answers.empty:
-        # Answered directly (not through the RSS): shares of the municipalities' own
-        # answers.
-        shares = municipality_shares(frame, answers, organisations)
+    earlier = (
+        earlier_figures(_previous_shares(questions), published)
+        if earlier_years
+        else pd.DataFrame()
+    )
+    shares = with_previous(shares, earlier)
     return Results(
         appendix=appendix.reset_index(drop=True),
         shares=shares.reset_index(drop=True),

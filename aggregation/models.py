@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from surveys.models import Questionnaire
+from surveys.models import Question, Questionnaire
 
 
 class AggregationRun(models.Model):
@@ -109,6 +109,12 @@ class ShareRow(models.Model):
     count = models.PositiveIntegerField()
     denominator = models.PositiveIntegerField()
     percent = models.PositiveSmallIntegerField(null=True)
+    # The same figure of an earlier year (the latest there is): computed from the
+    # linked previous cycle where it ran in the system, else a published value.
+    previous_year = models.PositiveSmallIntegerField(null=True)
+    previous_percent = models.PositiveSmallIntegerField(null=True)
+    previous_count = models.PositiveIntegerField(null=True)
+    previous_denominator = models.PositiveIntegerField(null=True)
     position = models.PositiveIntegerField()
     # Where the counts come from (aggregation.rules.shares): "answers" (the organisations'
     # own answers), "counts" (RSS counts per option), "mixed" (a county or Sweden whose
@@ -124,4 +130,55 @@ class ShareRow(models.Model):
         return (
             f"{self.question_code} {self.item} {self.option} {self.unit}: "
             f"{self.count}/{self.denominator}"
+        )
+
+
+class PublishedValue(models.Model):
+    """A figure of an earlier year as it was published, stored against this cycle's
+    question: the share (and count) of one option at one level.
+
+    For years that were not run in the system (2023): imported from a CSV file
+    (aggregation.published). Percentage questions have no option and carry the
+    national mean in `percent`; count questions carry the national sum in `count`.
+    """
+
+    question = models.ForeignKey(
+        Question, on_delete=models.CASCADE, related_name="published_values"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    item = models.CharField(_("item"), max_length=500, blank=True)
+    option = models.CharField(_("option"), max_length=500, blank=True)
+    level = models.CharField(_("level"), max_length=10, choices=ShareRow.Level.choices)
+    # "SE", a county code or an RSS code (as export_shares writes them).
+    unit = models.CharField(_("unit"), max_length=20)
+    percent = models.PositiveSmallIntegerField(_("percent"), null=True, blank=True)
+    count = models.PositiveBigIntegerField(_("count"), null=True, blank=True)
+    denominator = models.PositiveIntegerField(_("denominator"), null=True, blank=True)
+    # Where it came from: the file's name and row, who imported it and when.
+    source = models.CharField(_("source file"), max_length=255, blank=True)
+    row = models.PositiveIntegerField(_("row"))
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    imported_at = models.DateTimeField(_("imported"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["question__questionnaire", "year", "row"]
+        verbose_name = _("published value")
+        verbose_name_plural = _("published values")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["question", "year", "item", "option", "level", "unit"],
+                name="published_value_unique_figure",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.year} {self.question.code} {self.item} {self.option} "
+            f"{self.level}/{self.unit}: {self.percent}"
         )

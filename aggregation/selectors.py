@@ -9,7 +9,8 @@ import pandas as pd
 from django.db import connection, models
 from django.utils.translation import gettext
 
-from aggregation.models import AggregationRun, AppendixCell, ShareRow
+from aggregation.models import AggregationRun, AppendixCell, PublishedValue, ShareRow
+from aggregation.rules.previous import PUBLISHED_COLUMNS
 from regions.models import County, Organisation
 from surveys.answers import DEFAULT_MAX_NUMBER
 from surveys.models import Answer, Question, Questionnaire, ReferenceFigure, Response
@@ -95,6 +96,63 @@ def fingerprint(*, questionnaire: Questionnaire) -> tuple[str, int]:
     return digest, len(rows)
 
 
+def _published_of(questionnaire: Questionnaire):
+    """The published values stored for the questionnaire's cycle and key (every
+    version of it: a new version keeps the values imported for the old one)."""
+    return PublishedValue.objects.filter(
+        question__questionnaire__cycle_id=questionnaire.cycle_id,
+        question__questionnaire__key=questionnaire.key,
+    )
+
+
+def published_frame(*, questionnaire: Questionnaire) -> pd.DataFrame:
+    """The questionnaire's published values of earlier years (1 query), columns
+    aggregation.rules.previous.PUBLISHED_COLUMNS."""
+    rows = (
+        _published_of(questionnaire)
+        .order_by("year", "row")
+        .values_list(
+            "question__code",
+            "item",
+            "option",
+            "level",
+            "unit",
+            "year",
+            "percent",
+            "count",
+            "denominator",
+        )
+    )
+    records = list(rows)
+    frame = pd.DataFrame.from_records(records, columns=PUBLISHED_COLUMNS)
+    for index, column in enumerate(PUBLISHED_COLUMNS[-3:], start=6):
+        frame[column] = pd.array([row[index] for row in records], dtype="Int64")
+    return frame
+
+
+def published_digest(*, questionnaire: Questionnaire) -> str:
+    """Identifies the published values the results use; "" when there are none (1 query).
+
+    Every import writes new rows, so their number and highest id change with it.
+    """
+    summary = _published_of(questionnaire).aggregate(
+        n=models.Count("pk"), last=models.Max("pk")
+    )
+    if not summary["n"]:
+        return ""
+    return f"published:{summary['n']}:{summary['last']}"
+
+
+def published_years(*, questionnaire: Questionnaire) -> list[tuple[int, int]]:
+    """(year, number of values) of the questionnaire's published values (1 query)."""
+    return list(
+        _published_of(questionnaire)
+        .order_by("year")
+        .values_list("year")
+        .annotate(n=models.Count("pk"))
+    )
+
+
 @dataclass
 class AppendixTable:
     """One question's appendix table: items as columns, Riket and regions as rows."""
@@ -117,6 +175,8 @@ class ShareTable:
     options: list[str] = field(default_factory=list)
     # (level, unit name, cells in option order: ShareRow or None)
     rows: list[tuple[str, str, list[ShareRow | None]]] = field(default_factory=list)
+    # The cycle's year (the cells' previous_year is the earlier one's).
+    year: int | None = None
 
 
 def _appendix_tables(
@@ -263,9 +323,17 @@ def appendix_row_codes(*, run: AggregationRun) -> dict[tuple[str, str], str]:
 
 
 def share_tables(*, run: AggregationRun) -> list[ShareTable]:
-    """The run's share tables, units named (4 queries)."""
-    texts = dict(run.questionnaire.questions.values_list("code", "text"))
-    return _share_tables(list(run.share_rows.order_by("position")), texts, unit_names())
+    """The run's share tables, units named (4 queries; 5 unless the run's
+    questionnaire comes with its cycle)."""
+    questionnaire = run.questionnaire
+    texts = dict(questionnaire.questions.values_list("code", "text"))
+    tables = _share_tables(
+        list(run.share_rows.order_by("position")), texts, unit_names()
+    )
+    year = questionnaire.cycle.year
+    for table in tables:
+        table.year = year
+    return tables
 
 
 def ticked_share_grid(

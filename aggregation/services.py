@@ -35,10 +35,13 @@ from aggregation.compute import (
     compute_results,
     results_fingerprint,
 )
-from aggregation.models import AggregationRun, AppendixCell, ShareRow
+from aggregation.models import AggregationRun, AppendixCell, PublishedValue, ShareRow
+from aggregation.published import published_rows
+from aggregation.rules.previous import PREVIOUS_SHARE_COLUMNS
 from aggregation.signals import run_queued
 from surveys.models import Questionnaire
 from surveys.models.questionnaire import MUNICIPAL_VIA_RSS_KEY
+from surveys.services.imports import ImportFile
 
 logger = logging.getLogger(__name__)
 
@@ -417,6 +420,10 @@ SHARE_FIELDS: FieldSpec = {
     "count": ("count", _int_column),
     "denominator": ("denominator", _int_column),
     "percent": ("percent", _int_column),
+    "previous_year": ("previous_year", _int_column),
+    "previous_percent": ("previous_percent", _int_column),
+    "previous_count": ("previous_count", _int_column),
+    "previous_denominator": ("previous_denominator", _int_column),
     "position": ("position", _int_column),
     "source": ("source", _text_column),
     "municipalities": ("municipalities", _int_column),
@@ -452,6 +459,10 @@ def _appendix_rows(run: AggregationRun, frame: pd.DataFrame) -> StoredRows:
 
 
 def _share_rows(run: AggregationRun, frame: pd.DataFrame) -> StoredRows:
+    # Shares without earlier years (none linked or published) store them empty.
+    missing = [c for c in PREVIOUS_SHARE_COLUMNS if c not in frame.columns]
+    if missing:
+        frame = frame.assign(**dict.fromkeys(missing, None))
     return _result_rows(ShareRow, SHARE_FIELDS, run, frame)
 
 
@@ -596,3 +607,56 @@ def aggregation_statuses(
 def aggregation_status(*, questionnaire: Questionnaire) -> AggregationStatus:
     """The questionnaire's current results, whether they are stale, and any run due."""
     return aggregation_statuses(questionnaires=[questionnaire])[0]
+
+
+PUBLISHED = "published values"
+
+
+def published_values_import(
+    *,
+    questionnaire: Questionnaire,
+    year: int,
+    file: ImportFile,
+    file_name: str = "",
+    by: User | AnonymousUser | None = None,
+) -> int:
+    """Store the published figures of an earlier year for the questionnaire's cycle and
+    key; return how many.
+
+    All or nothing: the whole file is checked first (aggregation.published), and a file
+    with any bad row raises ValidationError listing every problem and changes nothing.
+    A file taken replaces every value of that year for the cycle's questionnaire of that
+    key (all its versions). The questionnaire's tables are computed again.
+    """
+    rows = published_rows(questionnaire=questionnaire, year=year, file=file)
+    user = by if isinstance(by, User) else None
+    with transaction.atomic():
+        # Serialises two imports for the same questionnaire (PostgreSQL).
+        Questionnaire.objects.select_for_update().filter(pk=questionnaire.pk).first()
+        PublishedValue.objects.filter(
+            question__questionnaire__cycle_id=questionnaire.cycle_id,
+            question__questionnaire__key=questionnaire.key,
+            year=year,
+        ).delete()
+        PublishedValue.objects.bulk_create(
+            PublishedValue(
+                question=row.question,
+                year=year,
+                item=row.item,
+                option=row.option,
+                level=row.level,
+                unit=row.unit,
+                percent=row.percent,
+                count=row.count,
+                denominator=row.denominator,
+                source=file_name[:255],
+                row=row.row,
+                imported_by=user,
+            )
+            for row in rows
+        )
+        aggregation_request(questionnaire=questionnaire, reason=PUBLISHED, by=by)
+    logger.info(
+        "Imported %s published values of %s for %s", len(rows), year, questionnaire
+    )
+    return len(rows)

@@ -17,6 +17,11 @@ urlpatterns = [
         name="run-request",
     ),
     path(
+        "personal/publicerade-varden/",
+        views.published_upload,
+        name="published-upload",
+    ),
+    path(
         "personal/kvalitet/<int:questionnaire_pk>/",
         views.quality_list,
         name="quality-list",

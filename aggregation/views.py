@@ -6,16 +6,20 @@ The stored tables of a run are shown on reports' results page (reports:results).
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from aggregation.compute import rss_count_differences
+from aggregation.forms import PublishedValuesForm
+from aggregation.selectors import published_years
 from aggregation.services import (
     STAFF,
     aggregation_request,
     aggregation_statuses,
+    published_values_import,
 )
 from surveys.models import Questionnaire
 from surveys.permissions import (
@@ -109,4 +113,57 @@ def quality_list(
                 else []
             ),
         },
+    )
+
+
+@staff_required
+def published_upload(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Staff upload the published figures of an earlier year; every error, or done."""
+    errors: list[str] = []
+    if request.method == "POST":
+        form = PublishedValuesForm(request.POST, request.FILES)
+        if form.is_valid():
+            questionnaire = form.cleaned_data["questionnaire"]
+            year = form.cleaned_data["year"]
+            try:
+                count = published_values_import(
+                    questionnaire=questionnaire,
+                    year=year,
+                    file=form.cleaned_data["file"],
+                    file_name=form.cleaned_data["file"].name or "",
+                    by=request.user,
+                )
+            except ValidationError as exc:
+                errors = exc.messages
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "%(count)s published figures of %(year)s were saved for "
+                        "“%(questionnaire)s”; they replace that year's earlier ones."
+                    )
+                    % {
+                        "count": count,
+                        "year": year,
+                        "questionnaire": questionnaire.title,
+                    },
+                )
+                return redirect("aggregation:published-upload")
+    else:
+        form = PublishedValuesForm()
+    questionnaires = list(
+        Questionnaire.objects.filter(is_current=True)
+        .select_related("cycle")
+        .order_by("-cycle__year", "audience")
+    )
+    stored = [
+        (questionnaire, years)
+        for questionnaire in questionnaires
+        if (years := published_years(questionnaire=questionnaire))
+    ]
+    return render(
+        request,
+        "aggregation/published.html",
+        {"form": form, "errors": errors, "stored": stored},
+        status=400 if errors else 200,
     )

@@ -26,6 +26,8 @@ from surveys.numbers import format_thousands
 FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
 FONT_FAMILY = "DejaVu Sans"
 BAR_COLOUR = "#1f4e79"
+# The earlier year's bars: lighter, still 3:1 against white (WCAG 1.4.11).
+PREVIOUS_COLOUR = "#5b8ec2"
 # Between thousands in a label, so that a number never breaks over two lines.
 NO_BREAK = "\u00a0"
 LABEL_WIDTH = 38
@@ -154,6 +156,12 @@ def bar_chart(
         axes.spines["bottom"].set_visible(False)
     axes.spines[["top", "right"]].set_visible(False)
     axes.tick_params(axis="y", length=0)
+    return _finished(figure, chart_id=chart_id, caption=caption, alt=alt)
+
+
+def _finished(figure: Figure, *, chart_id: str, caption: str, alt: str) -> Chart:
+    """The figure as an accessible SVG: text kept as text, ids prefixed with chart_id,
+    no inline styles, the text alternative as its title."""
     buffer = io.StringIO()
     with matplotlib.rc_context(
         {
@@ -182,6 +190,120 @@ def bar_chart(
         + svg[head_end:]
     )
     return Chart(svg=svg, caption=caption, alt=alt)
+
+
+def comparison_chart(
+    *,
+    labels: Sequence[str],
+    current: Sequence[float | int | None],
+    previous: Sequence[float | int | None],
+    years: tuple[int | str, int | str],
+    caption: str,
+    chart_id: str,
+    unit: str = "%",
+    maximum: float | None = 100,
+    sort: bool = True,
+    width_inches: float = 6.3,
+) -> Chart:
+    """A horizontal bar chart of two years: per label this year's bar and, below it,
+    the earlier year's (lighter), each with its value; a legend names the years. A
+    label without an earlier value has this year's bar alone.
+
+    As the report draws a yes/no or single-choice question beside the year before
+    (figures 14, 20 and 37). Sorted by this year's value unless sort=False. The text
+    alternative gives both years' values per label ("Ja: 2024 90 %, 2023 76 %"); a
+    missing value reads "–".
+    """
+    triples = list(zip(labels, current, previous, strict=True))
+    if sort:
+        triples.sort(key=lambda t: (t[1] is None, -(t[1] or 0)))
+    this_year, earlier_year = (str(year) for year in years)
+
+    def shown(value: float | int | None) -> str:
+        return _percent(value) if unit == "%" else _value(value, unit)
+
+    words = [
+        f"{label}: {this_year} {shown(now)}, {earlier_year} {shown(before)}"
+        for label, now, before in triples
+    ]
+    alt = f"{caption}. " + "; ".join(words) + "."
+    wrapped = [textwrap.fill(label, LABEL_WIDTH) for label, _, _ in triples]
+    # A label without an earlier figure gets this year's bar alone (a multiple choice
+    # of 17 alternatives of which two were published stays a page high); the text
+    # alternative says "–" for it.
+    bar = 0.38
+    centres: list[float] = []
+    now_at: list[float] = []
+    before_at: list[float] = []
+    y = 0.0
+    for _label, _now, before in triples:
+        if before is None:
+            slot = bar / 0.66 * 0.9
+            centres.append(y - slot / 2)
+            now_at.append(y - slot / 2)
+        else:
+            slot = 2 * bar + 0.24
+            centres.append(y - slot / 2)
+            now_at.append(y - 0.12 - bar / 2)
+            before_at.append(y - 0.12 - 1.5 * bar)
+        y -= slot
+    # 0.62 inch per pair of bars, as tall as bar_chart's bars each.
+    height = 0.85 + 0.62 * -y
+    height += 0.14 * sum(label.count("\n") for label in wrapped)
+    figure = Figure(figsize=(width_inches, height))
+    longest = max(
+        (len(line) for label in wrapped for line in label.split("\n")), default=1
+    )
+    left = min(0.55, (0.15 + longest * CHAR_INCHES) / width_inches)
+    # Room for the legend above the bars and the axis below them.
+    bottom = (0.42 if unit == "%" else 0.08) / height
+    top = 1 - 0.36 / height
+    figure.subplots_adjust(
+        left=left, right=1 - 0.75 / width_inches, bottom=bottom, top=top
+    )
+    axes = figure.add_subplot()
+    now_values = [0 if now is None else now for _, now, _ in triples]
+    before_values = [before for _, _, before in triples if before is not None]
+    now_bars = axes.barh(
+        now_at, now_values, height=bar, color=BAR_COLOUR, label=this_year
+    )
+    before_bars = axes.barh(
+        before_at,
+        before_values,
+        height=bar,
+        color=PREVIOUS_COLOUR,
+        label=earlier_year,
+    )
+    axes.set_yticks(centres, wrapped, fontsize=8.5)
+    axes.set_ylim(y, 0)
+    axes.bar_label(
+        now_bars,
+        labels=[shown(now) for _, now, _ in triples],
+        padding=3,
+        fontsize=8,
+    )
+    axes.bar_label(
+        before_bars, labels=[shown(v) for v in before_values], padding=3, fontsize=8
+    )
+    top_value = (
+        maximum if maximum is not None else max([*now_values, *before_values, 1]) * 1.15
+    )
+    axes.set_xlim(0, top_value)
+    axes.tick_params(axis="x", labelsize=8)
+    if unit != "%":
+        axes.xaxis.set_visible(False)
+        axes.spines["bottom"].set_visible(False)
+    axes.spines[["top", "right"]].set_visible(False)
+    axes.tick_params(axis="y", length=0)
+    axes.legend(
+        loc="lower left",
+        bbox_to_anchor=(0, 1.0),
+        ncols=2,
+        frameon=False,
+        fontsize=8.5,
+        borderaxespad=0.2,
+    )
+    return _finished(figure, chart_id=chart_id, caption=caption, alt=alt)
 
 
 def _value(value: float | int | None, unit: str) -> str:

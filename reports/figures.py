@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from aggregation.models import ShareRow
 from aggregation.rules.appendix import NATIONAL_NAME, is_national
 from aggregation.selectors import AppendixTable, ShareTable
-from reports.charts import Chart, bar_chart
+from reports.charts import Chart, bar_chart, comparison_chart
 
 # What a share counts, in the caption's words ("Andel kommuner (%)").
 COUNTED_PLURAL = {
@@ -187,7 +187,8 @@ def share_chart(table: ShareTable, chart_id: str) -> Chart | None:
 
     None when the table has no national row or no one answered (every denominator 0).
     The caption gives what the share is of ("Andel kommuner (%)"), the question, the item
-    and the denominator ("n = 287").
+    and the denominator ("n = 287"). Where an earlier year is known (previous_year of
+    the cells), this year and that one side by side (previous_year_chart).
     """
     cells = national_share_row(table)
     if cells is None:
@@ -200,6 +201,8 @@ def share_chart(table: ShareTable, chart_id: str) -> Chart | None:
     if not pairs or all(cell.denominator == 0 for _, cell in pairs):
         return None
     counted = table.counted or (pairs[0][1].counted if pairs else "")
+    if any(cell.previous_year is not None for _, cell in pairs):
+        return previous_year_chart(table, pairs, counted, chart_id)
     caption = f"Andel {counted_plural(counted)} (%), fråga {table.code}"
     if table.item:
         caption += f": {table.item}"
@@ -211,6 +214,74 @@ def share_chart(table: ShareTable, chart_id: str) -> Chart | None:
         chart_id=chart_id,
         unit="%",
         maximum=100,
+    )
+
+
+def previous_year_chart(
+    table: ShareTable,
+    pairs: Sequence[tuple[str, ShareRow]],
+    counted: str,
+    chart_id: str,
+) -> Chart:
+    """A question's national shares beside the earlier year's, option by option, in
+    the questionnaire's order (figures 14, 20 and 37 of the 2024 report).
+
+    Regions are counted ("Antal regioner", as figures 14 and 20) when every earlier
+    figure has its count; otherwise, and for municipalities and RSS, percentages. The
+    caption names both years, the question and each year's denominator.
+    """
+    earlier = max(cell.previous_year for _, cell in pairs if cell.previous_year)
+    this_year = table.year if table.year is not None else earlier + 1
+    counts = counted == "regions" and all(
+        cell.previous_count is not None
+        for _, cell in pairs
+        if cell.previous_year is not None
+    )
+    before_n = sorted(
+        {
+            cell.previous_denominator
+            for _, cell in pairs
+            if cell.previous_denominator is not None
+        }
+    )
+    what = (
+        f"Antal {counted_plural(counted)}"
+        if counts
+        else f"Andel {counted_plural(counted)} (%)"
+    )
+    caption = f"{what}, fråga {table.code}"
+    if table.item:
+        caption += f": {table.item}"
+    caption += (
+        f". {NATIONAL_NAME} {this_year} "
+        f"({denominator_text([cell for _, cell in pairs])}) och {earlier}"
+    )
+    if before_n:
+        span = "–".join(str(n) for n in dict.fromkeys([before_n[0], before_n[-1]]))
+        caption += f" (n = {span})"
+    if counts:
+        most = max([cell.denominator for _, cell in pairs] + before_n + [1])
+        return comparison_chart(
+            labels=[option for option, _ in pairs],
+            current=[cell.count for _, cell in pairs],
+            previous=[cell.previous_count for _, cell in pairs],
+            years=(this_year, earlier),
+            caption=caption,
+            chart_id=chart_id,
+            unit="",
+            maximum=most,
+            sort=False,
+        )
+    return comparison_chart(
+        labels=[option for option, _ in pairs],
+        current=[cell.percent for _, cell in pairs],
+        previous=[cell.previous_percent for _, cell in pairs],
+        years=(this_year, earlier),
+        caption=caption,
+        chart_id=chart_id,
+        unit="%",
+        maximum=100,
+        sort=False,
     )
 
 
@@ -238,6 +309,21 @@ def ticked_shares_chart(tables: Sequence[ShareTable], chart_id: str) -> Chart | 
         f"Andel {counted_plural(first.counted)} (%) som valt respektive alternativ, "
         f"fråga {first.code}. {NATIONAL_NAME}, {denominator_text(cells)}"
     )
+    earlier = [cell.previous_year for cell in cells if cell.previous_year]
+    if earlier:
+        # The alternatives with an earlier year's figure beside this year's ("–"
+        # where none was published).
+        this_year = first.year if first.year is not None else max(earlier) + 1
+        return comparison_chart(
+            labels=labels,
+            current=values,
+            previous=[cell.previous_percent for cell in cells],
+            years=(this_year, max(earlier)),
+            caption=f"{caption} ({this_year}) och {max(earlier)}",
+            chart_id=chart_id,
+            unit="%",
+            maximum=100,
+        )
     return bar_chart(
         labels=labels,
         values=values,

@@ -181,6 +181,22 @@ class ShareCell:
     def unit(self) -> str:
         return self.share.unit
 
+    @property
+    def source(self) -> str:
+        return self.share.source
+
+    @property
+    def municipalities(self) -> int | None:
+        return self.share.municipalities
+
+    @property
+    def previous_percent(self) -> int | None:
+        return self.share.previous_percent
+
+    @property
+    def previous_year(self) -> int | None:
+        return self.share.previous_year
+
 
 @dataclass
 class AppendixRow:
@@ -265,6 +281,16 @@ class ResultsView:
     conflict: bool = False
     # Shares of municipalities: the RSS areas without any data (named on the page).
     areas_without_data: list[ShareArea] = field(default_factory=list)
+
+    @property
+    def has_previous(self) -> bool:
+        """Some share shown has an earlier year's percent beside it."""
+        return any(
+            cell is not None and cell.previous_percent is not None
+            for group in self.shares
+            for _level, _unit, cells in group.rows
+            for cell in cells
+        )
 
 
 @dataclass(frozen=True)

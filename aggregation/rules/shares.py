@@ -475,7 +475,8 @@ def municipal_shares(
     empty_areas = areas.loc[areas["source"] == SOURCE_NONE, "rss_code"].tolist()
 
     in_area = municipalities.set_index("code")["rss_code"].fillna("")
-    own = answer_tallies(questions, answers)
+    # A follow-up's denominator is those asked it; a 1–5 grid adds its top two boxes.
+    own = top_two_box_tallies(questions, answer_tallies(questions, answers))
     own = own[own["organisation_code"].map(in_area).isin(own_areas)]
 
     # The counts in the municipal questionnaire's order; a compiled cell that is not
@@ -504,7 +505,7 @@ def municipal_shares(
     )
     tallies = pd.concat(
         [
-            frame.astype({"count": "int64", "denominator": "int64", "order": "int64"})
+            frame.astype({"count": "int64", "denominator": "int64", "order": "float64"})
             for frame in (own, from_counts[TALLY_COLUMNS], zeros)
             if not frame.empty
         ],
@@ -577,20 +578,6 @@ def rss_shares(
         answer_tallies(questions, answers),
         _as_own_rss(rss_units),
         counted="rss",
-    )
-
-
-def municipality_shares(
-    questions: pd.DataFrame, answers: pd.DataFrame, municipalities: pd.DataFrame
-) -> pd.DataFrame:
-    """Shares of municipalities per RSS, county and Sweden from their own answers (a
-    questionnaire answered directly, such as the grant report): per option the count and
-    the number that answered the question (a follow-up: those who were asked it), and a
-    1–5 grid's top two boxes."""
-    return shares_by_level(
-        top_two_box_tallies(questions, answer_tallies(questions, answers)),
-        municipalities,
-        counted="municipalities",
     )
 
 

@@ -60,6 +60,7 @@ CSV_HEADER = [
     "percent",
     "source",
     "municipalities",
+    "previous_percent",
 ]
 LEVEL_LABELS: dict[str, str] = {
     ShareRow.Level.RIKET: NATIONAL_NAME,
@@ -67,8 +68,11 @@ LEVEL_LABELS: dict[str, str] = {
     ShareRow.Level.RSS: "RSS",
 }
 # question, item, option, level, unit, count, denominator, percent (None: nobody
-# in the unit answered), source, municipalities covered (shares of municipalities).
-ShareRecord = tuple[str, str, str, str, str, int, int, int | None, str, int | None]
+# in the unit answered), source, municipalities covered (shares of municipalities),
+# previous_percent (None: no earlier figure).
+ShareRecord = tuple[
+    str, str, str, str, str, int, int, int | None, str, int | None, int | None
+]
 COUNTED_LABELS = {"municipalities": "kommuner", "rss": "RSS", "regions": "regioner"}
 MUNICIPALITIES = "municipalities"
 # A unit's source as the spreadsheets name it, and as the PDF's tables abbreviate it.
@@ -91,8 +95,9 @@ SOURCE_NOTE = (
 class ShareLine:
     name: str
     riket: bool
-    # One per group: (count, denominator, percent as printed); None where missing.
-    cells: list[tuple[str, str, str] | None]
+    # One per group: (count, denominator, percent, the earlier year's percent, as
+    # printed); None where missing.
+    cells: list[tuple[str, str, str, str] | None]
     # The row's denominator when all groups share it, else "".
     denominator: str = ""
     # Shares of municipalities: the unit's source (SOURCE_SHORT) and municipalities.
@@ -112,6 +117,8 @@ class SharePart:
     continued: bool = False
     # Shares of municipalities: the source and municipalities columns are shown.
     show_source: bool = False
+    # The earlier year beside this one (a column "Andel <year>" per group), if any.
+    previous_year: int | None = None
 
 
 @dataclass
@@ -140,11 +147,19 @@ def _unit_source(cells: Sequence[ShareRow | None]) -> tuple[str, str]:
     return SOURCE_SHORT.get(given.source, given.source), covered
 
 
-def _cell_text(cell: ShareRow | None) -> tuple[str, str, str] | None:
+# An earlier year's figure that is not known for the unit (official statistics' sign
+# for a figure that is missing).
+NOT_AVAILABLE = ".."
+
+
+def _cell_text(cell: ShareRow | None) -> tuple[str, str, str, str] | None:
     if cell is None:
         return None
     percent = "–" if cell.percent is None else f"{cell.percent} %"
-    return str(cell.count), str(cell.denominator), percent
+    previous = (
+        NOT_AVAILABLE if cell.previous_percent is None else f"{cell.previous_percent} %"
+    )
+    return str(cell.count), str(cell.denominator), percent, previous
 
 
 def _share_grid(
@@ -172,6 +187,13 @@ def _share_parts(
         tuple({c.denominator for c in cells if c is not None}) for _, _, cells in rows
     }
     shared = all(len(d) <= 1 for d in denominators)
+    earlier = [
+        c.previous_year
+        for _, _, cells in rows
+        for c in cells
+        if c is not None and c.previous_year is not None
+    ]
+    previous_year = max(earlier) if earlier else None
     parts = []
     for level, (heading, unit_header) in LEVEL_HEADINGS.items():
         of_level = [r for r in rows if r[0] == level]
@@ -179,6 +201,9 @@ def _share_parts(
             continue
         portrait = len(groups) <= PORTRAIT_GROUPS and sum(map(len, groups)) <= 120
         size = PORTRAIT_GROUPS if portrait else LANDSCAPE_GROUPS
+        if previous_year is not None and not portrait:
+            # A fourth column per group: one group fewer keeps the columns readable.
+            size -= 1
         for index, indexes in enumerate(chunks(range(len(groups)), size)):
             lines = []
             for row_level, name, cells in [*riket, *of_level]:
@@ -205,6 +230,7 @@ def _share_parts(
                     orientation="portrait" if portrait else "landscape",
                     continued=index > 0,
                     show_source=counted == MUNICIPALITIES,
+                    previous_year=previous_year,
                 )
             )
     return parts
@@ -243,7 +269,7 @@ def _national_part(
     ]
 
 
-def _share_note(counted: str) -> str:
+def _share_note(counted: str, previous_year: int | None = None) -> str:
     who = counted_plural(counted)
     note = (
         f"Antal = antal {who} som valt alternativet; n = antal {who} som besvarat "
@@ -252,7 +278,17 @@ def _share_note(counted: str) -> str:
     )
     if counted == MUNICIPALITIES:
         note += " " + SOURCE_NOTE
+    if previous_year is not None:
+        note += (
+            f" Andel {previous_year} = andelen {previous_year}: beräknad i systemet "
+            f"där den omgången genomfördes här, annars som den publicerades; "
+            f"{NOT_AVAILABLE} = uppgift saknas för {previous_year}."
+        )
     return note
+
+
+def _previous_year(parts: Sequence[SharePart]) -> int | None:
+    return next((p.previous_year for p in parts if p.previous_year), None)
 
 
 def _is_ticked_group(tables: Sequence[ShareTable], question: Question | None) -> bool:
@@ -296,32 +332,30 @@ def share_questions(
         if _is_ticked_group(group, question):
             groups, rows = _share_grid(group, "items")
             chart = ticked_shares_chart(group, f"figure-{code}")
+            parts = (
+                _national_part(groups, rows, counted) if report_tables else []
+            ) + _share_parts(groups, rows, counted)
             sections.append(
                 ShareSection(
                     title="Andel som valt respektive alternativ",
                     figure=numbering.figure(chart),
-                    parts=(
-                        _national_part(groups, rows, counted) if report_tables else []
-                    )
-                    + _share_parts(groups, rows, counted),
-                    note=_share_note(counted),
+                    parts=parts,
+                    note=_share_note(counted, _previous_year(parts)),
                 )
             )
         else:
             for index, table in enumerate(group):
                 groups, rows = _share_grid([table], "options")
                 chart = share_chart(table, f"figure-{code}-{index}")
+                parts = (
+                    _national_part(groups, rows, counted) if report_tables else []
+                ) + _share_parts(groups, rows, counted)
                 sections.append(
                     ShareSection(
                         title=table.item,
                         figure=numbering.figure(chart),
-                        parts=(
-                            _national_part(groups, rows, counted)
-                            if report_tables
-                            else []
-                        )
-                        + _share_parts(groups, rows, counted),
-                        note=_share_note(counted),
+                        parts=parts,
+                        note=_share_note(counted, _previous_year(parts)),
                     )
                 )
         for _section in sections:
@@ -382,17 +416,20 @@ def _share_lines(run: AggregationRun) -> Iterator[ShareRecord]:
             "percent",
             "source",
             "municipalities",
+            "previous_percent",
         )
     )
     yield from rows.iterator()
 
 
 def shares_csv(*, run: AggregationRun, excel: bool) -> bytes:
-    """question,item,option,level,unit,count,denominator,percent,source,municipalities;
-    level riket, county or rss; unit SE, the county code or the RSS code; percent empty
-    where nobody in the unit answered; source answers, counts, mixed (a county or Sweden
-    whose RSS areas use both) or none; municipalities: how many municipalities the
-    unit's source covers (shares of municipalities only, else empty)."""
+    """question,item,option,level,unit,count,denominator,percent,source,municipalities,
+    previous_percent; level riket, county or rss; unit SE, the county code or the RSS
+    code; percent empty where nobody in the unit answered; source answers, counts,
+    mixed (a county or Sweden whose RSS areas use both) or none; municipalities: how
+    many municipalities the unit's source covers (shares of municipalities only, else
+    empty); previous_percent the latest earlier year's percent (computed or
+    published), empty where there is none."""
     return csv_bytes(CSV_HEADER, _share_lines(run), excel=excel)
 
 
@@ -421,11 +458,25 @@ def shares_xlsx(*, run: AggregationRun) -> bytes:
                 "kommunsvar inte finns i systemet, RSS:ens antal; Kommuner = antal "
                 "kommuner som underlaget omfattar."
             )
+        earlier = [
+            c.previous_year
+            for _level, _unit, cells in table.rows
+            for c in cells
+            if c is not None and c.previous_year is not None
+        ]
+        measures: list[CellValue] = ["Antal", "Nämnare", "Procent"]
+        if earlier:
+            measures.append(f"Procent {max(earlier)}")
+            title.append(
+                f"Procent {max(earlier)}: andelen {max(earlier)}, beräknad i systemet "
+                "där den omgången genomfördes här, annars som den publicerades."
+            )
+        width = len(measures)
         header_options: list[CellValue] = []
         header_measures: list[CellValue] = []
         for option in table.options:
-            header_options += [option, None, None]
-            header_measures += ["Antal", "Nämnare", "Procent"]
+            header_options += [option, *([None] * (width - 1))]
+            header_measures += measures
         rows: list[list[CellValue]] = []
         for level, unit_name, cells in table.rows:
             row: list[CellValue] = [LEVEL_LABELS.get(level, level), unit_name]
@@ -437,13 +488,16 @@ def shares_xlsx(*, run: AggregationRun) -> bytes:
                 ]
             for cell in cells:
                 if cell is None:
-                    row += [None, None, None]
-                else:
-                    row += [cell.count, cell.denominator, cell.percent]
+                    row += [None] * width
+                    continue
+                row += [cell.count, cell.denominator, cell.percent]
+                if earlier:
+                    row.append(cell.previous_percent)
             rows.append(row)
         formats = {
-            leading + 3 * index + 2: PERCENT_FORMAT
+            leading + width * index + column: PERCENT_FORMAT
             for index in range(len(table.options))
+            for column in range(2, width)
         }
         head: list[CellValue] = ["Nivå", "Enhet"]
         if by_source:
@@ -481,6 +535,7 @@ def shares_xlsx(*, run: AggregationRun) -> bytes:
             percent,
             SOURCE_LABELS.get(source, source),
             municipalities,
+            previous,
         ]
         for (
             code,
@@ -493,6 +548,7 @@ def shares_xlsx(*, run: AggregationRun) -> bytes:
             percent,
             source,
             municipalities,
+            previous,
         ) in _share_lines(run)
     ]
     sheets.append(
@@ -511,10 +567,11 @@ def shares_xlsx(*, run: AggregationRun) -> bytes:
                     "Procent",
                     "Underlag",
                     "Kommuner",
+                    "Procent föregående år",
                 ]
             ],
             rows=long_rows,
-            number_formats={8: PERCENT_FORMAT},
+            number_formats={8: PERCENT_FORMAT, 11: PERCENT_FORMAT},
         )
     )
     return xlsx_bytes(sheets)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from aggregation.rules.shares import municipality_shares
+from aggregation.rules.shares import municipal_shares
 from aggregation.rules.statsbidrag import (
     MUNICIPAL_ITEMS,
     grant_cells,
@@ -189,6 +189,11 @@ def _units(codes: list[str]) -> pd.DataFrame:
     )
 
 
+# The one RSS area of _units (a grant report has no RSS counts: the answers are the
+# source).
+RSS_UNITS = pd.DataFrame({"code": ["RSS-01"], "county_code": ["01"]})
+
+
 QUESTIONS = pd.DataFrame(
     [
         (
@@ -284,8 +289,8 @@ def test_a_follow_up_has_its_own_base_of_those_who_were_asked_it():
         ]
     )
 
-    shares = municipality_shares(
-        QUESTIONS, answers, _units(["0114", "0115", "0117", "0120"])
+    shares = municipal_shares(
+        QUESTIONS, answers, _units(["0114", "0115", "0117", "0120"]), RSS_UNITS
     )
 
     assert _riket(shares, "B06", "Smitta", "Ja") == (3, 4, 75)
@@ -305,8 +310,8 @@ def test_the_top_two_boxes_count_the_answers_4_and_5_of_all_who_answered():
         ]
     )
 
-    shares = municipality_shares(
-        QUESTIONS, answers, _units(["0114", "0115", "0117", "0120", "0123"])
+    shares = municipal_shares(
+        QUESTIONS, answers, _units(["0114", "0115", "0117", "0120", "0123"]), RSS_UNITS
     )
 
     assert _riket(shares, "B09", "Bemanning", "4–5") == (2, 5, 40)

@@ -210,6 +210,7 @@ STAFF_PAGES = {
     "results": [
         Page("aggregation:runs"),
         Page("aggregation:quality-list", lambda d: {"questionnaire_pk": d.region.pk}),
+        Page("aggregation:published-upload"),
         Page("reports:index"),
         Page("reports:results", lambda d: {"questionnaire_pk": d.region.pk}),
         # One question: its charts are built into the page, not loaded afterwards.

@@ -14,7 +14,8 @@ from tests.reports.conftest import submit
 pytestmark = pytest.mark.django_db
 
 HEADER = (
-    "question,item,option,level,unit,count,denominator,percent,source,municipalities"
+    "question,item,option,level,unit,count,denominator,percent,source,municipalities,"
+    "previous_percent"
 )
 
 
@@ -49,20 +50,20 @@ def test_writes_municipal_shares_per_level_with_unit_and_denominator(
     assert lines[0] == HEADER
     k06 = [line for line in lines if line.startswith("K06,")]
     # The areas without data are there too, marked "none" (0 of 0, percent empty).
-    without_data = [line for line in k06 if line.endswith(",none,0")]
-    assert "K06,,Ja,rss,RSS-01,0,0,,none,0" in without_data
-    assert "K06,,Ja,county,01,0,0,,none,0" in without_data
+    without_data = [line for line in k06 if line.endswith(",none,0,")]
+    assert "K06,,Ja,rss,RSS-01,0,0,,none,0," in without_data
+    assert "K06,,Ja,county,01,0,0,,none,0," in without_data
     assert [line for line in k06 if line not in without_data] == [
-        "K06,,Ja,riket,SE,6,9,67,counts,9",
-        "K06,,Ja,county,03,5,8,63,counts,8",
-        "K06,,Ja,county,09,1,1,100,counts,1",
-        "K06,,Ja,rss,RSS-03,5,8,63,counts,8",
-        "K06,,Ja,rss,RSS-09,1,1,100,counts,1",
-        "K06,,Nej,riket,SE,3,9,33,counts,9",
-        "K06,,Nej,county,03,3,8,38,counts,8",
-        "K06,,Nej,county,09,0,1,0,counts,1",
-        "K06,,Nej,rss,RSS-03,3,8,38,counts,8",
-        "K06,,Nej,rss,RSS-09,0,1,0,counts,1",
+        "K06,,Ja,riket,SE,6,9,67,counts,9,",
+        "K06,,Ja,county,03,5,8,63,counts,8,",
+        "K06,,Ja,county,09,1,1,100,counts,1,",
+        "K06,,Ja,rss,RSS-03,5,8,63,counts,8,",
+        "K06,,Ja,rss,RSS-09,1,1,100,counts,1,",
+        "K06,,Nej,riket,SE,3,9,33,counts,9,",
+        "K06,,Nej,county,03,3,8,38,counts,8,",
+        "K06,,Nej,county,09,0,1,0,counts,1,",
+        "K06,,Nej,rss,RSS-03,3,8,38,counts,8,",
+        "K06,,Nej,rss,RSS-09,0,1,0,counts,1,",
     ]
 
 
@@ -73,7 +74,9 @@ def test_percent_is_empty_where_nobody_in_the_unit_answered(compiled, tmp_path):
     export(cycle=2024, questionnaire="municipality", output=str(target))
 
     # fill_response counts 0 municipalities everywhere, "_answered" included.
-    assert f"K01,{item},Ja,riket,SE,0,0,,counts,9" in target.read_text(encoding="utf-8")
+    assert f"K01,{item},Ja,riket,SE,0,0,,counts,9," in target.read_text(
+        encoding="utf-8"
+    )
 
 
 def test_rss_questionnaire_shares_are_over_rss(compiled):
@@ -82,15 +85,15 @@ def test_rss_questionnaire_shares_are_over_rss(compiled):
     lines = out.splitlines()
     assert lines[0] == HEADER
     # fill_response chooses S02's first option for both RSS; a comma is quoted.
-    assert 'S02,,"Ja, alla kommuner",riket,SE,2,2,100,answers,' in lines
-    assert 'S02,,"Ja, vissa kommuner",county,09,0,1,0,answers,' in lines
+    assert 'S02,,"Ja, alla kommuner",riket,SE,2,2,100,answers,,' in lines
+    assert 'S02,,"Ja, vissa kommuner",county,09,0,1,0,answers,,' in lines
 
 
 def test_output_dash_writes_to_standard_output(compiled):
     out = export(cycle=2024, questionnaire="municipality", output="-")
 
     assert out.splitlines()[0] == HEADER
-    assert "K06,,Ja,riket,SE,6,9,67,counts,9" in out.splitlines()
+    assert "K06,,Ja,riket,SE,6,9,67,counts,9," in out.splitlines()
 
 
 def test_an_unknown_cycle_is_refused(cycle_2024):
@@ -142,7 +145,7 @@ def test_the_excel_csv_has_a_bom_and_semicolons(compiled, tmp_path):
         csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""), delimiter=";")
     )
     assert rows[0] == HEADER.split(",")
-    assert ["K06", "", "Ja", "riket", "SE", "6", "9", "67", "counts", "9"] in rows
+    assert ["K06", "", "Ja", "riket", "SE", "6", "9", "67", "counts", "9", ""] in rows
 
 
 def test_writes_the_shares_as_xlsx(compiled, tmp_path):
@@ -201,10 +204,10 @@ def test_municipal_shares_come_as_soon_as_municipalities_have_submitted(
     lines = export(cycle=2024, questionnaire="municipality", output="-").splitlines()
 
     assert lines[0] == HEADER
-    assert "K06,,Ja,riket,SE,2,3,67,answers,3" in lines
-    assert "K06,,Ja,county,01,1,2,50,answers,2" in lines
-    assert "K06,,Ja,rss,RSS-09,1,1,100,answers,1" in lines
-    assert "K06,,Ja,rss,RSS-03,0,0,,none,0" in lines
+    assert "K06,,Ja,riket,SE,2,3,67,answers,3," in lines
+    assert "K06,,Ja,county,01,1,2,50,answers,2," in lines
+    assert "K06,,Ja,rss,RSS-09,1,1,100,answers,1," in lines
+    assert "K06,,Ja,rss,RSS-03,0,0,,none,0," in lines
 
 
 def test_the_xlsx_long_table_names_the_source_and_the_municipalities(
@@ -216,7 +219,7 @@ def test_the_xlsx_long_table_names_the_source_and_the_municipalities(
 
     sheet = openpyxl.load_workbook(target)["Alla andelar"]
     rows = [[c.value for c in row] for row in sheet.iter_rows()]
-    assert rows[0][-2:] == ["Underlag", "Kommuner"]
+    assert rows[0][-3:] == ["Underlag", "Kommuner", "Procent föregående år"]
     assert [
         "K06",
         None,
@@ -229,4 +232,5 @@ def test_the_xlsx_long_table_names_the_source_and_the_municipalities(
         100,
         "Kommunernas svar",
         1,
+        None,
     ] in rows

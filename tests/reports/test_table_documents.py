@@ -149,12 +149,13 @@ def test_shares_csv_has_the_header_and_rows_of_the_export(compiled):
         "percent",
         "source",
         "municipalities",
+        "previous_percent",
     ]
-    assert ["K06", "", "Ja", "riket", "SE", "6", "9", "67", "counts", "9"] in rows
-    assert ["K06", "", "Nej", "county", "09", "0", "1", "0", "counts", "1"] in rows
-    assert ["K06", "", "Nej", "rss", "RSS-01", "0", "0", "", "none", "0"] in rows
+    assert ["K06", "", "Ja", "riket", "SE", "6", "9", "67", "counts", "9", ""] in rows
+    assert ["K06", "", "Nej", "county", "09", "0", "1", "0", "counts", "1", ""] in rows
+    assert ["K06", "", "Nej", "rss", "RSS-01", "0", "0", "", "none", "0", ""] in rows
     item = compiled.questionnaire.questions.get(code="K01").items[0]
-    assert ["K01", item, "Ja", "riket", "SE", "0", "0", "", "counts", "9"] in rows
+    assert ["K01", item, "Ja", "riket", "SE", "0", "0", "", "counts", "9", ""] in rows
 
 
 def test_shares_csv_for_excel_round_trips_to_the_same_rows(compiled):
@@ -267,11 +268,25 @@ def test_shares_xlsx_has_the_long_table_with_units_named(compiled):
         "Procent",
         "Underlag",
         "Kommuner",
+        "Procent föregående år",
     )
     counts = "RSS:ens antal"
-    assert ("K06", None, "Ja", "Riket", "SE", "Riket", 6, 9, 67, counts, 9) in rows
     assert (
-        ("K06", None, "Ja", "Län", "03", "Uppsala län", 5, 8, 63, counts, 8)
+        "K06",
+        None,
+        "Ja",
+        "Riket",
+        "SE",
+        "Riket",
+        6,
+        9,
+        67,
+        counts,
+        9,
+        None,
+    ) in rows
+    assert (
+        ("K06", None, "Ja", "Län", "03", "Uppsala län", 5, 8, 63, counts, 8, None)
     ) in rows
     assert len(rows) == compiled.share_rows.count() + 1
 

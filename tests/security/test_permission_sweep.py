@@ -80,6 +80,7 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "aggregation:tables-moved": ("GET", "302 403 403 403 403 403 301"),
     "aggregation:run-request": ("POST", "302 403 403 403 403 403 302"),
     "aggregation:quality-list": ("GET", "302 403 403 403 403 403 200"),
+    "aggregation:published-upload": ("GET", "302 403 403 403 403 403 200"),
     "reports:index": ("GET", "302 403 403 403 403 403 200"),
     "reports:staff-free-text": ("GET", "302 403 403 403 403 403 302"),
     "reports:results": ("GET", "302 403 403 403 403 403 200"),
