@@ -24,6 +24,7 @@ COUNTED_PLURAL = {
     "counties": "län",
 }
 RIKET_LEVEL = ShareRow.Level.RIKET
+YES = "Ja"
 # A whole number with spaces (also no-break and thin spaces) as thousands separators,
 # optionally followed by a percent sign: "59 %", "4 245 026", "1 600 000", "72%".
 _NUMBER = re.compile(
@@ -245,6 +246,57 @@ def ticked_shares_chart(tables: Sequence[ShareTable], chart_id: str) -> Chart | 
         chart_id=chart_id,
         unit="%",
         maximum=100,
+    )
+
+
+def matrix_yes_chart(tables: Sequence[ShareTable], chart_id: str) -> Chart | None:
+    """One chart of a matrix: per item the share answering "Ja" (figures 9, 15, 41, 42).
+
+    Of municipalities or RSS the share in percent; of regions the number ("19 av 21"),
+    as the report draws the regions' figures. The items in the questionnaire's order.
+    None when no item has a national row with answers.
+    """
+    labels: list[str] = []
+    cells: list[ShareRow | None] = []
+    for table in tables:
+        row = national_share_row(table)
+        cell = None
+        if row is not None and YES in table.options:
+            cell = row[table.options.index(YES)]
+        labels.append(table.item)
+        cells.append(cell if cell is not None and cell.denominator > 0 else None)
+    given = [cell for cell in cells if cell is not None]
+    if not given:
+        return None
+    first = tables[0]
+    counted = first.counted or given[0].counted
+    who = counted_plural(counted)
+    if counted == "regions":
+        most = max(cell.denominator for cell in given)
+        return bar_chart(
+            labels=labels,
+            values=[None if cell is None else cell.count for cell in cells],
+            caption=(
+                f"Antal {who} som svarat ”Ja”, fråga {first.code}, av "
+                f"{denominator_text(given).removeprefix('n = ')} {who} som besvarat "
+                "frågan"
+            ),
+            chart_id=chart_id,
+            unit="",
+            maximum=most,
+            sort=False,
+        )
+    return bar_chart(
+        labels=labels,
+        values=[None if cell is None else cell.percent for cell in cells],
+        caption=(
+            f"Andel {who} (%) som svarat ”Ja”, fråga {first.code}. {NATIONAL_NAME}, "
+            f"{denominator_text(given)}"
+        ),
+        chart_id=chart_id,
+        unit="%",
+        maximum=100,
+        sort=False,
     )
 
 

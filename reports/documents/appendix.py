@@ -15,8 +15,17 @@ from django.utils.translation import gettext_lazy as _
 
 from aggregation.models import AggregationRun, AppendixCell
 from aggregation.rules.appendix import NATIONAL_NAME, is_national
-from aggregation.selectors import appendix_tables
+from aggregation.selectors import AppendixTable, appendix_row_codes, appendix_tables
 from regions.models import Organisation
+from reports.caveats import (
+    FLAG_LEGEND,
+    MISSING_LEGEND,
+    Flags,
+    PrintedCell,
+    flag_note,
+    missing_if_blank,
+    unconfirmed_flags,
+)
 from reports.documents.base import Document
 from reports.figures import appendix_figure
 from reports.formats import Progress
@@ -31,6 +40,7 @@ from reports.pdf import (
 )
 from reports.spreadsheets import Sheet, csv_bytes, xlsx_bytes
 from surveys.models import Question, Questionnaire, QuestionType
+from surveys.selectors.quality import QualityRow
 
 # Up to this many item columns stay on a portrait page, up to LANDSCAPE_COLUMNS turn
 # the page; wider ones are split into tables of at most that many.
@@ -44,7 +54,8 @@ CSV_HEADER = ["question", "item", "organisation", "value"]
 @dataclass
 class AppendixRow:
     name: str
-    values: list[str]
+    # As printed: ".." where there is no value, the flag on unconfirmed flagged values.
+    values: list[PrintedCell]
     # "riket", "riket-previous", "first-region" or "" (a region).
     kind: str
 
@@ -68,6 +79,8 @@ class AppendixBlock:
     parts: list[AppendixPart]
     figure: Figure | None = None
     extra_figures: list[Figure] = field(default_factory=list)
+    # The footnote of the flagged values in the table ("" if none).
+    flag_note: str = ""
 
 
 def single_column_header(question: Question | None) -> str:
@@ -113,15 +126,15 @@ def appendix_blocks(
     """The appendix's tables as printed: parts, orientation, footnotes and figures."""
     tables = appendix_tables(run=run)
     questions = questions_by_code(run.questionnaire)
+    flags = unconfirmed_flags(questionnaire=run.questionnaire)
+    codes = appendix_row_codes(run=run) if flags else {}
     numbering = Numbering()
     blocks = []
     for done, table in enumerate(tables, start=1):
         question = questions.get(table.code)
         headers = [column or single_column_header(question) for column in table.columns]
         orientation, slices = appendix_layout(table.columns)
-        rows = [
-            AppendixRow(name, values, _row_kind(name)) for name, values in table.rows
-        ]
+        rows, flagged = _printed_rows(table, flags, codes)
         first_region = next((row for row in rows if not row.kind), None)
         if first_region is not None and first_region is not rows[0]:
             # A rule between the national rows and the regions.
@@ -144,12 +157,51 @@ def appendix_blocks(
             footnote=question.footnote if question else "",
             orientation=orientation,
             parts=parts,
+            flag_note=(
+                flag_note(flagged, national=_has_national(table)) if flagged else ""
+            ),
         )
         block.figure = numbering.figure(appendix_figure(table, f"figure-{table.code}"))
         blocks.append(block)
         if progress is not None:
             progress(done, len(tables))
     return blocks
+
+
+def _has_national(table: AppendixTable) -> bool:
+    return any(name == NATIONAL_NAME for name, _values in table.rows)
+
+
+def _printed_rows(
+    table: AppendixTable, flags: Flags, codes: dict[tuple[str, str], str]
+) -> tuple[list[AppendixRow], list[QualityRow]]:
+    """The table's rows as printed, and the unconfirmed flagged values among them.
+
+    A blank cell is printed ".."; a region's flagged value carries the flag, and so
+    does Riket of its column (the sum or mean includes it), not Riket of earlier years.
+    """
+    flagged: list[QualityRow] = []
+    flagged_columns: set[int] = set()
+    region_rows: list[tuple[str, list[PrintedCell]]] = []
+    for name, values in table.rows:
+        code = codes.get((table.code, name), "")
+        cells = []
+        for index, (item, value) in enumerate(zip(table.columns, values, strict=True)):
+            warnings = [] if is_national(name) else flags.of(code, table.code, item)
+            if warnings:
+                flagged.extend(warnings)
+                flagged_columns.add(index)
+            cells.append(PrintedCell(missing_if_blank(value), bool(warnings)))
+        region_rows.append((name, cells))
+    rows = []
+    for name, cells in region_rows:
+        if name == NATIONAL_NAME:
+            cells = [
+                PrintedCell(cell.text, index in flagged_columns)
+                for index, cell in enumerate(cells)
+            ]
+        rows.append(AppendixRow(name, cells, _row_kind(name)))
+    return rows, flagged
 
 
 def appendix_html(*, run: AggregationRun, progress: Progress | None = None) -> str:
@@ -166,6 +218,9 @@ def appendix_html(*, run: AggregationRun, progress: Progress | None = None) -> s
             "computed_at": swedish_datetime(run.finished_at or run.requested_at),
             "blocks": blocks,
             "respondents": _respondents(questionnaire, run.responses),
+            "missing_legend": MISSING_LEGEND,
+            "flag_legend": FLAG_LEGEND,
+            "flagged": any(block.flag_note for block in blocks),
         },
     )
 

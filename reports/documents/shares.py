@@ -9,7 +9,7 @@ question,item,option,level,unit,count,denominator,percent; XLSX: a sheet per que
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -22,8 +22,16 @@ from aggregation.selectors import (
     ticked_share_grid,
     unit_names,
 )
+from regions.models import County, Organisation
+from reports.caveats import MISSING, MISSING_LEGEND
 from reports.documents.base import Document
-from reports.figures import counted_plural, share_chart, ticked_shares_chart
+from reports.figures import (
+    counted_plural,
+    denominator_text,
+    matrix_yes_chart,
+    share_chart,
+    ticked_shares_chart,
+)
 from reports.formats import Progress
 from reports.pdf import (
     Figure,
@@ -37,6 +45,8 @@ from reports.pdf import (
 from reports.spreadsheets import PERCENT_FORMAT, CellValue, Sheet, csv_bytes, xlsx_bytes
 from surveys.models import Question, Questionnaire, QuestionType
 from surveys.models.questionnaire import TICKED
+
+YES = "Ja"
 
 # Option groups (count and percent each) per portrait or landscape table.
 PORTRAIT_GROUPS = 3
@@ -86,6 +96,8 @@ class SharePart:
     lines: list[ShareLine]
     orientation: str
     continued: bool = False
+    # The areas of the level without an answer, named (printed under the table).
+    without_data: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -103,12 +115,17 @@ class ShareQuestion:
     code: str
     text: str
     sections: list[ShareSection]
+    # The question's one chart of a matrix (share answering "Ja" per item).
+    figure: Figure | None = None
 
 
-def _cell_text(cell: ShareRow | None) -> tuple[str, str, str] | None:
+def _cell_text(cell: ShareRow | None) -> tuple[str, str, str]:
+    """(count, n, percent) as printed; ".." where the unit has no answer (n = 0)."""
     if cell is None:
-        return None
-    percent = "–" if cell.percent is None else f"{cell.percent} %"
+        return MISSING, MISSING, MISSING
+    if cell.denominator == 0:
+        return MISSING, "0", MISSING
+    percent = MISSING if cell.percent is None else f"{cell.percent} %"
     return str(cell.count), str(cell.denominator), percent
 
 
@@ -130,8 +147,14 @@ def _share_parts(
     groups: list[str],
     rows: list[tuple[str, str, list[ShareRow | None]]],
     counted: str,
+    areas: dict[str, list[str]] | None = None,
 ) -> list[SharePart]:
-    """The tables of a section: one per level (county, RSS), Riket first in each."""
+    """The tables of a section: one per level (county, RSS), Riket first in each.
+
+    `areas` names every area of a level (county, RSS); those without a row or whose row
+    has no answer (n = 0) are named under the level's table.
+    """
+    areas = areas or {}
     riket = [r for r in rows if r[0] == ShareRow.Level.RIKET]
     denominators = {
         tuple({c.denominator for c in cells if c is not None}) for _, _, cells in rows
@@ -142,6 +165,17 @@ def _share_parts(
         of_level = [r for r in rows if r[0] == level]
         if not of_level:
             continue
+        answered = {
+            name
+            for _level, name, cells in of_level
+            if any(c is not None and c.denominator > 0 for c in cells)
+        }
+        without = [name for name in areas.get(level, []) if name not in answered]
+        without += [
+            name
+            for _level, name, _cells in of_level
+            if name not in answered and name not in without
+        ]
         portrait = len(groups) <= PORTRAIT_GROUPS and sum(map(len, groups)) <= 120
         size = PORTRAIT_GROUPS if portrait else LANDSCAPE_GROUPS
         for index, indexes in enumerate(chunks(range(len(groups)), size)):
@@ -154,7 +188,7 @@ def _share_parts(
                         name=name,
                         riket=row_level == ShareRow.Level.RIKET,
                         cells=[_cell_text(c) for c in chosen],
-                        denominator=str(given[0].denominator) if given else "",
+                        denominator=str(given[0].denominator) if given else MISSING,
                     )
                 )
             parts.append(
@@ -166,18 +200,62 @@ def _share_parts(
                     lines=lines,
                     orientation="portrait" if portrait else "landscape",
                     continued=index > 0,
+                    without_data=without,
                 )
             )
     return parts
 
 
-def _share_note(counted: str) -> str:
+def _share_note(
+    counted: str,
+    rows: list[tuple[str, str, list[ShareRow | None]]] | None = None,
+    totals: dict[str, int] | None = None,
+) -> str:
+    """What a table counts, and N: "Riket: n = 202 av 290 kommuner"."""
     who = counted_plural(counted)
-    return (
-        f"Antal = antal {who} som valt alternativet; n = antal {who} som besvarat "
-        f"frågan; Andel = Antal / n, avrundat till hela procent (0,5 avrundas uppåt). "
-        f"– = ingen har svarat."
+    note = (
+        f"Räknat: Antal = antal {who} som valt alternativet; n = antal {who} som "
+        f"besvarat frågan; Andel = Antal / n, avrundat till hela procent (0,5 avrundas "
+        f"uppåt). {MISSING_LEGEND}."
     )
+    riket = next(
+        (cells for level, _name, cells in rows or [] if level == ShareRow.Level.RIKET),
+        None,
+    )
+    if riket is not None:
+        n = denominator_text(riket).removeprefix("n = ")
+        total = (totals or {}).get(counted)
+        of = f" av {total}" if total else ""
+        note = f"{NATIONAL_NAME}: n = {n}{of} {who}. " + note
+    return note
+
+
+def share_areas() -> dict[str, list[str]]:
+    """Every county and every RSS by name, per level (2 queries)."""
+    return {
+        ShareRow.Level.COUNTY: list(
+            County.objects.order_by("code").values_list("name", flat=True)
+        ),
+        ShareRow.Level.RSS: list(
+            Organisation.objects.filter(kind=Organisation.Kind.RSS)
+            .order_by("code")
+            .values_list("name", flat=True)
+        ),
+    }
+
+
+def counted_totals() -> dict[str, int]:
+    """How many organisations of each counted kind there are (1 query)."""
+    kinds = {
+        Organisation.Kind.MUNICIPALITY: "municipalities",
+        Organisation.Kind.RSS: "rss",
+        Organisation.Kind.REGION: "regions",
+    }
+    totals = dict.fromkeys(kinds.values(), 0)
+    for kind in Organisation.objects.values_list("kind", flat=True):
+        if kind in kinds:
+            totals[kinds[kind]] += 1
+    return totals
 
 
 def _is_ticked_group(tables: Sequence[ShareTable], question: Question | None) -> bool:
@@ -189,12 +267,25 @@ def _is_ticked_group(tables: Sequence[ShareTable], question: Question | None) ->
     return len(tables) > 1 and all(t.item for t in tables)
 
 
+def _is_matrix_group(tables: Sequence[ShareTable]) -> bool:
+    """A matrix: one table per item, each with a "Ja" option (figures 9, 15, 41, 42)."""
+    return len(tables) > 1 and all(t.item and YES in t.options for t in tables)
+
+
 def share_questions(
     *, run: AggregationRun, progress: Progress | None = None
 ) -> list[ShareQuestion]:
-    """The run's share tables grouped per question, with charts and printed tables."""
+    """The run's share tables grouped per question, with charts and printed tables.
+
+    A matrix gets one chart of the share (of regions: the number) answering "Ja" per
+    item, a multiple choice one chart of the share ticking each alternative, another
+    question one chart of its options. Every table states N and names the areas
+    without an answer.
+    """
     tables = share_tables(run=run)
     questions = questions_by_code(run.questionnaire)
+    areas = share_areas()
+    totals = counted_totals()
     # Shares of municipalities are keyed by the municipal question's code; its text is
     # the municipal questionnaire's (selectors give the run's own texts).
     grouped: dict[str, list[ShareTable]] = {}
@@ -212,6 +303,7 @@ def share_questions(
         text = group[0].text or (question.text if question else "")
         counted = group[0].counted
         sections = []
+        figure = None
         if _is_ticked_group(group, question):
             groups, rows = _share_grid(group, "items")
             chart = ticked_shares_chart(group, f"figure-{code}")
@@ -219,27 +311,30 @@ def share_questions(
                 ShareSection(
                     title="Andel som valt respektive alternativ",
                     figure=numbering.figure(chart),
-                    parts=_share_parts(groups, rows, counted),
-                    note=_share_note(counted),
+                    parts=_share_parts(groups, rows, counted, areas),
+                    note=_share_note(counted, rows, totals),
                 )
             )
         else:
+            matrix = _is_matrix_group(group)
+            if matrix:
+                figure = numbering.figure(matrix_yes_chart(group, f"figure-{code}"))
             for index, table in enumerate(group):
                 groups, rows = _share_grid([table], "options")
-                chart = share_chart(table, f"figure-{code}-{index}")
+                chart = None if matrix else share_chart(table, f"figure-{code}-{index}")
                 sections.append(
                     ShareSection(
                         title=table.item,
                         figure=numbering.figure(chart),
-                        parts=_share_parts(groups, rows, counted),
-                        note=_share_note(counted),
+                        parts=_share_parts(groups, rows, counted, areas),
+                        note=_share_note(counted, rows, totals),
                     )
                 )
         for _section in sections:
             done += 1
             if progress is not None:
                 progress(done, sections_total)
-        result.append(ShareQuestion(code, text, sections))
+        result.append(ShareQuestion(code, text, sections, figure))
     return result
 
 
@@ -258,6 +353,7 @@ def shares_html(*, run: AggregationRun, progress: Progress | None = None) -> str
             "computed_at": swedish_datetime(run.finished_at or run.requested_at),
             "questions": questions,
             "counted_words": _counted_words(run),
+            "missing_legend": MISSING_LEGEND,
         },
     )
 
