@@ -99,21 +99,27 @@ def bar_chart(
     maximum: float | None = 100,
     sort: bool = True,
     width_inches: float = 6.3,
+    value_texts: Sequence[str] | None = None,
 ) -> Chart:
     """A horizontal bar chart: one bar per label, the value written on each bar.
 
     Sorted from the largest value down unless sort=False (missing values last). `unit` is
     written after each value ("%" gives "59 %"); `maximum` fixes the axis (100 for
     percentages; None to fit the data). `chart_id` must be unique on the page: the SVG's
-    ids are prefixed with it.
+    ids are prefixed with it. `value_texts` replace the values as written on the bars
+    and in the text alternative ("19 av 21").
     """
-    pairs = list(zip(labels, values, strict=True))
+    texts = (
+        list(value_texts)
+        if value_texts is not None
+        else [_percent(v) if unit == "%" else _value(v, unit) for v in values]
+    )
+    triples = list(zip(labels, values, texts, strict=True))
     if sort:
-        pairs.sort(key=lambda p: (p[1] is None, -(p[1] or 0)))
-    words = [
-        f"{label}: {_percent(value) if unit == '%' else _value(value, unit)}"
-        for label, value in pairs
-    ]
+        triples.sort(key=lambda p: (p[1] is None, -(p[1] or 0)))
+    pairs = [(label, value) for label, value, _text in triples]
+    shown = [text for _label, _value, text in triples]
+    words = [f"{label}: {text}" for label, _value, text in triples]
     alt = f"{caption}. " + "; ".join(words) + "."
     height = 0.55 + 0.34 * max(len(pairs), 1)
     wrapped = [textwrap.fill(label, LABEL_WIDTH) for label, _ in pairs]
@@ -138,10 +144,7 @@ def bar_chart(
     axes.set_yticks(positions, wrapped, fontsize=8.5)
     axes.bar_label(
         bars,
-        labels=[
-            _percent(value) if unit == "%" else _value(value, unit)
-            for _, value in pairs
-        ],
+        labels=shown,
         padding=3,
         fontsize=8.5,
     )

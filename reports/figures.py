@@ -337,3 +337,93 @@ def appendix_figure(table: AppendixTable, chart_id: str) -> Chart | None:
     if numeric_columns(table):
         return appendix_chart(table, chart_id)
     return yes_count_chart(table, chart_id)
+
+
+def definition_figure(
+    spec: dict, tables: Sequence[ShareTable], chart_id: str
+) -> Chart | None:
+    """A figure of the definitions (Questionnaire.figures): per bar the "Ja" of a
+    question (or item) in the national row of the run's share tables.
+
+    Of regions the number, "19 av 21" (figure 19); of municipalities and RSS the share
+    in percent (Bilaga 3, figur 1). A bar whose question has no answers shows "..".
+    None when no bar has answers.
+    """
+    by_key = {(table.code, table.item): table for table in tables}
+    labels: list[str] = []
+    cells: list[ShareRow | None] = []
+    counted = ""
+    for bar in spec.get("bars", []):
+        table = by_key.get((bar["question"], bar.get("item", "")))
+        cell = None
+        if table is not None:
+            counted = counted or table.counted
+            row = national_share_row(table)
+            if row is not None and YES in table.options:
+                cell = row[table.options.index(YES)]
+        labels.append(bar.get("label") or bar.get("item") or bar["question"])
+        cells.append(cell if cell is not None and cell.denominator > 0 else None)
+    given = [cell for cell in cells if cell is not None]
+    if not given:
+        return None
+    who = counted_plural(counted or given[0].counted)
+    title = spec.get("title") or spec.get("name", "")
+    if counted == "regions":
+        texts = [
+            ".." if cell is None else f"{cell.count} av {cell.denominator}"
+            for cell in cells
+        ]
+        return bar_chart(
+            labels=labels,
+            values=[None if cell is None else cell.count for cell in cells],
+            caption=f"{title} ({NATIONAL_NAME}, {denominator_text(given)} {who})",
+            chart_id=chart_id,
+            unit="",
+            maximum=max(cell.denominator for cell in given),
+            sort=False,
+            value_texts=texts,
+        )
+    texts = [".." if cell is None else f"{cell.percent} %" for cell in cells]
+    return bar_chart(
+        labels=labels,
+        values=[None if cell is None else cell.percent for cell in cells],
+        caption=f"{title} ({NATIONAL_NAME}, {denominator_text(given)} {who})",
+        chart_id=chart_id,
+        unit="%",
+        maximum=100,
+        sort=True,
+        value_texts=texts,
+    )
+
+
+@dataclass(frozen=True)
+class DefinedFigure:
+    """A figure of the definitions as a document prints it: its chart, or why none."""
+
+    name: str
+    title: str
+    chart: Chart | None
+    # Why there is no chart ("" when there is one), in Swedish.
+    missing: str = ""
+
+
+def defined_figures(
+    specs: Sequence[dict], tables: Sequence[ShareTable] | None, prefix: str
+) -> list[DefinedFigure]:
+    """The figures of a questionnaire's definition drawn from its run's share tables;
+    tables None: the results are not computed."""
+    figures = []
+    for index, spec in enumerate(specs, start=1):
+        name, title = str(spec.get("name", "")), str(spec.get("title", ""))
+        if tables is None:
+            figures.append(
+                DefinedFigure(name, title, None, "resultaten är inte beräknade än")
+            )
+            continue
+        chart = definition_figure(spec, tables, f"{prefix}-{index}")
+        figures.append(
+            DefinedFigure(
+                name, title, chart, "" if chart else "uppgift saknas: inga svar ännu"
+            )
+        )
+    return figures

@@ -15,7 +15,12 @@ from django.utils.translation import gettext_lazy as _
 
 from aggregation.models import AggregationRun, AppendixCell
 from aggregation.rules.appendix import NATIONAL_NAME, is_national
-from aggregation.selectors import AppendixTable, appendix_row_codes, appendix_tables
+from aggregation.selectors import (
+    AppendixTable,
+    appendix_row_codes,
+    appendix_tables,
+    share_tables,
+)
 from regions.models import Organisation
 from reports.caveats import (
     FLAG_LEGEND,
@@ -27,7 +32,7 @@ from reports.caveats import (
     unconfirmed_flags,
 )
 from reports.documents.base import Document
-from reports.figures import appendix_figure
+from reports.figures import DefinedFigure, appendix_figure, defined_figures
 from reports.formats import Progress
 from reports.pdf import (
     Figure,
@@ -120,15 +125,66 @@ def appendix_layout(columns: list[str]) -> tuple[str, list[list[int]]]:
     return "landscape", chunks(indexes, LANDSCAPE_COLUMNS)
 
 
+@dataclass
+class AppendixFigure:
+    """A figure of the definitions printed in the appendix (Bilaga 3, figur 1)."""
+
+    defined: DefinedFigure
+    figure: Figure | None
+    # The questionnaire whose answers it draws ("Enkät till kommunerna 2024 …").
+    source: str
+
+
+def appendix_defined_figures(
+    *, run: AggregationRun, numbering: Numbering
+) -> list[AppendixFigure]:
+    """The figures of the cycle's questionnaires marked in_appendix, numbered first.
+
+    Each is drawn from its own questionnaire's current results (the municipal figure of
+    Bilaga 3 from the municipal questionnaire's shares); without results it is named
+    with the reason.
+    """
+    questionnaires = Questionnaire.objects.filter(
+        cycle_id=run.questionnaire.cycle_id, is_current=True
+    ).order_by("audience", "pk")
+    found = []
+    for questionnaire in questionnaires:
+        specs = [f for f in questionnaire.figures or [] if f.get("in_appendix")]
+        if not specs:
+            continue
+        source = (
+            run
+            if questionnaire.pk == run.questionnaire_id
+            else AggregationRun.objects.filter(
+                questionnaire=questionnaire, is_current=True
+            ).first()
+        )
+        tables = share_tables(run=source) if source is not None else None
+        for defined in defined_figures(
+            specs, tables, f"appendix-figure-{questionnaire.audience}"
+        ):
+            found.append(
+                AppendixFigure(
+                    defined,
+                    numbering.figure(defined.chart),
+                    questionnaire.title,
+                )
+            )
+    return found
+
+
 def appendix_blocks(
-    *, run: AggregationRun, progress: Progress | None = None
+    *,
+    run: AggregationRun,
+    progress: Progress | None = None,
+    numbering: Numbering | None = None,
 ) -> list[AppendixBlock]:
     """The appendix's tables as printed: parts, orientation, footnotes and figures."""
     tables = appendix_tables(run=run)
     questions = questions_by_code(run.questionnaire)
     flags = unconfirmed_flags(questionnaire=run.questionnaire)
     codes = appendix_row_codes(run=run) if flags else {}
-    numbering = Numbering()
+    numbering = numbering or Numbering()
     blocks = []
     for done, table in enumerate(tables, start=1):
         question = questions.get(table.code)
@@ -207,7 +263,9 @@ def _printed_rows(
 def appendix_html(*, run: AggregationRun, progress: Progress | None = None) -> str:
     """Bilaga 3. Tabeller och figurer: every appendix table of the run, as printed."""
     questionnaire = run.questionnaire
-    blocks = appendix_blocks(run=run, progress=progress)
+    numbering = Numbering()
+    figures = appendix_defined_figures(run=run, numbering=numbering)
+    blocks = appendix_blocks(run=run, progress=progress, numbering=numbering)
     return render_document(
         "appendix.html",
         {
@@ -217,6 +275,7 @@ def appendix_html(*, run: AggregationRun, progress: Progress | None = None) -> s
             "run": run,
             "computed_at": swedish_datetime(run.finished_at or run.requested_at),
             "blocks": blocks,
+            "figures": figures,
             "respondents": _respondents(questionnaire, run.responses),
             "missing_legend": MISSING_LEGEND,
             "flag_legend": FLAG_LEGEND,

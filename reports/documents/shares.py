@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
+from django.db.models import Count
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
@@ -27,6 +28,7 @@ from reports.caveats import MISSING, MISSING_LEGEND
 from reports.documents.base import Document
 from reports.figures import (
     counted_plural,
+    defined_figures,
     denominator_text,
     matrix_yes_chart,
     share_chart,
@@ -246,15 +248,20 @@ def share_areas() -> dict[str, list[str]]:
 
 def counted_totals() -> dict[str, int]:
     """How many organisations of each counted kind there are (1 query)."""
-    kinds = {
+    kinds: dict[str, str] = {
         Organisation.Kind.MUNICIPALITY: "municipalities",
         Organisation.Kind.RSS: "rss",
         Organisation.Kind.REGION: "regions",
     }
+    counts = (
+        Organisation.objects.filter(kind__in=list(kinds))
+        .values("kind")
+        .annotate(n=Count("pk"))
+        .values_list("kind", "n")
+    )
     totals = dict.fromkeys(kinds.values(), 0)
-    for kind in Organisation.objects.values_list("kind", flat=True):
-        if kind in kinds:
-            totals[kinds[kind]] += 1
+    for kind, n in counts:
+        totals[kinds[kind]] = n
     return totals
 
 
@@ -273,7 +280,10 @@ def _is_matrix_group(tables: Sequence[ShareTable]) -> bool:
 
 
 def share_questions(
-    *, run: AggregationRun, progress: Progress | None = None
+    *,
+    run: AggregationRun,
+    progress: Progress | None = None,
+    numbering: Numbering | None = None,
 ) -> list[ShareQuestion]:
     """The run's share tables grouped per question, with charts and printed tables.
 
@@ -291,7 +301,7 @@ def share_questions(
     grouped: dict[str, list[ShareTable]] = {}
     for table in tables:
         grouped.setdefault(table.code, []).append(table)
-    numbering = Numbering()
+    numbering = numbering or Numbering()
     result = []
     sections_total = sum(
         1 if _is_ticked_group(group, questions.get(code)) else len(group)
@@ -342,7 +352,17 @@ def shares_html(*, run: AggregationRun, progress: Progress | None = None) -> str
     """The shares report: per question a chart of the national shares, then per county
     and per RSS the counts, denominators and percentages per option."""
     questionnaire = run.questionnaire
-    questions = share_questions(run=run, progress=progress)
+    numbering = Numbering()
+    figures = [
+        (defined, numbering.figure(defined.chart))
+        for defined in defined_figures(
+            # Those in_appendix print in Bilaga 3 (documents.appendix).
+            [f for f in questionnaire.figures or [] if not f.get("in_appendix")],
+            share_tables(run=run),
+            "defined-figure",
+        )
+    ]
+    questions = share_questions(run=run, progress=progress, numbering=numbering)
     return render_document(
         "shares.html",
         {
@@ -352,6 +372,7 @@ def shares_html(*, run: AggregationRun, progress: Progress | None = None) -> str
             "run": run,
             "computed_at": swedish_datetime(run.finished_at or run.requested_at),
             "questions": questions,
+            "figures": figures,
             "counted_words": _counted_words(run),
             "missing_legend": MISSING_LEGEND,
         },

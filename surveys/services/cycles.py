@@ -208,6 +208,7 @@ def _copy_questionnaire(
             for d in original.reminder_dates
         ],
         source_file=f"{cycle.year}/{name}",
+        figures=original.figures,
     )
 
 
