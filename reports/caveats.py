@@ -17,11 +17,12 @@ from dataclasses import dataclass, field
 
 from django.utils import translation
 
+from reports.charts import MISSING as CHART_MISSING
 from surveys.models import Questionnaire
 from surveys.selectors.quality import QualityRow, quality_rows
 
 # "Uppgift saknas": the unit has not answered (or the figure cannot be computed).
-MISSING = ".."
+MISSING = CHART_MISSING
 MISSING_LEGEND = ".. = uppgift saknas"
 # The mark of a flagged value that the respondent has not confirmed.
 FLAG = "*"
@@ -103,7 +104,8 @@ def flag_note(warnings: list[QualityRow], *, national: bool) -> str:
     parts = []
     for (organisation, item, value), reasons in seen.items():
         where = f"{organisation}{f' ({item})' if item else ''}"
-        parts.append(f"{where} {value} ({' '.join(reasons)})")
+        why = " ".join(reasons).rstrip(".")
+        parts.append(f"{where} {value} ({why})")
     note = (
         f"{FLAG} Värden som flaggats av en rimlighetskontroll och inte bekräftats av "
         f"uppgiftslämnaren: {'; '.join(parts)}."

@@ -29,6 +29,8 @@ BAR_COLOUR = "#1f4e79"
 # Between thousands in a label, so that a number never breaks over two lines.
 NO_BREAK = "\u00a0"
 LABEL_WIDTH = 38
+# A missing figure, as Swedish official statistics print it (reports.caveats).
+MISSING = ".."
 # The mean width of a character of the 8.5 pt labels, in inches (DejaVu Sans).
 CHAR_INCHES = 0.066
 _ID = re.compile(r'(id="|url\(#|xlink:href="#|href="#)([^")]+)')
@@ -119,7 +121,11 @@ def bar_chart(
         triples.sort(key=lambda p: (p[1] is None, -(p[1] or 0)))
     pairs = [(label, value) for label, value, _text in triples]
     shown = [text for _label, _value, text in triples]
-    words = [f"{label}: {text}" for label, _value, text in triples]
+    # The sign of a missing figure on a bar, in words for the text alternative.
+    words = [
+        f"{label}: {'uppgift saknas' if text == MISSING else text}"
+        for label, _value, text in triples
+    ]
     alt = f"{caption}. " + "; ".join(words) + "."
     height = 0.55 + 0.34 * max(len(pairs), 1)
     wrapped = [textwrap.fill(label, LABEL_WIDTH) for label, _ in pairs]

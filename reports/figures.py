@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from aggregation.models import ShareRow
 from aggregation.rules.appendix import NATIONAL_NAME, is_national
 from aggregation.selectors import AppendixTable, ShareTable
+from reports.caveats import MISSING
 from reports.charts import Chart, bar_chart
 
 # What a share counts, in the caption's words ("Andel kommuner (%)").
@@ -285,6 +286,10 @@ def matrix_yes_chart(tables: Sequence[ShareTable], chart_id: str) -> Chart | Non
             unit="",
             maximum=most,
             sort=False,
+            value_texts=[
+                MISSING if cell is None else f"{cell.count} av {cell.denominator}"
+                for cell in cells
+            ],
         )
     return bar_chart(
         labels=labels,
@@ -297,6 +302,9 @@ def matrix_yes_chart(tables: Sequence[ShareTable], chart_id: str) -> Chart | Non
         unit="%",
         maximum=100,
         sort=False,
+        value_texts=[
+            MISSING if cell is None else f"{cell.percent} %" for cell in cells
+        ],
     )
 
 
@@ -370,7 +378,7 @@ def definition_figure(
     title = spec.get("title") or spec.get("name", "")
     if counted == "regions":
         texts = [
-            ".." if cell is None else f"{cell.count} av {cell.denominator}"
+            MISSING if cell is None else f"{cell.count} av {cell.denominator}"
             for cell in cells
         ]
         return bar_chart(
@@ -383,7 +391,7 @@ def definition_figure(
             sort=False,
             value_texts=texts,
         )
-    texts = [".." if cell is None else f"{cell.percent} %" for cell in cells]
+    texts = [MISSING if cell is None else f"{cell.percent} %" for cell in cells]
     return bar_chart(
         labels=labels,
         values=[None if cell is None else cell.percent for cell in cells],
