@@ -319,8 +319,9 @@ def appendix_csv(*, run: AggregationRun, excel: bool) -> bytes:
 
 
 def appendix_xlsx(*, run: AggregationRun) -> bytes:
-    """One sheet per question as printed (items as columns, Riket then the regions),
-    and a sheet with every cell in the long form of the CSV."""
+    """One sheet per question as printed (items as columns, Riket then the regions,
+    ".." where there is no value), and a sheet with every cell in the long form of the
+    CSV (the stored values: empty where there is none)."""
     footnotes = dict(
         run.questionnaire.questions.exclude(footnote="").values_list("code", "footnote")
     )
@@ -331,8 +332,14 @@ def appendix_xlsx(*, run: AggregationRun) -> bytes:
                 name=f"Fråga {table.code}",
                 title=[f"Fråga {table.code}. {table.text}"],
                 header=[["Region", *(column or "Svar" for column in table.columns)]],
-                rows=[[name, *values] for name, values in table.rows],
-                notes=[footnotes[table.code]] if table.code in footnotes else [],
+                rows=[
+                    [name, *(missing_if_blank(value) for value in values)]
+                    for name, values in table.rows
+                ],
+                notes=[
+                    *([footnotes[table.code]] if table.code in footnotes else []),
+                    MISSING_LEGEND,
+                ],
                 freeze_columns=1,
                 bold_rows=frozenset(
                     index
