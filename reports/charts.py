@@ -31,6 +31,8 @@ PREVIOUS_COLOUR = "#5b8ec2"
 # Between thousands in a label, so that a number never breaks over two lines.
 NO_BREAK = "\u00a0"
 LABEL_WIDTH = 38
+# A missing figure, as Swedish official statistics print it (reports.caveats).
+MISSING = ".."
 # The mean width of a character of the 8.5 pt labels, in inches (DejaVu Sans).
 CHAR_INCHES = 0.066
 _ID = re.compile(r'(id="|url\(#|xlink:href="#|href="#)([^")]+)')
@@ -101,20 +103,30 @@ def bar_chart(
     maximum: float | None = 100,
     sort: bool = True,
     width_inches: float = 6.3,
+    value_texts: Sequence[str] | None = None,
 ) -> Chart:
     """A horizontal bar chart: one bar per label, the value written on each bar.
 
     Sorted from the largest value down unless sort=False (missing values last). `unit` is
     written after each value ("%" gives "59 %"); `maximum` fixes the axis (100 for
     percentages; None to fit the data). `chart_id` must be unique on the page: the SVG's
-    ids are prefixed with it.
+    ids are prefixed with it. `value_texts` replace the values as written on the bars
+    and in the text alternative ("19 av 21").
     """
-    pairs = list(zip(labels, values, strict=True))
+    texts = (
+        list(value_texts)
+        if value_texts is not None
+        else [_percent(v) if unit == "%" else _value(v, unit) for v in values]
+    )
+    triples = list(zip(labels, values, texts, strict=True))
     if sort:
-        pairs.sort(key=lambda p: (p[1] is None, -(p[1] or 0)))
+        triples.sort(key=lambda p: (p[1] is None, -(p[1] or 0)))
+    pairs = [(label, value) for label, value, _text in triples]
+    shown = [text for _label, _value, text in triples]
+    # The sign of a missing figure on a bar, in words for the text alternative.
     words = [
-        f"{label}: {_percent(value) if unit == '%' else _value(value, unit)}"
-        for label, value in pairs
+        f"{label}: {'uppgift saknas' if text == MISSING else text}"
+        for label, _value, text in triples
     ]
     alt = f"{caption}. " + "; ".join(words) + "."
     height = 0.55 + 0.34 * max(len(pairs), 1)
@@ -140,10 +152,7 @@ def bar_chart(
     axes.set_yticks(positions, wrapped, fontsize=8.5)
     axes.bar_label(
         bars,
-        labels=[
-            _percent(value) if unit == "%" else _value(value, unit)
-            for _, value in pairs
-        ],
+        labels=shown,
         padding=3,
         fontsize=8.5,
     )

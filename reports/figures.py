@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from aggregation.models import ShareRow
 from aggregation.rules.appendix import NATIONAL_NAME, is_national
 from aggregation.selectors import AppendixTable, ShareTable
+from reports.caveats import MISSING
 from reports.charts import Chart, bar_chart, comparison_chart
 
 # What a share counts, in the caption's words ("Andel kommuner (%)").
@@ -24,6 +25,7 @@ COUNTED_PLURAL = {
     "counties": "län",
 }
 RIKET_LEVEL = ShareRow.Level.RIKET
+YES = "Ja"
 # A whole number with spaces (also no-break and thin spaces) as thousands separators,
 # optionally followed by a percent sign: "59 %", "4 245 026", "1 600 000", "72%".
 _NUMBER = re.compile(
@@ -334,6 +336,64 @@ def ticked_shares_chart(tables: Sequence[ShareTable], chart_id: str) -> Chart | 
     )
 
 
+def matrix_yes_chart(tables: Sequence[ShareTable], chart_id: str) -> Chart | None:
+    """One chart of a matrix: per item the share answering "Ja" (figures 9, 15, 41, 42).
+
+    Of municipalities or RSS the share in percent; of regions the number ("19 av 21"),
+    as the report draws the regions' figures. The items in the questionnaire's order.
+    None when no item has a national row with answers.
+    """
+    labels: list[str] = []
+    cells: list[ShareRow | None] = []
+    for table in tables:
+        row = national_share_row(table)
+        cell = None
+        if row is not None and YES in table.options:
+            cell = row[table.options.index(YES)]
+        labels.append(table.item)
+        cells.append(cell if cell is not None and cell.denominator > 0 else None)
+    given = [cell for cell in cells if cell is not None]
+    if not given:
+        return None
+    first = tables[0]
+    counted = first.counted or given[0].counted
+    who = counted_plural(counted)
+    if counted == "regions":
+        most = max(cell.denominator for cell in given)
+        return bar_chart(
+            labels=labels,
+            values=[None if cell is None else cell.count for cell in cells],
+            caption=(
+                f"Antal {who} som svarat ”Ja”, fråga {first.code}, av "
+                f"{denominator_text(given).removeprefix('n = ')} {who} som besvarat "
+                "frågan"
+            ),
+            chart_id=chart_id,
+            unit="",
+            maximum=most,
+            sort=False,
+            value_texts=[
+                MISSING if cell is None else f"{cell.count} av {cell.denominator}"
+                for cell in cells
+            ],
+        )
+    return bar_chart(
+        labels=labels,
+        values=[None if cell is None else cell.percent for cell in cells],
+        caption=(
+            f"Andel {who} (%) som svarat ”Ja”, fråga {first.code}. {NATIONAL_NAME}, "
+            f"{denominator_text(given)}"
+        ),
+        chart_id=chart_id,
+        unit="%",
+        maximum=100,
+        sort=False,
+        value_texts=[
+            MISSING if cell is None else f"{cell.percent} %" for cell in cells
+        ],
+    )
+
+
 def yes_count_chart(table: AppendixTable, chart_id: str) -> Chart | None:
     """The national row of a table of several yes columns ("11/18"), as bars per item.
 
@@ -371,3 +431,93 @@ def appendix_figure(table: AppendixTable, chart_id: str) -> Chart | None:
     if numeric_columns(table):
         return appendix_chart(table, chart_id)
     return yes_count_chart(table, chart_id)
+
+
+def definition_figure(
+    spec: dict, tables: Sequence[ShareTable], chart_id: str
+) -> Chart | None:
+    """A figure of the definitions (Questionnaire.figures): per bar the "Ja" of a
+    question (or item) in the national row of the run's share tables.
+
+    Of regions the number, "19 av 21" (figure 19); of municipalities and RSS the share
+    in percent (Bilaga 3, figur 1). A bar whose question has no answers shows "..".
+    None when no bar has answers.
+    """
+    by_key = {(table.code, table.item): table for table in tables}
+    labels: list[str] = []
+    cells: list[ShareRow | None] = []
+    counted = ""
+    for bar in spec.get("bars", []):
+        table = by_key.get((bar["question"], bar.get("item", "")))
+        cell = None
+        if table is not None:
+            counted = counted or table.counted
+            row = national_share_row(table)
+            if row is not None and YES in table.options:
+                cell = row[table.options.index(YES)]
+        labels.append(bar.get("label") or bar.get("item") or bar["question"])
+        cells.append(cell if cell is not None and cell.denominator > 0 else None)
+    given = [cell for cell in cells if cell is not None]
+    if not given:
+        return None
+    who = counted_plural(counted or given[0].counted)
+    title = spec.get("title") or spec.get("name", "")
+    if counted == "regions":
+        texts = [
+            MISSING if cell is None else f"{cell.count} av {cell.denominator}"
+            for cell in cells
+        ]
+        return bar_chart(
+            labels=labels,
+            values=[None if cell is None else cell.count for cell in cells],
+            caption=f"{title} ({NATIONAL_NAME}, {denominator_text(given)} {who})",
+            chart_id=chart_id,
+            unit="",
+            maximum=max(cell.denominator for cell in given),
+            sort=False,
+            value_texts=texts,
+        )
+    texts = [MISSING if cell is None else f"{cell.percent} %" for cell in cells]
+    return bar_chart(
+        labels=labels,
+        values=[None if cell is None else cell.percent for cell in cells],
+        caption=f"{title} ({NATIONAL_NAME}, {denominator_text(given)} {who})",
+        chart_id=chart_id,
+        unit="%",
+        maximum=100,
+        sort=True,
+        value_texts=texts,
+    )
+
+
+@dataclass(frozen=True)
+class DefinedFigure:
+    """A figure of the definitions as a document prints it: its chart, or why none."""
+
+    name: str
+    title: str
+    chart: Chart | None
+    # Why there is no chart ("" when there is one), in Swedish.
+    missing: str = ""
+
+
+def defined_figures(
+    specs: Sequence[dict], tables: Sequence[ShareTable] | None, prefix: str
+) -> list[DefinedFigure]:
+    """The figures of a questionnaire's definition drawn from its run's share tables;
+    tables None: the results are not computed."""
+    figures = []
+    for index, spec in enumerate(specs, start=1):
+        name, title = str(spec.get("name", "")), str(spec.get("title", ""))
+        if tables is None:
+            figures.append(
+                DefinedFigure(name, title, None, "resultaten är inte beräknade än")
+            )
+            continue
+        chart = definition_figure(spec, tables, f"{prefix}-{index}")
+        figures.append(
+            DefinedFigure(
+                name, title, chart, "" if chart else "uppgift saknas: inga svar ännu"
+            )
+        )
+    return figures

@@ -11,6 +11,8 @@ import datetime
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import partial
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.cache import cache
@@ -20,7 +22,7 @@ from django.utils.text import slugify
 
 from aggregation.key_figures import key_figure_namer, organisation_segments
 from aggregation.models import AggregationRun, ShareRow
-from aggregation.rules.formatting import TICKED
+from aggregation.rules.formatting import TICKED, YES
 from aggregation.rules.key_figures import Namer
 from aggregation.selectors import (
     AppendixTable,
@@ -40,6 +42,10 @@ from reports.models import ExportJob
 from reports.profiles import region_profile_tables
 from surveys.models import Question, Questionnaire
 from surveys.selectors.quality import QualityRow, quality_rows
+
+if TYPE_CHECKING:
+    # reports.figures draws with matplotlib: imported where a chart is built.
+    from reports.figures import DefinedFigure
 
 # Job rows listed per questionnaire on the export page.
 JOBS_SHOWN = 10
@@ -251,6 +257,10 @@ class ShareGroup:
     warnings: list[QualityRow] = field(default_factory=list)
     chart: Chart | None = None
     chart_pending: bool = False
+    # A matrix's item tables: the first group of the question draws one chart of them
+    # all (the share answering "Ja" per item); the other items' groups draw none.
+    matrix_tables: list[ShareTable] = field(default_factory=list)
+    in_matrix: bool = False
 
     @property
     def chart_key(self) -> str:
@@ -291,6 +301,8 @@ class ResultsView:
             for _level, _unit, cells in group.rows
             for cell in cells
         )
+    # The figures of the questionnaire's definition (Questionnaire.figures).
+    figures: list[DefinedFigure] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -356,10 +368,15 @@ def _appendix_chart_builder(table: AppendixTable) -> Callable[[], Chart | None]:
 
 
 def _share_chart_builder(group: ShareGroup) -> Callable[[], Chart | None]:
-    from reports.figures import share_chart, ticked_shares_chart
+    from reports.figures import matrix_yes_chart, share_chart, ticked_shares_chart
 
     chart_id = f"share-chart-{group.index}"
     tables = group.tables
+    if group.matrix_tables:
+        matrix = group.matrix_tables
+        return lambda: matrix_yes_chart(matrix, chart_id)
+    if group.in_matrix:
+        return lambda: None
     if group.ticked:
         return lambda: ticked_shares_chart(tables, chart_id)
     return lambda: share_chart(tables[0], chart_id)
@@ -393,6 +410,17 @@ def _share_groups(tables: list[ShareTable]) -> list[ShareGroup]:
                 tables=[table],
             )
         )
+    for of_code in _by_code(groups).values():
+        tables = [t for g in of_code for t in g.tables]
+        matrix = (
+            len(of_code) > 1
+            and not any(g.ticked for g in of_code)
+            and all(t.item and YES in t.options for t in tables)
+        )
+        if matrix:
+            of_code[0].matrix_tables = tables
+            for group in of_code:
+                group.in_matrix = True
     for group in groups:
         if group.ticked:
             group.item = ""
@@ -403,6 +431,13 @@ def _share_groups(tables: list[ShareTable]) -> list[ShareGroup]:
                 list(group.tables[0].rows),
             )
     return groups
+
+
+def _by_code(groups: list[ShareGroup]) -> dict[str, list[ShareGroup]]:
+    found: dict[str, list[ShareGroup]] = {}
+    for group in groups:
+        found.setdefault(group.code, []).append(group)
+    return found
 
 
 def _organisation_places(codes: Iterable[str]) -> dict[str, tuple[str, str, str]]:
@@ -578,13 +613,15 @@ def results_view(
     for group in _share_groups(all_shares):
         if question and group.code != question:
             continue
-        # The chart is of the whole national row, whatever the filter keeps.
-        group.chart, group.chart_pending = _chart(
-            run,
-            f"share:{group.index}",
-            _share_chart_builder(group),
-            lazy=lazy_charts,
-        )
+        # The chart is of the whole national row, whatever the filter keeps; a
+        # matrix's one chart is drawn with its first item.
+        if not group.in_matrix or group.matrix_tables:
+            group.chart, group.chart_pending = _chart(
+                run,
+                f"share:{group.index}",
+                _share_chart_builder(group),
+                lazy=lazy_charts,
+            )
         group.rows = [
             row for row in group.rows if _share_row_shown(selection, row[0], row[2])
         ]
@@ -599,9 +636,11 @@ def results_view(
         ]
         shares.append(group)
 
+    figures = _defined_figures(run, all_shares, question)
     if question:
         selected_warnings = [w for w in selected_warnings if w.question == question]
     return ResultsView(
+        figures=figures,
         appendix=appendix,
         shares=shares,
         warnings=selected_warnings,
@@ -616,6 +655,34 @@ def results_view(
             [a for a in share_areas(run=run) if not a.has_data] if all_shares else []
         ),
     )
+
+
+def _defined_figures(
+    run: AggregationRun, tables: list[ShareTable], question: str
+) -> list[DefinedFigure]:
+    """The definition's figures (those drawing the question, when one is chosen)."""
+    from reports.figures import DefinedFigure, definition_figure
+
+    figures = []
+    for index, spec in enumerate(run.questionnaire.figures or [], start=1):
+        bars = spec.get("bars", [])
+        if question and question not in {bar.get("question") for bar in bars}:
+            continue
+        chart, _pending = _chart(
+            run,
+            f"defined:{index}",
+            partial(definition_figure, spec, tables, f"defined-figure-{index}"),
+            lazy=False,
+        )
+        figures.append(
+            DefinedFigure(
+                str(spec.get("name", "")),
+                str(spec.get("title", "")),
+                chart,
+                "" if chart else "no answers",
+            )
+        )
+    return figures
 
 
 def results_chart(*, run: AggregationRun, kind: str, key: str) -> Chart | None:

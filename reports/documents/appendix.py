@@ -15,10 +15,24 @@ from django.utils.translation import gettext_lazy as _
 
 from aggregation.models import AggregationRun, AppendixCell
 from aggregation.rules.appendix import NATIONAL_NAME, is_national
-from aggregation.selectors import appendix_tables
+from aggregation.selectors import (
+    AppendixTable,
+    appendix_row_codes,
+    appendix_tables,
+    share_tables,
+)
 from regions.models import Organisation
+from reports.caveats import (
+    FLAG_LEGEND,
+    MISSING_LEGEND,
+    Flags,
+    PrintedCell,
+    flag_note,
+    missing_if_blank,
+    unconfirmed_flags,
+)
 from reports.documents.base import Document
-from reports.figures import appendix_figure
+from reports.figures import DefinedFigure, appendix_figure, defined_figures
 from reports.formats import Progress
 from reports.pdf import (
     Figure,
@@ -31,6 +45,7 @@ from reports.pdf import (
 )
 from reports.spreadsheets import Sheet, csv_bytes, xlsx_bytes
 from surveys.models import Question, Questionnaire, QuestionType
+from surveys.selectors.quality import QualityRow
 
 # Up to this many item columns stay on a portrait page, up to LANDSCAPE_COLUMNS turn
 # the page; wider ones are split into tables of at most that many.
@@ -44,7 +59,8 @@ CSV_HEADER = ["question", "item", "organisation", "value"]
 @dataclass
 class AppendixRow:
     name: str
-    values: list[str]
+    # As printed: ".." where there is no value, the flag on unconfirmed flagged values.
+    values: list[PrintedCell]
     # "riket", "riket-previous", "first-region" or "" (a region).
     kind: str
 
@@ -68,6 +84,8 @@ class AppendixBlock:
     parts: list[AppendixPart]
     figure: Figure | None = None
     extra_figures: list[Figure] = field(default_factory=list)
+    # The footnote of the flagged values in the table ("" if none).
+    flag_note: str = ""
 
 
 def single_column_header(question: Question | None) -> str:
@@ -107,21 +125,72 @@ def appendix_layout(columns: list[str]) -> tuple[str, list[list[int]]]:
     return "landscape", chunks(indexes, LANDSCAPE_COLUMNS)
 
 
+@dataclass
+class AppendixFigure:
+    """A figure of the definitions printed in the appendix (Bilaga 3, figur 1)."""
+
+    defined: DefinedFigure
+    figure: Figure | None
+    # The questionnaire whose answers it draws ("Enkät till kommunerna 2024 …").
+    source: str
+
+
+def appendix_defined_figures(
+    *, run: AggregationRun, numbering: Numbering
+) -> list[AppendixFigure]:
+    """The figures of the cycle's questionnaires marked in_appendix, numbered first.
+
+    Each is drawn from its own questionnaire's current results (the municipal figure of
+    Bilaga 3 from the municipal questionnaire's shares); without results it is named
+    with the reason.
+    """
+    questionnaires = Questionnaire.objects.filter(
+        cycle_id=run.questionnaire.cycle_id, is_current=True
+    ).order_by("audience", "pk")
+    found = []
+    for questionnaire in questionnaires:
+        specs = [f for f in questionnaire.figures or [] if f.get("in_appendix")]
+        if not specs:
+            continue
+        source = (
+            run
+            if questionnaire.pk == run.questionnaire_id
+            else AggregationRun.objects.filter(
+                questionnaire=questionnaire, is_current=True
+            ).first()
+        )
+        tables = share_tables(run=source) if source is not None else None
+        for defined in defined_figures(
+            specs, tables, f"appendix-figure-{questionnaire.audience}"
+        ):
+            found.append(
+                AppendixFigure(
+                    defined,
+                    numbering.figure(defined.chart),
+                    questionnaire.title,
+                )
+            )
+    return found
+
+
 def appendix_blocks(
-    *, run: AggregationRun, progress: Progress | None = None
+    *,
+    run: AggregationRun,
+    progress: Progress | None = None,
+    numbering: Numbering | None = None,
 ) -> list[AppendixBlock]:
     """The appendix's tables as printed: parts, orientation, footnotes and figures."""
     tables = appendix_tables(run=run)
     questions = questions_by_code(run.questionnaire)
-    numbering = Numbering()
+    flags = unconfirmed_flags(questionnaire=run.questionnaire)
+    codes = appendix_row_codes(run=run) if flags else {}
+    numbering = numbering or Numbering()
     blocks = []
     for done, table in enumerate(tables, start=1):
         question = questions.get(table.code)
         headers = [column or single_column_header(question) for column in table.columns]
         orientation, slices = appendix_layout(table.columns)
-        rows = [
-            AppendixRow(name, values, _row_kind(name)) for name, values in table.rows
-        ]
+        rows, flagged = _printed_rows(table, flags, codes)
         first_region = next((row for row in rows if not row.kind), None)
         if first_region is not None and first_region is not rows[0]:
             # A rule between the national rows and the regions.
@@ -144,6 +213,9 @@ def appendix_blocks(
             footnote=question.footnote if question else "",
             orientation=orientation,
             parts=parts,
+            flag_note=(
+                flag_note(flagged, national=_has_national(table)) if flagged else ""
+            ),
         )
         block.figure = numbering.figure(appendix_figure(table, f"figure-{table.code}"))
         blocks.append(block)
@@ -152,10 +224,48 @@ def appendix_blocks(
     return blocks
 
 
+def _has_national(table: AppendixTable) -> bool:
+    return any(name == NATIONAL_NAME for name, _values in table.rows)
+
+
+def _printed_rows(
+    table: AppendixTable, flags: Flags, codes: dict[tuple[str, str], str]
+) -> tuple[list[AppendixRow], list[QualityRow]]:
+    """The table's rows as printed, and the unconfirmed flagged values among them.
+
+    A blank cell is printed ".."; a region's flagged value carries the flag, and so
+    does Riket of its column (the sum or mean includes it), not Riket of earlier years.
+    """
+    flagged: list[QualityRow] = []
+    flagged_columns: set[int] = set()
+    region_rows: list[tuple[str, list[PrintedCell]]] = []
+    for name, values in table.rows:
+        code = codes.get((table.code, name), "")
+        cells = []
+        for index, (item, value) in enumerate(zip(table.columns, values, strict=True)):
+            warnings = [] if is_national(name) else flags.of(code, table.code, item)
+            if warnings:
+                flagged.extend(warnings)
+                flagged_columns.add(index)
+            cells.append(PrintedCell(missing_if_blank(value), bool(warnings)))
+        region_rows.append((name, cells))
+    rows = []
+    for name, cells in region_rows:
+        if name == NATIONAL_NAME:
+            cells = [
+                PrintedCell(cell.text, index in flagged_columns)
+                for index, cell in enumerate(cells)
+            ]
+        rows.append(AppendixRow(name, cells, _row_kind(name)))
+    return rows, flagged
+
+
 def appendix_html(*, run: AggregationRun, progress: Progress | None = None) -> str:
     """Bilaga 3. Tabeller och figurer: every appendix table of the run, as printed."""
     questionnaire = run.questionnaire
-    blocks = appendix_blocks(run=run, progress=progress)
+    numbering = Numbering()
+    figures = appendix_defined_figures(run=run, numbering=numbering)
+    blocks = appendix_blocks(run=run, progress=progress, numbering=numbering)
     return render_document(
         "appendix.html",
         {
@@ -165,8 +275,12 @@ def appendix_html(*, run: AggregationRun, progress: Progress | None = None) -> s
             "run": run,
             "computed_at": swedish_datetime(run.finished_at or run.requested_at),
             "blocks": blocks,
+            "figures": figures,
             "respondents": _respondents(questionnaire, run.responses),
             "organisation_header": organisation_header(questionnaire),
+            "missing_legend": MISSING_LEGEND,
+            "flag_legend": FLAG_LEGEND,
+            "flagged": any(block.flag_note for block in blocks),
         },
     )
 
@@ -218,8 +332,9 @@ def appendix_csv(*, run: AggregationRun, excel: bool) -> bytes:
 
 
 def appendix_xlsx(*, run: AggregationRun) -> bytes:
-    """One sheet per question as printed (items as columns, Riket then the regions),
-    and a sheet with every cell in the long form of the CSV."""
+    """One sheet per question as printed (items as columns, Riket then the regions,
+    ".." where there is no value), and a sheet with every cell in the long form of the
+    CSV (the stored values: empty where there is none)."""
     footnotes = dict(
         run.questionnaire.questions.exclude(footnote="").values_list("code", "footnote")
     )
@@ -235,8 +350,14 @@ def appendix_xlsx(*, run: AggregationRun) -> bytes:
                         *(column or "Svar" for column in table.columns),
                     ]
                 ],
-                rows=[[name, *values] for name, values in table.rows],
-                notes=[footnotes[table.code]] if table.code in footnotes else [],
+                rows=[
+                    [name, *(missing_if_blank(value) for value in values)]
+                    for name, values in table.rows
+                ],
+                notes=[
+                    *([footnotes[table.code]] if table.code in footnotes else []),
+                    MISSING_LEGEND,
+                ],
                 freeze_columns=1,
                 bold_rows=frozenset(
                     index

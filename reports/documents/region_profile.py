@@ -14,12 +14,20 @@ from aggregation.models import AggregationRun
 from aggregation.rules.appendix import NATIONAL_NAME
 from aggregation.selectors import AppendixTable
 from regions.models import Organisation
+from reports.caveats import (
+    FLAG,
+    FLAG_LEGEND,
+    MISSING_LEGEND,
+    PrintedCell,
+    flag_note,
+    missing_if_blank,
+    unconfirmed_flags,
+)
 from reports.charts import Chart
 from reports.documents.appendix import single_column_header
 from reports.documents.base import Document
 from reports.figures import appendix_chart, numeric_columns
 from reports.pdf import (
-    NO_ANSWER,
     Figure,
     Numbering,
     html_to_pdf,
@@ -29,13 +37,15 @@ from reports.pdf import (
 )
 from reports.profiles import region_profile_tables
 from surveys.models import Questionnaire, Response
+from surveys.selectors.quality import QualityRow
 
 
 @dataclass
 class ProfileRow:
     item: str
-    value: str
-    national: str
+    # As printed: ".." where there is no value; flagged if unconfirmed (caveats).
+    value: PrintedCell
+    national: PrintedCell
     previous: list[str]
 
 
@@ -47,6 +57,7 @@ class ProfileBlock:
     previous_years: list[str]
     rows: list[ProfileRow]
     figure: Figure | None = None
+    flag_note: str = ""
 
 
 def _profile_chart(
@@ -77,6 +88,7 @@ def region_profile_blocks(
 ) -> list[ProfileBlock]:
     """Per appendix question: the region's value beside Riket (and earlier years)."""
     questions = questions_by_code(run.questionnaire)
+    flags = unconfirmed_flags(questionnaire=run.questionnaire)
     numbering = Numbering()
     blocks = []
     for profile in region_profile_tables(run=run, organisation=organisation):
@@ -89,12 +101,24 @@ def region_profile_blocks(
             blank,
         )
         previous = [(n, v) for n, v in profile.national if n != NATIONAL_NAME]
+        # Riket of a column is computed with every region's flagged value in it.
+        in_national = {warning.item: warning for warning in flags.question(table.code)}
+        own_flags = [
+            warning
+            for item in table.columns
+            for warning in flags.of(organisation.code, table.code, item)
+        ]
         rows = [
             ProfileRow(
                 item=item or single_column_header(question),
-                value=own[i] or NO_ANSWER,
-                national=national[i],
-                previous=[values[i] for _name, values in previous],
+                value=PrintedCell(
+                    missing_if_blank(own[i]),
+                    bool(flags.of(organisation.code, table.code, item)),
+                ),
+                national=PrintedCell(
+                    missing_if_blank(national[i]), item in in_national
+                ),
+                previous=[missing_if_blank(values[i]) for _name, values in previous],
             )
             for i, item in enumerate(table.columns)
         ]
@@ -104,6 +128,7 @@ def region_profile_blocks(
             footnote=question.footnote if question else "",
             previous_years=[name for name, _values in previous],
             rows=rows,
+            flag_note=_profile_flag_note(own_flags, flags.question(table.code)),
         )
         block.figure = numbering.figure(
             _profile_chart(table, profile.region_name, f"figure-{table.code}")
@@ -112,9 +137,30 @@ def region_profile_blocks(
     return blocks
 
 
+def _profile_flag_note(own: list[QualityRow], every: list[QualityRow]) -> str:
+    """The footnote of a profile table: the region's own flagged values, and the other
+    regions' flagged values that Riket is computed with."""
+    if not every:
+        return ""
+    note = flag_note(own, national=False) if own else ""
+    others = [warning for warning in every if warning not in own]
+    if others:
+        organisations = sorted({warning.organisation for warning in others})
+        note += (
+            f"{' ' if note else f'{FLAG} '}Riket är beräknat med flaggade värden som "
+            f"inte bekräftats av {', '.join(organisations)}."
+        )
+    elif own:
+        note += (
+            f" Riket är beräknat med {'dessa värden' if len(own) > 1 else 'värdet'}."
+        )
+    return note
+
+
 def region_profile_html(*, run: AggregationRun, organisation: Organisation) -> str:
     """One region's answers beside the national figures, question by question."""
     questionnaire = run.questionnaire
+    blocks = region_profile_blocks(run=run, organisation=organisation)
     response = (
         Response.objects.filter(questionnaire=questionnaire, organisation=organisation)
         .only("status", "submitted_at")
@@ -136,7 +182,10 @@ def region_profile_html(*, run: AggregationRun, organisation: Organisation) -> s
                 and response.submitted_at
                 else ""
             ),
-            "blocks": region_profile_blocks(run=run, organisation=organisation),
+            "blocks": blocks,
+            "missing_legend": MISSING_LEGEND,
+            "flag_legend": FLAG_LEGEND,
+            "flagged": any(block.flag_note for block in blocks),
         },
     )
 

@@ -12,8 +12,9 @@ lists every RSS area with its source and names the areas without data.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from django.db.models import Count
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
@@ -26,8 +27,17 @@ from aggregation.selectors import (
     ticked_share_grid,
     unit_names,
 )
+from regions.models import County, Organisation
+from reports.caveats import MISSING, MISSING_LEGEND
 from reports.documents.base import Document
-from reports.figures import counted_plural, share_chart, ticked_shares_chart
+from reports.figures import (
+    counted_plural,
+    defined_figures,
+    denominator_text,
+    matrix_yes_chart,
+    share_chart,
+    ticked_shares_chart,
+)
 from reports.formats import Progress
 from reports.pdf import (
     Figure,
@@ -41,6 +51,8 @@ from reports.pdf import (
 from reports.spreadsheets import PERCENT_FORMAT, CellValue, Sheet, csv_bytes, xlsx_bytes
 from surveys.models import Question, Questionnaire, QuestionType
 from surveys.models.questionnaire import TICKED
+
+YES = "Ja"
 
 # Option groups (count and percent each) per portrait or landscape table.
 PORTRAIT_GROUPS = 3
@@ -119,6 +131,8 @@ class SharePart:
     show_source: bool = False
     # The earlier year beside this one (a column "Andel <year>" per group), if any.
     previous_year: int | None = None
+    # The areas of the level without an answer, named (printed under the table).
+    without_data: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -136,6 +150,8 @@ class ShareQuestion:
     code: str
     text: str
     sections: list[ShareSection]
+    # The question's one chart of a matrix (share answering "Ja" per item).
+    figure: Figure | None = None
 
 
 def _unit_source(cells: Sequence[ShareRow | None]) -> tuple[str, str]:
@@ -147,18 +163,21 @@ def _unit_source(cells: Sequence[ShareRow | None]) -> tuple[str, str]:
     return SOURCE_SHORT.get(given.source, given.source), covered
 
 
-# An earlier year's figure that is not known for the unit (official statistics' sign
-# for a figure that is missing).
-NOT_AVAILABLE = ".."
+# An earlier year's figure that is not known for the unit.
+NOT_AVAILABLE = MISSING
 
 
-def _cell_text(cell: ShareRow | None) -> tuple[str, str, str, str] | None:
+def _cell_text(cell: ShareRow | None) -> tuple[str, str, str, str]:
+    """(count, n, percent, the earlier year's percent) as printed; ".." where the unit
+    has no answer (n = 0) or no figure of the earlier year."""
     if cell is None:
-        return None
-    percent = "–" if cell.percent is None else f"{cell.percent} %"
+        return MISSING, MISSING, MISSING, MISSING
     previous = (
         NOT_AVAILABLE if cell.previous_percent is None else f"{cell.previous_percent} %"
     )
+    if cell.denominator == 0:
+        return MISSING, "0", MISSING, previous
+    percent = MISSING if cell.percent is None else f"{cell.percent} %"
     return str(cell.count), str(cell.denominator), percent, previous
 
 
@@ -180,8 +199,14 @@ def _share_parts(
     groups: list[str],
     rows: list[tuple[str, str, list[ShareRow | None]]],
     counted: str,
+    areas: dict[str, list[str]] | None = None,
 ) -> list[SharePart]:
-    """The tables of a section: one per level (county, RSS), Riket first in each."""
+    """The tables of a section: one per level (county, RSS), Riket first in each.
+
+    `areas` names every area of a level (county, RSS); those without a row or whose row
+    has no answer (n = 0) are named under the level's table.
+    """
+    areas = areas or {}
     riket = [r for r in rows if r[0] == ShareRow.Level.RIKET]
     denominators = {
         tuple({c.denominator for c in cells if c is not None}) for _, _, cells in rows
@@ -199,6 +224,17 @@ def _share_parts(
         of_level = [r for r in rows if r[0] == level]
         if not of_level:
             continue
+        answered = {
+            name
+            for _level, name, cells in of_level
+            if any(c is not None and c.denominator > 0 for c in cells)
+        }
+        without = [name for name in areas.get(level, []) if name not in answered]
+        without += [
+            name
+            for _level, name, _cells in of_level
+            if name not in answered and name not in without
+        ]
         portrait = len(groups) <= PORTRAIT_GROUPS and sum(map(len, groups)) <= 120
         size = PORTRAIT_GROUPS if portrait else LANDSCAPE_GROUPS
         if previous_year is not None and not portrait:
@@ -215,7 +251,7 @@ def _share_parts(
                         name=name,
                         riket=row_level == ShareRow.Level.RIKET,
                         cells=[_cell_text(c) for c in chosen],
-                        denominator=str(given[0].denominator) if given else "",
+                        denominator=str(given[0].denominator) if given else MISSING,
                         source=source,
                         municipalities=covered,
                     )
@@ -231,6 +267,7 @@ def _share_parts(
                     continued=index > 0,
                     show_source=counted == MUNICIPALITIES,
                     previous_year=previous_year,
+                    without_data=without,
                 )
             )
     return parts
@@ -269,13 +306,28 @@ def _national_part(
     ]
 
 
-def _share_note(counted: str, previous_year: int | None = None) -> str:
+def _share_note(
+    counted: str,
+    rows: list[tuple[str, str, list[ShareRow | None]]] | None = None,
+    totals: dict[str, int] | None = None,
+    previous_year: int | None = None,
+) -> str:
+    """What a table counts, and N: "Riket: n = 202 av 290 kommuner"."""
     who = counted_plural(counted)
     note = (
-        f"Antal = antal {who} som valt alternativet; n = antal {who} som besvarat "
-        f"frågan; Andel = Antal / n, avrundat till hela procent (0,5 avrundas uppåt). "
-        f"– = ingen har svarat."
+        f"Räknat: Antal = antal {who} som valt alternativet; n = antal {who} som "
+        f"besvarat frågan; Andel = Antal / n, avrundat till hela procent (0,5 avrundas "
+        f"uppåt). {MISSING_LEGEND}."
     )
+    riket = next(
+        (cells for level, _name, cells in rows or [] if level == ShareRow.Level.RIKET),
+        None,
+    )
+    if riket is not None:
+        n = denominator_text(riket).removeprefix("n = ")
+        total = (totals or {}).get(counted)
+        of = f" av {total}" if total else ""
+        note = f"{NATIONAL_NAME}: n = {n}{of} {who}. " + note
     if counted == MUNICIPALITIES:
         note += " " + SOURCE_NOTE
     if previous_year is not None:
@@ -291,6 +343,39 @@ def _previous_year(parts: Sequence[SharePart]) -> int | None:
     return next((p.previous_year for p in parts if p.previous_year), None)
 
 
+def level_area_names() -> dict[str, list[str]]:
+    """Every county and every RSS by name, per level (2 queries)."""
+    return {
+        ShareRow.Level.COUNTY: list(
+            County.objects.order_by("code").values_list("name", flat=True)
+        ),
+        ShareRow.Level.RSS: list(
+            Organisation.objects.filter(kind=Organisation.Kind.RSS)
+            .order_by("code")
+            .values_list("name", flat=True)
+        ),
+    }
+
+
+def counted_totals() -> dict[str, int]:
+    """How many organisations of each counted kind there are (1 query)."""
+    kinds: dict[str, str] = {
+        Organisation.Kind.MUNICIPALITY: "municipalities",
+        Organisation.Kind.RSS: "rss",
+        Organisation.Kind.REGION: "regions",
+    }
+    counts = (
+        Organisation.objects.filter(kind__in=list(kinds))
+        .values("kind")
+        .annotate(n=Count("pk"))
+        .values_list("kind", "n")
+    )
+    totals = dict.fromkeys(kinds.values(), 0)
+    for kind, n in counts:
+        totals[kinds[kind]] = n
+    return totals
+
+
 def _is_ticked_group(tables: Sequence[ShareTable], question: Question | None) -> bool:
     """A multiple choice: one table per alternative, each with the one option "Ja"."""
     if any(t.options != [TICKED] for t in tables):
@@ -300,18 +385,34 @@ def _is_ticked_group(tables: Sequence[ShareTable], question: Question | None) ->
     return len(tables) > 1 and all(t.item for t in tables)
 
 
+def _is_matrix_group(tables: Sequence[ShareTable]) -> bool:
+    """A matrix: one table per item, each with a "Ja" option (figures 9, 15, 41, 42)."""
+    return len(tables) > 1 and all(t.item and YES in t.options for t in tables)
+
+
 def share_questions(
-    *, run: AggregationRun, progress: Progress | None = None
+    *,
+    run: AggregationRun,
+    progress: Progress | None = None,
+    numbering: Numbering | None = None,
 ) -> list[ShareQuestion]:
-    """The run's share tables grouped per question, with charts and printed tables."""
+    """The run's share tables grouped per question, with charts and printed tables.
+
+    A matrix gets one chart of the share (of regions: the number) answering "Ja" per
+    item, a multiple choice one chart of the share ticking each alternative, another
+    question one chart of its options. Every table states N and names the areas
+    without an answer.
+    """
     tables = share_tables(run=run)
     questions = questions_by_code(run.questionnaire)
+    areas = level_area_names()
+    totals = counted_totals()
     # Shares of municipalities are keyed by the municipal question's code; its text is
     # the municipal questionnaire's (selectors give the run's own texts).
     grouped: dict[str, list[ShareTable]] = {}
     for table in tables:
         grouped.setdefault(table.code, []).append(table)
-    numbering = Numbering()
+    numbering = numbering or Numbering()
     # A questionnaire the municipalities answer directly (the grant report) first gets
     # its national table as that report prints it.
     report_tables = (
@@ -329,40 +430,44 @@ def share_questions(
         text = group[0].text or (question.text if question else "")
         counted = group[0].counted
         sections = []
+        figure = None
         if _is_ticked_group(group, question):
             groups, rows = _share_grid(group, "items")
             chart = ticked_shares_chart(group, f"figure-{code}")
             parts = (
                 _national_part(groups, rows, counted) if report_tables else []
-            ) + _share_parts(groups, rows, counted)
+            ) + _share_parts(groups, rows, counted, areas)
             sections.append(
                 ShareSection(
                     title="Andel som valt respektive alternativ",
                     figure=numbering.figure(chart),
                     parts=parts,
-                    note=_share_note(counted, _previous_year(parts)),
+                    note=_share_note(counted, rows, totals, _previous_year(parts)),
                 )
             )
         else:
+            matrix = _is_matrix_group(group)
+            if matrix:
+                figure = numbering.figure(matrix_yes_chart(group, f"figure-{code}"))
             for index, table in enumerate(group):
                 groups, rows = _share_grid([table], "options")
-                chart = share_chart(table, f"figure-{code}-{index}")
+                chart = None if matrix else share_chart(table, f"figure-{code}-{index}")
                 parts = (
                     _national_part(groups, rows, counted) if report_tables else []
-                ) + _share_parts(groups, rows, counted)
+                ) + _share_parts(groups, rows, counted, areas)
                 sections.append(
                     ShareSection(
                         title=table.item,
                         figure=numbering.figure(chart),
                         parts=parts,
-                        note=_share_note(counted, _previous_year(parts)),
+                        note=_share_note(counted, rows, totals, _previous_year(parts)),
                     )
                 )
         for _section in sections:
             done += 1
             if progress is not None:
                 progress(done, sections_total)
-        result.append(ShareQuestion(code, text, sections))
+        result.append(ShareQuestion(code, text, sections, figure))
     return result
 
 
@@ -370,7 +475,17 @@ def shares_html(*, run: AggregationRun, progress: Progress | None = None) -> str
     """The shares report: per question a chart of the national shares, then per county
     and per RSS the counts, denominators and percentages per option."""
     questionnaire = run.questionnaire
-    questions = share_questions(run=run, progress=progress)
+    numbering = Numbering()
+    figures = [
+        (defined, numbering.figure(defined.chart))
+        for defined in defined_figures(
+            # Those in_appendix print in Bilaga 3 (documents.appendix).
+            [f for f in questionnaire.figures or [] if not f.get("in_appendix")],
+            share_tables(run=run),
+            "defined-figure",
+        )
+    ]
+    questions = share_questions(run=run, progress=progress, numbering=numbering)
     return render_document(
         "shares.html",
         {
@@ -380,11 +495,13 @@ def shares_html(*, run: AggregationRun, progress: Progress | None = None) -> str
             "run": run,
             "computed_at": swedish_datetime(run.finished_at or run.requested_at),
             "questions": questions,
+            "figures": figures,
             "counted_words": _counted_words(run),
             "areas": (areas := share_areas(run=run)),
             "areas_without_data": [a for a in areas if not a.has_data],
             "covered": sum(a.municipalities for a in areas),
             "area_total": sum(a.area_size for a in areas),
+            "missing_legend": MISSING_LEGEND,
         },
     )
 

@@ -69,6 +69,10 @@ class Questionnaire(models.Model):
     source_file = models.CharField(_("definition file"), max_length=300, blank=True)
     # SHA-256 of the parsed definition: an unchanged file is a no-op on reload.
     checksum = models.CharField(max_length=64, blank=True)
+    # The figures drawn of the questionnaire's answers, as the definition file gives
+    # them (docs/definitions.md, "figures"): a presentation, not part of the questions,
+    # so a reload updates them also under submitted responses.
+    figures = models.JSONField(_("figures"), default=list, blank=True)
     # Sent to a chosen set: fixed when the questionnaire is created (an extra question
     # made on the staff pages) and never inferred from invitations, so that inviting
     # can never widen it. surveys.frames reads it; nothing else should.

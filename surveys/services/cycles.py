@@ -227,6 +227,7 @@ def _copy_questionnaire(
         ],
         source_file=f"{cycle.year}/{name}",
         references=original.references,
+        figures=original.figures,
     )
 
 
@@ -402,6 +403,23 @@ def questionnaire_definition(questionnaire: Questionnaire) -> dict[str, Any]:
             if q.section_id == section.pk
         ]
         data["sections"].append(entry)
+    if questionnaire.figures:
+        data["figures"] = [
+            {
+                "name": figure["name"],
+                "title": figure["title"],
+                "in_appendix": figure.get("in_appendix", False),
+                "bars": [
+                    {
+                        key: bar[key]
+                        for key in ("question", "item", "label")
+                        if bar.get(key)
+                    }
+                    for bar in figure["bars"]
+                ],
+            }
+            for figure in questionnaire.figures
+        ]
     return data
 
 

@@ -62,8 +62,11 @@ QUESTIONNAIRE_KEYS = {
     "reminders",
     "reference",
     "sections",
+    "figures",
 }
 REFERENCE_KEYS = {"name", "label", "file", "column"}
+FIGURE_KEYS = {"name", "title", "in_appendix", "bars"}
+BAR_KEYS = {"question", "item", "label"}
 SECTION_KEYS = {"title", "introduction", "questions"}
 QUESTION_KEYS = {
     "code",
@@ -289,10 +292,12 @@ def _parse_questionnaire(
                 "questions": questions_out,
             }
         )
+    figures = _parse_figures(data.get("figures"), top_line, seen, errors)
     if errors.messages:
         raise ValidationError(errors.messages)
     return {
         "key": questionnaire_key,
+        "figures": figures,
         "audience": audience,
         "version": version,
         "title": str(data["title"]).strip(),
@@ -401,6 +406,93 @@ def _check_reference_names(
                 f"reference {name!r} is not declared under reference in this file",
                 question["code"],
             )
+
+
+def _parse_figures(
+    raw: Any, line: int, questions: dict[str, dict], errors: _Errors
+) -> list[dict]:
+    """The figures drawn of the questionnaire's answers (docs/definitions.md).
+
+    Each bar is the "Ja" of a closed question (or of one item of a matrix or multiple
+    choice); a bar without an item on a question with items gives one bar per item.
+    """
+    if raw is None:
+        return []
+    if not isinstance(raw, list):
+        errors.add(line, "figures must be a list")
+        return []
+    result: list[dict] = []
+    names: set[str] = set()
+    for entry in raw:
+        if not isinstance(entry, dict):
+            errors.add(line, "every figure must be a mapping with a name and bars")
+            continue
+        f_line = entry.get(LINE, line)
+        name = str(entry.get("name") or "").strip()
+        where = f"figure {name!r}" if name else "a figure"
+        for key in sorted(set(entry) - FIGURE_KEYS - {LINE}):
+            errors.add(f_line, f"unknown key {key!r} in {where}")
+        if not name:
+            errors.add(f_line, "a figure needs a name")
+        elif name in names:
+            errors.add(f_line, f"{where}: the name is used twice")
+        names.add(name)
+        title = str(entry.get("title") or "").strip()
+        if not title:
+            errors.add(f_line, f"{where} needs a title")
+        bars_raw = entry.get("bars")
+        if not isinstance(bars_raw, list) or not bars_raw:
+            errors.add(f_line, f"{where}: bars must be a non-empty list")
+            bars_raw = []
+        bars: list[dict] = []
+        for bar in bars_raw:
+            bar = {"question": bar} if isinstance(bar, (str, int)) else bar
+            if not isinstance(bar, dict):
+                errors.add(f_line, f"{where}: a bar is a question code or a mapping")
+                continue
+            b_line = bar.get(LINE, f_line)
+            for key in sorted(set(bar) - BAR_KEYS - {LINE}):
+                errors.add(b_line, f"unknown key {key!r} in a bar of {where}")
+            code = str(bar.get("question") or "").strip()
+            question = questions.get(code)
+            if question is None:
+                errors.add(b_line, f"{where}: no question {code!r} in this file")
+                continue
+            options = choice_options_of(question)
+            if question["type"] != QuestionType.MULTIPLE_CHOICE and "Ja" not in options:
+                errors.add(
+                    b_line,
+                    f"{where}: question {code!r} has no option Ja to draw",
+                )
+                continue
+            item = str(bar.get("item") or "").strip()
+            items = question.get("items") or []
+            if item and item not in items:
+                errors.add(b_line, f"{where}: question {code!r} has no item {item!r}")
+                continue
+            label = str(bar.get("label") or "").strip()
+            if items and not item:
+                if label:
+                    errors.add(
+                        b_line,
+                        f"{where}: a label needs an item (question {code!r} has items)",
+                    )
+                bars.extend(
+                    {"question": code, "item": each, "label": each} for each in items
+                )
+                continue
+            bars.append(
+                {"question": code, "item": item, "label": label or item or code}
+            )
+        result.append(
+            {
+                "name": name,
+                "title": title,
+                "in_appendix": bool(entry.get("in_appendix", False)),
+                "bars": bars,
+            }
+        )
+    return result
 
 
 def _parse_reminders(data: dict, line: int, errors: _Errors) -> list[str]:
@@ -837,7 +929,10 @@ def derive_cells(source: dict) -> list[dict]:
 
 
 def _checksum(definition: dict) -> str:
-    payload = json.dumps(definition, sort_keys=True, ensure_ascii=False, default=str)
+    """Of the questions and texts: the figures are drawn of the answers, not asked, and
+    change without a new version (_store_questionnaire)."""
+    asked = {key: value for key, value in definition.items() if key != "figures"}
+    payload = json.dumps(asked, sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
@@ -937,8 +1032,13 @@ def _store_questionnaire(
             }
             for r in definition["references"]
         ],
+        "figures": definition["figures"],
     }
     if current is not None and current.checksum == checksum:
+        if current.figures != definition["figures"]:
+            current.figures = definition["figures"]
+            current.save(update_fields=["figures"])
+            return current, f"{name}: figures updated (version {current.version})"
         return current, f"{name}: unchanged (version {current.version})"
     if current is None or definition["version"] > current.version:
         if Questionnaire.objects.filter(

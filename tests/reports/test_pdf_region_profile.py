@@ -52,12 +52,12 @@ def test_a_region_that_could_not_estimate_shows_that_answer(region_results):
     assert tables["35"][1] == ["Andel", "Andelen kan inte uppskattas", "60 %"]
 
 
-def test_a_region_without_answers_shows_no_answer(region_results):
+def test_a_region_without_answers_shows_dots_for_no_answer(region_results):
     gotland = Organisation.objects.get(code="09")
 
     document = region_profile_html(run=region_results, organisation=gotland)
 
-    assert profile_tables(document)["2"][1] == ["Svar", "inget svar", "2/3"]
+    assert profile_tables(document)["2"][1] == ["Svar", "..", "2/3"]
     assert "Regionen har inte skickat in några svar" in text(html(document))
 
 

@@ -84,8 +84,9 @@ def test_appendix_xlsx_has_a_sheet_per_question_laid_out_as_printed(region_resul
     assert ws["B24"].value == "Andelen kan inte uppskattas"
     assert ws["B24"].data_type == "s"
     assert ws.freeze_panes == "B3"
-    # The footnote of the definition, below the table.
+    # The footnote of the definition and the legend, below the table.
     assert ws["A26"].value == question.footnote
+    assert ws["A27"].value == ".. = uppgift saknas"
 
 
 def test_appendix_xlsx_puts_items_as_columns(region_results):
@@ -96,8 +97,8 @@ def test_appendix_xlsx_puts_items_as_columns(region_results):
     assert values(ws, 2) == ["Region", *items]
     assert values(ws, 3) == ["Riket"] + ["3/3"] * len(items)
     assert values(ws, 4) == ["Stockholm"] + ["Ja"] * len(items)
-    # A region without a submitted answer has empty cells.
-    assert values(ws, 6) == ["Sörmland"] + [None] * len(items)
+    # A region without a submitted answer: ".." (uppgift saknas), never an empty cell.
+    assert values(ws, 6) == ["Sörmland"] + [".."] * len(items)
 
 
 def test_appendix_xlsx_has_every_cell_in_a_long_sheet(region_results):

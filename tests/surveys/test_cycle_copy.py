@@ -179,6 +179,10 @@ def test_written_definitions_load_back_to_the_same_questions(
         for q in Questionnaire.objects.filter(cycle__year=2025, is_current=True)
     }
     assert {a: question_rows(q) for a, q in after.items()} == before
+    # The figures of the definitions come along, bar for bar.
+    assert after["region"].figures == cycle_2024["region"].figures
+    assert after["municipality"].figures == cycle_2024["municipality"].figures
+    assert after["region"].figures
     question = after["region"].questions.get(code="4")
     assert question.previous == cycle_2024["region"].questions.get(code="4")
 

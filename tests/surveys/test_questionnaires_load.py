@@ -643,3 +643,88 @@ def test_items_written_as_texts_and_as_mappings_mix_in_order(folder):
     question = Question.objects.get(code="2")
     assert question.items == ["A", "B", "Inget av ovanstående"]
     assert question.validation == {"exclusive": ["Inget av ovanstående"]}
+
+
+FIGURES = """\
+figures:
+  - name: "19"
+    title: Antal regioner som angett att …
+    bars:
+      - {question: "1", label: "… de har en plan"}
+      - {question: "3", label: "… de har riktlinjer"}
+"""
+
+
+def test_a_figure_of_the_definitions_is_stored_with_its_bars(folder):
+    (folder / "region.yaml").write_text(region_yaml() + FIGURES, encoding="utf-8")
+
+    load(folder)
+
+    assert Questionnaire.objects.get().figures == [
+        {
+            "name": "19",
+            "title": "Antal regioner som angett att …",
+            "in_appendix": False,
+            "bars": [
+                {"question": "1", "item": "", "label": "… de har en plan"},
+                {"question": "3", "item": "", "label": "… de har riktlinjer"},
+            ],
+        }
+    ]
+
+
+def test_the_2024_definitions_define_figure_19_and_bilaga_3_figur_1():
+    questionnaires_load(year=2024)
+
+    region = Questionnaire.objects.get(audience="region")
+    municipality = Questionnaire.objects.get(audience="municipality")
+    (figure_19,) = region.figures
+    assert [bar["question"] for bar in figure_19["bars"]] == ["5", "6", "7"]
+    (figure_1,) = municipality.figures
+    assert figure_1["in_appendix"] is True
+    k01 = Question.objects.get(questionnaire=municipality, code="K01")
+    assert [bar["item"] for bar in figure_1["bars"]] == k01.items
+
+
+@pytest.mark.parametrize(
+    ("bars", "message"),
+    [
+        ('[{question: "9"}]', "figure '19': no question '9' in this file"),
+        ('[{question: "2"}]', "figure '19': question '2' has no option Ja to draw"),
+        ('[{question: "1", item: "x"}]', "figure '19': question '1' has no item 'x'"),
+        ('[{question: "1", colour: red}]', "unknown key 'colour' in a bar of figure"),
+        ("[]", "figure '19': bars must be a non-empty list"),
+    ],
+)
+def test_a_malformed_figure_is_refused_with_file_line_and_reason(folder, bars, message):
+    source = (
+        region_yaml() + f'figures:\n  - name: "19"\n    title: T\n    bars: {bars}\n'
+    )
+    (folder / "region.yaml").write_text(source, encoding="utf-8")
+
+    with pytest.raises(ValidationError) as caught:
+        load(folder)
+
+    (found,) = caught.value.messages
+    assert found.startswith("region.yaml line ")
+    assert message in found
+    assert not Questionnaire.objects.exists()
+
+
+def test_figures_change_without_a_new_version_under_submitted_responses(folder):
+    (folder / "region.yaml").write_text(region_yaml(), encoding="utf-8")
+    load(folder)
+    questionnaire = Questionnaire.objects.get()
+    Response.objects.create(
+        questionnaire=questionnaire,
+        organisation=RegionFactory(county__code="01"),
+        status=Response.Status.SUBMITTED,
+    )
+    (folder / "region.yaml").write_text(region_yaml() + FIGURES, encoding="utf-8")
+
+    result = load(folder)
+
+    assert result.lines == ["2024/region.yaml: figures updated (version 1)"]
+    questionnaire.refresh_from_db()
+    assert questionnaire.version == 1
+    assert [f["name"] for f in questionnaire.figures] == ["19"]
