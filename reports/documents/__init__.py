@@ -16,6 +16,7 @@ from regions.models import Organisation
 from reports.documents import (
     answers,
     appendix,
+    codings,
     questionnaire,
     receipt,
     region_profile,
@@ -28,7 +29,15 @@ from surveys.models import Questionnaire, Response
 # In the order the export page offers them.
 DOCUMENTS: dict[str, Document] = {
     module.DOCUMENT.key: module.DOCUMENT
-    for module in (appendix, shares, answers, questionnaire, region_profile, receipt)
+    for module in (
+        appendix,
+        shares,
+        answers,
+        questionnaire,
+        region_profile,
+        receipt,
+        codings,
+    )
 }
 
 
