@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from coding.models import CodedAnswer, ThemeCoding
+from coding.models import CodedAnswer, CodingChange, Resolution, ThemeCoding
 from coding.services import coding_change
 from tests.coding.conftest import answer
 
@@ -181,8 +181,8 @@ def test_resolving_a_disagreement_is_recorded(
     staff_client.post(
         url, {"response": response.pk, "theme": samverkan.pk, "applies": "1"}
     )
-    history = staff_client.get(reverse("coding:history", args=[region_codebook.pk]))
-    assert (
-        "Disagreement resolved" in history.content.decode()
-        or "löst" in history.content.decode()
-    )
+    resolution = Resolution.objects.get(response=response, theme=samverkan)
+    assert (resolution.applies, resolution.resolved_by) == (True, staff)
+    assert CodingChange.objects.filter(
+        codebook=region_codebook, action="resolved", by=staff, theme="Samverkan"
+    ).exists()
