@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "regions",
     "surveys",
     "aggregation",
+    "coding",
     "reports",
     "benchmarks",
 ]

@@ -53,6 +53,7 @@ urlpatterns = [
         name="accessibility",
     ),
     path("", include("aggregation.urls")),
+    path("", include("coding.urls")),
     path("", include("reports.urls")),
     path("", include("surveys.urls")),
 ]

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from aggregation.models import ShareRow
 from aggregation.rules.appendix import NATIONAL_NAME, is_national
 from aggregation.selectors import AppendixTable, ShareTable
+from coding.selectors import ThemeCounts
 from reports.caveats import MISSING
 from reports.charts import Chart, bar_chart, comparison_chart
 
@@ -521,3 +522,27 @@ def defined_figures(
             )
         )
     return figures
+
+
+def theme_chart(counts: ThemeCounts, chart_id: str) -> Chart | None:
+    """The share of organisations whose answer has each theme (riket), as sorted bars.
+
+    The denominator is the organisations that answered the question, as for a closed
+    question's option; None when nobody answered or the codebook has no themes.
+    """
+    rows = [(t.theme, t.riket) for t in counts.themes if t.riket is not None]
+    if not rows or counts.answered == 0:
+        return None
+    code = counts.codebook.question.code
+    caption = f"Andel {counted_plural(counts.counted)} (%) per tema, fråga {code}"
+    if counts.codebook.item:
+        caption += f": {counts.codebook.item}"
+    caption += f". {NATIONAL_NAME}, n = {counts.answered}"
+    return bar_chart(
+        labels=[name for name, _ in rows],
+        values=[share.percent for _, share in rows if share is not None],
+        caption=caption,
+        chart_id=chart_id,
+        unit="%",
+        maximum=100,
+    )

@@ -301,6 +301,7 @@ class ResultsView:
             for _level, _unit, cells in group.rows
             for cell in cells
         )
+
     # The figures of the questionnaire's definition (Questionnaire.figures).
     figures: list[DefinedFigure] = field(default_factory=list)
 

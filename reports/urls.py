@@ -57,6 +57,16 @@ urlpatterns = [
         free_text_views.area_free_text_question,
         name="area-free-text-question",
     ),
+    path(
+        "personal/rapporter/teman/<int:codebook_pk>/",
+        views.theme_counts,
+        name="theme-counts",
+    ),
+    path(
+        "personal/rapporter/<int:questionnaire_pk>/kodning.<str:fmt>",
+        views.codings_export,
+        name="codings-export",
+    ),
     path("svar/<int:pk>/kvitto.pdf", views.receipt_pdf, name="receipt-pdf"),
     path(
         "enkat/<int:questionnaire_pk>/blankett.pdf",

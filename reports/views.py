@@ -391,3 +391,47 @@ def questionnaire_pdf(
             document="questionnaire", fmt="pdf", questionnaire=questionnaire
         ),
     )
+
+
+# Theme coding -------------------------------------------------------------------------
+
+
+@staff_required
+def theme_counts(request: AuthenticatedHttpRequest, codebook_pk: int) -> HttpResponse:
+    """Per theme of a codebook: the share of organisations per riket, county and RSS,
+    with a chart; the same unit and denominator as a closed question's shares."""
+    from coding.models import Codebook
+    from coding.selectors import theme_counts as counts_of
+    from reports.figures import theme_chart
+
+    codebook = get_object_or_404(
+        Codebook.objects.select_related("question__questionnaire__cycle"),
+        pk=codebook_pk,
+    )
+    counts = counts_of(codebook=codebook)
+    return render(
+        request,
+        "reports/themes.html",
+        {
+            "codebook": codebook,
+            "counts": counts,
+            "chart": theme_chart(counts, f"themes-{codebook.pk}"),
+        },
+    )
+
+
+@staff_required
+def codings_export(
+    request: AuthenticatedHttpRequest, questionnaire_pk: int, fmt: str
+) -> HttpResponse:
+    """The codings of a questionnaire's free-text answers as CSV or XLSX."""
+    questionnaire = get_questionnaire_for_staff(request.user, questionnaire_pk)
+    if fmt not in ("csv", "xlsx"):
+        raise Http404("No such format")
+    data = document_build(document="codings", fmt=fmt, questionnaire=questionnaire)
+    response = HttpResponse(data, content_type=FORMATS[fmt].content_type)
+    filename = document_filename(
+        document="codings", fmt=fmt, questionnaire=questionnaire
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

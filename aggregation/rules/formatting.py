@@ -77,3 +77,30 @@ def format_cell(
     if question_type == MONEY:
         return "" if number is None else f"{format_thousands(number)} kr"
     return text or ""
+
+
+# What a share counts, in the words of a sentence ("11 av 21 regioner", "48 % av
+# kommunerna").
+_COUNTED_PLURAL = {"regions": "regioner", "rss": "RSS", "municipalities": "kommuner"}
+_COUNTED_DEFINITE = {
+    "regions": "regionerna",
+    "rss": "RSS:erna",
+    "municipalities": "kommunerna",
+}
+
+
+def share_phrase(
+    count: int, denominator: int, percent: int | None, counted: str
+) -> str:
+    """A share as the report's prose writes it, with its unit and denominator.
+
+    Regions and RSS are few: "11 av 21 regioner", "5 av 24 RSS". Municipalities are
+    many: "48 % av kommunerna (139 av 290)". Nobody answered: "0 av 0 kommuner".
+    """
+    plural = _COUNTED_PLURAL.get(counted, counted)
+    if counted != "municipalities" or percent is None:
+        return f"{int(count)} av {int(denominator)} {plural}"
+    definite = _COUNTED_DEFINITE[counted]
+    return (
+        f"{format_percent(percent)} av {definite} ({int(count)} av {int(denominator)})"
+    )

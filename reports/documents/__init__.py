@@ -16,6 +16,7 @@ from regions.models import Organisation
 from reports.documents import (
     answers,
     appendix,
+    codings,
     free_text,
     key_figures,
     questionnaire,
@@ -39,6 +40,7 @@ DOCUMENTS: dict[str, Document] = {
         questionnaire,
         region_profile,
         receipt,
+        codings,
     )
 }
 

@@ -26,6 +26,7 @@ from types import SimpleNamespace
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from coding.services import codebook_get_or_create, theme_create
 from regions.models import Organisation
 from surveys.answers import Value
 from surveys.models import Questionnaire, Response
@@ -129,6 +130,11 @@ NOT_PAGES = {
     "reports:receipt-pdf": "a PDF",
     "reports:questionnaire-pdf": "a PDF",
     "reports:staff-free-text": "a redirect to reports:area-free-text",
+    "coding:codebook-start": "POST only, redirects to coding:codebook",
+    "coding:code-answer": "POST only (the coding page's forms and script)",
+    "coding:quote": "POST only (the coding page's forms and script)",
+    "coding:blind": "POST only, redirects to coding:code",
+    "reports:codings-export": "a file download",
 }
 
 
@@ -239,6 +245,16 @@ STAFF_PAGES = {
             query="?namn=alla",
         ),
         Page("reports:key-figures"),
+        Page("coding:index"),
+        Page("coding:codebook", lambda d: {"pk": d.codebook.pk}),
+        Page(
+            "coding:theme-edit",
+            lambda d: {"pk": d.codebook.pk, "theme_pk": d.theme.pk},
+        ),
+        Page("coding:code", lambda d: {"pk": d.codebook.pk}),
+        Page("coding:agreement", lambda d: {"pk": d.codebook.pk}),
+        Page("coding:history", lambda d: {"pk": d.codebook.pk}),
+        Page("reports:theme-counts", lambda d: {"codebook_pk": d.codebook.pk}),
     ],
 }
 # A URL that matches no pattern: the 404 page.
@@ -501,7 +517,12 @@ def test_staff_pages_have_no_wcag_violations(
     region_response = _submitted(cycle_2024["region"], "01", staff)
     _submitted(cycle_2024["region"], "03", staff)
     _submitted(cycle_2024["municipality"], "0114", staff)
+    codebook = codebook_get_or_create(
+        question=cycle_2024["municipality"].questions.get(code="K02"), item="", by=staff
+    )
     data = SimpleNamespace(
+        codebook=codebook,
+        theme=theme_create(codebook=codebook, name="Samverkan", by=staff),
         region=cycle_2024["region"],
         municipality=cycle_2024["municipality"],
         region_response=region_response,

@@ -9,6 +9,8 @@ from django.core.files.base import ContentFile
 
 from aggregation.models import AggregationRun
 from aggregation.services import aggregation_fresh_run
+from coding.models import Codebook, Theme
+from coding.services import codebook_get_or_create, theme_create
 from regions.models import Organisation
 from reports.models import ExportJob
 from surveys.models import ContactPerson, ImportUpload, Questionnaire, Response
@@ -29,6 +31,8 @@ class World:
     region_run: AggregationRun  # the region questionnaire's current results
     export_job: ExportJob  # a finished export with its file
     import_upload: ImportUpload  # staff's uploaded import file, waiting for its preview
+    codebook: Codebook  # of municipal question K02
+    theme: Theme  # of that codebook
 
 
 ROLES = (
@@ -88,6 +92,10 @@ def world(
         filename="bilaga-region-2024.csv",
     )
     job.file.save("bilaga-region-2024.csv", ContentFile(b"question,item\n"))
+    codebook = codebook_get_or_create(
+        question=cycle_2024["municipality"].questions.get(code="K02"), item="", by=staff
+    )
+    theme = theme_create(codebook=codebook, name="Samverkan", by=staff)
     return World(
         users=users,
         questionnaires=cycle_2024,
@@ -104,4 +112,6 @@ def world(
             draft=False,
             by=staff,
         ),
+        codebook=codebook,
+        theme=theme,
     )

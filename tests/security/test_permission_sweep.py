@@ -89,6 +89,19 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "reports:export-start": ("POST", "302 403 403 403 403 403 302"),
     "reports:job-status": ("GET", "302 403 403 403 403 403 200"),
     "reports:job-download": ("GET", "302 403 403 403 403 403 200"),
+    "coding:index": ("GET", "302 403 403 403 403 403 200"),
+    "coding:codebook-start": ("POST", "302 403 403 403 403 403 302"),
+    "coding:codebook": ("GET", "302 403 403 403 403 403 200"),
+    "coding:theme-edit": ("GET", "302 403 403 403 403 403 200"),
+    "coding:code": ("GET", "302 403 403 403 403 403 200"),
+    "coding:code-answer": ("POST", "302 403 403 403 403 403 302"),
+    # An empty POST says neither quote nor no quote.
+    "coding:quote": ("POST", "302 403 403 403 403 403 400"),
+    "coding:blind": ("POST", "302 403 403 403 403 403 302"),
+    "coding:agreement": ("GET", "302 403 403 403 403 403 200"),
+    "coding:history": ("GET", "302 403 403 403 403 403 200"),
+    "reports:theme-counts": ("GET", "302 403 403 403 403 403 200"),
+    "reports:codings-export": ("GET", "302 403 403 403 403 403 200"),
     # Region Stockholm's own profile: its users and staff
     "reports:region-profile": ("GET", "302 404 404 404 404 200 200"),
     "reports:region-profile-pdf": ("GET", "302 404 404 404 404 200 200"),
@@ -155,6 +168,23 @@ def url_kwargs(name: str, world: World) -> dict[str, object]:
         "reports:job-status": {"pk": world.export_job.pk},
         "reports:job-download": {"pk": world.export_job.pk},
         "reports:receipt-pdf": {"pk": world.region_response.pk},
+        "coding:codebook-start": {
+            "question_pk": world.codebook.question_id,
+            "index": 0,
+        },
+        "coding:codebook": {"pk": world.codebook.pk},
+        "coding:theme-edit": {"pk": world.codebook.pk, "theme_pk": world.theme.pk},
+        "coding:code": {"pk": world.codebook.pk},
+        "coding:code-answer": {"pk": world.codebook.pk, "response_pk": municipal},
+        "coding:quote": {"pk": world.codebook.pk, "response_pk": municipal},
+        "coding:blind": {"pk": world.codebook.pk},
+        "coding:agreement": {"pk": world.codebook.pk},
+        "coding:history": {"pk": world.codebook.pk},
+        "reports:theme-counts": {"codebook_pk": world.codebook.pk},
+        "reports:codings-export": {
+            "questionnaire_pk": q["municipality"].pk,
+            "fmt": "csv",
+        },
         # The shortest questionnaire: the sweep renders it once per role.
         "reports:questionnaire-pdf": {"questionnaire_pk": q["extra"].pk},
     }.get(name, {})
