@@ -448,11 +448,13 @@ def definition_figure(
     labels: list[str] = []
     cells: list[ShareRow | None] = []
     counted = ""
+    this_year: int | None = None
     for bar in spec.get("bars", []):
         table = by_key.get((bar["question"], bar.get("item", "")))
         cell = None
         if table is not None:
             counted = counted or table.counted
+            this_year = this_year or table.year
             row = national_share_row(table)
             if row is not None and YES in table.options:
                 cell = row[table.options.index(YES)]
@@ -477,6 +479,27 @@ def definition_figure(
             maximum=max(cell.denominator for cell in given),
             sort=False,
             value_texts=texts,
+        )
+    caption = f"{title} ({NATIONAL_NAME}, {denominator_text(given)} {who})"
+    earlier = {
+        cell.previous_year for cell in given if cell.previous_percent is not None
+    }
+    if earlier:
+        # As the report sets K01 beside the year before: this year's bar and, below
+        # it, the earlier year's where one is known.
+        year = max(y for y in earlier if y is not None)
+        return comparison_chart(
+            labels=labels,
+            current=[None if cell is None else cell.percent for cell in cells],
+            previous=[
+                cell.previous_percent
+                if cell is not None and cell.previous_year == year
+                else None
+                for cell in cells
+            ],
+            years=(this_year if this_year is not None else year + 1, year),
+            caption=caption,
+            chart_id=chart_id,
         )
     texts = [MISSING if cell is None else f"{cell.percent} %" for cell in cells]
     return bar_chart(

@@ -374,3 +374,30 @@ def test_the_results_page_shows_the_matrix_chart_and_the_figures_with_their_valu
         in (text(find_all(figure_19, "details")[0]))
     )
     assert find_all(figure_19, "svg")
+
+
+def test_bilaga_3_sets_figure_1_beside_the_published_year_before(
+    run, municipal_run, cycle_2024
+):
+    from aggregation.services import published_values_import
+
+    published_values_import(
+        questionnaire=cycle_2024["municipality"],
+        year=2023,
+        file=(
+            "question,item,option,level,unit,percent\nK01,Anhörigstöd,Ja,riket,SE,59\n"
+        ).encode(),
+    )
+    aggregation_fresh_run(questionnaire=cycle_2024["municipality"])
+
+    root = html(appendix_html(run=run))
+
+    section = next(
+        s
+        for s in find_all(root, "section")
+        if "defined-figures" in (attrs(s).get("class") or "")
+    )
+    (values,) = find_all(section, "p", **{"class": "chart-values"})
+    assert "Anhörigstöd: 2024 75 %, 2023 59 %" in text(values)
+    # An alternative without a published figure has this year's value alone.
+    assert "Fallprevention: 2024 25 %, 2023 –" in text(values)
