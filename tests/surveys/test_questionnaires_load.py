@@ -676,8 +676,8 @@ def test_a_figure_of_the_definitions_is_stored_with_its_bars(folder):
 def test_the_2024_definitions_define_figure_19_and_bilaga_3_figur_1():
     questionnaires_load(year=2024)
 
-    region = Questionnaire.objects.get(audience="region")
-    municipality = Questionnaire.objects.get(audience="municipality")
+    region = Questionnaire.objects.get(key="region")
+    municipality = Questionnaire.objects.get(key="municipality")
     (figure_19,) = region.figures
     assert [bar["question"] for bar in figure_19["bars"]] == ["5", "6", "7"]
     (figure_1,) = municipality.figures
