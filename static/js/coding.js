@@ -77,6 +77,12 @@
       .catch((error) => say("Kunde inte spara: " + error.message));
   }
 
+  // A phone has no keyboard to speak of: its shortcuts start folded away.
+  const shortcuts = document.getElementById("shortcuts");
+  if (shortcuts && window.matchMedia("(max-width: 767.98px)").matches) {
+    shortcuts.open = false;
+  }
+
   // With the script, a tick is saved at once: the save buttons are not needed.
   list.querySelectorAll(".save-button").forEach((b) => { b.hidden = true; });
   list.addEventListener("change", (event) => {
