@@ -119,7 +119,9 @@
       box.checked = !box.checked;
       tick(card, box);
     } else if (key === "0" && card) {
-      post(card, card.dataset.url, { add: [] }, true)
+      // None of the themes applies: the answer is coded and its ticks go.
+      const ticked = Array.from(card.querySelectorAll("input[name=theme]:checked"));
+      post(card, card.dataset.url, { add: [], remove: ticked.map((b) => b.value) }, true)
         .then((data) => { showThemes(card, data); say("Kodat utan tema."); })
         .catch((error) => say("Kunde inte spara: " + error.message));
     } else if ((key === "q" || key === "Q") && card) {

@@ -1,6 +1,7 @@
 """Staff code ten free-text answers in Chromium with the keyboard only: j/k to move,
-digits to tick and untick themes, 0 for "no theme applies", q for a quote. Every key
-saves at once: after a reload the page, the database and the counts page agree."""
+digits to tick and untick themes, 0 for "no theme applies" (unticking what was
+ticked), q for a quote. Every key saves at once: after a reload the page, the database
+and the counts page agree."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ THEMES = ("Hemsjukvård", "Bemanning", "Samverkan")
 PLAN = [
     (["1"], {1}),
     (["2", "3"], {2, 3}),
-    (["0"], set()),
+    (["1", "0"], set()),
     (["1", "2", "3"], {1, 2, 3}),
     (["q", "2"], {2}),
     (["3"], {3}),
