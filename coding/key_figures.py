@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from aggregation.key_figures import questionnaire_prefix
 from aggregation.models import AggregationRun
 from aggregation.rules.key_figures import KeyFigure, Namer, ShareRecord, share_figures
+from aggregation.rules.shares import NATIONAL_UNIT, RIKET
 from coding.models import Codebook
 from coding.selectors import theme_counts
 from surveys.models import Questionnaire
@@ -37,6 +38,20 @@ def theme_figures(
         counts = theme_counts(codebook=codebook)
         names: dict[ShareRecord, str] = {}
         for theme in counts.themes:
+            if theme.riket is None:
+                # Nobody has answered yet: the national figure is named, and missing.
+                record = ShareRecord(
+                    codebook.question.code,
+                    codebook.item,
+                    theme.theme,
+                    RIKET,
+                    NATIONAL_UNIT,
+                    counts.counted,
+                    0,
+                    0,
+                    None,
+                )
+                names[record] = f"{theme.key_figure}.{Namer.level(RIKET, '')}"
             shares = [theme.riket] if theme.riket else []
             for share in [*shares, *theme.counties, *theme.areas]:
                 record = ShareRecord(

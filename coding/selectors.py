@@ -382,6 +382,9 @@ class ThemeCount:
     counties: list[ThemeShare]
     areas: list[ThemeShare]
     disputed: int
+    # The start of the theme's key figure names ("region.3.tema.samverkan"): a level
+    # follows.
+    key_figure: str = ""
 
 
 @dataclass
@@ -426,7 +429,8 @@ def theme_counts(*, codebook: Codebook) -> ThemeCounts:
     base = f"{namer.question(codebook.question.code, codebook.item)}.{THEME_SEGMENT}"
     slugs = theme_slugs(themes)
     by_theme: dict[str, ThemeCount] = {
-        theme: ThemeCount(theme, None, [], [], 0) for theme in themes
+        theme: ThemeCount(theme, None, [], [], 0, f"{base}.{slugs[theme]}")
+        for theme in themes
     }
     for row in shares.to_dict("records"):
         percent = None if pd.isna(row["percent"]) else int(row["percent"])
@@ -440,7 +444,7 @@ def theme_counts(*, codebook: Codebook) -> ThemeCounts:
             percent=percent,
             phrase=share_phrase(count, denominator, percent, counted),
             key_figure=(
-                f"{base}.{slugs[str(row['option'])]}."
+                f"{by_theme[str(row['option'])].key_figure}."
                 f"{Namer.level(str(row['level']), str(row['unit']))}"
             ),
         )

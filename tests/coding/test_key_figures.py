@@ -180,3 +180,20 @@ def test_the_counts_page_shows_the_names_national_and_all_on_request(
     assert "region.3.tema.bemanning.län-04" in everything
     figures = key_figures(questionnaire=coded.question.questionnaire, run=None)
     assert all(name.casefold() in figures for name in everything)
+
+
+def test_a_codebook_without_answers_or_themes_names_nothing_or_missing(
+    cycle_2024, staff
+):
+    region = cycle_2024["region"]
+    codebook_get_or_create(question=region.questions.get(code="3"), item="", by=staff)
+    assert key_figures(questionnaire=region, run=None) == {}
+
+    empty = codebook_get_or_create(
+        question=region.questions.get(code="3"), item="", by=staff
+    )
+    theme_create(codebook=empty, name="Samverkan", by=staff)
+    figures = key_figures(questionnaire=region, run=None)
+    # Nobody has answered: the national figure is named, and missing ("..").
+    assert figures["region.3.tema.samverkan.riket"].value == ".."
+    assert figures["region.3.tema.samverkan.riket"].text == "uppgift saknas"
