@@ -12,8 +12,10 @@ from django.contrib.auth.models import User
 from django.db.models import QuerySet
 from django.utils.safestring import SafeString
 
+from aggregation.key_figures import key_figure_namer
 from aggregation.rules.agreement import Agreement, agreement_of
 from aggregation.rules.formatting import share_phrase
+from aggregation.rules.key_figures import Namer, slug
 from aggregation.rules.shares import COUNTY, RIKET, RSS, shares_by_level
 from aggregation.rules.themes import DISPUTED, theme_decisions, theme_tallies
 from aggregation.selectors import unit_names
@@ -338,6 +340,27 @@ def _frames(
     return answers, theme_decisions(coded, codes, resolutions)
 
 
+# The segment between a free-text question's name and a theme's in the key figures.
+THEME_SEGMENT = "tema"
+
+
+def theme_slugs(names: list[str]) -> dict[str, str]:
+    """Each theme's segment in the key figure names: the slug of its name ("Samverkan
+    med kommunerna" → "samverkan-med-kommunerna"); "-2", "-3" in codebook order where
+    two names give the same slug; its place in the codebook where a name has none."""
+    result: dict[str, str] = {}
+    taken: set[str] = set()
+    for index, name in enumerate(names):
+        base = slug(name) or str(index + 1)
+        unique, number = base, 1
+        while unique in taken:
+            number += 1
+            unique = f"{base}-{number}"
+        taken.add(unique)
+        result[name] = unique
+    return result
+
+
 @dataclass
 class ThemeShare:
     level: str
@@ -347,6 +370,9 @@ class ThemeShare:
     denominator: int
     percent: int | None
     phrase: str
+    # The key figure's name ("region.3.tema.samverkan.riket"); add .count,
+    # .denominator or .percent for a part of it.
+    key_figure: str = ""
 
 
 @dataclass
@@ -356,6 +382,9 @@ class ThemeCount:
     counties: list[ThemeShare]
     areas: list[ThemeShare]
     disputed: int
+    # The start of the theme's key figure names ("region.3.tema.samverkan"): a level
+    # follows.
+    key_figure: str = ""
 
 
 @dataclass
@@ -396,8 +425,12 @@ def theme_counts(*, codebook: Codebook) -> ThemeCounts:
     )
     shares = shares_by_level(tallies, units, counted=counted, levels=LEVELS[kind])
     names = unit_names()
+    namer = key_figure_namer(questionnaire=questionnaire)
+    base = f"{namer.question(codebook.question.code, codebook.item)}.{THEME_SEGMENT}"
+    slugs = theme_slugs(themes)
     by_theme: dict[str, ThemeCount] = {
-        theme: ThemeCount(theme, None, [], [], 0) for theme in themes
+        theme: ThemeCount(theme, None, [], [], 0, f"{base}.{slugs[theme]}")
+        for theme in themes
     }
     for row in shares.to_dict("records"):
         percent = None if pd.isna(row["percent"]) else int(row["percent"])
@@ -410,6 +443,10 @@ def theme_counts(*, codebook: Codebook) -> ThemeCounts:
             denominator=denominator,
             percent=percent,
             phrase=share_phrase(count, denominator, percent, counted),
+            key_figure=(
+                f"{by_theme[str(row['option'])].key_figure}."
+                f"{Namer.level(str(row['level']), str(row['unit']))}"
+            ),
         )
         entry = by_theme[str(row["option"])]
         if row["level"] == RIKET:

@@ -416,6 +416,8 @@ def theme_counts(request: AuthenticatedHttpRequest, codebook_pk: int) -> HttpRes
             "codebook": codebook,
             "counts": counts,
             "chart": theme_chart(counts, f"themes-{codebook.pk}"),
+            "all_names": request.GET.get("namn") == "alla",
+            "names_placeholder": "{{ namn }}",
         },
     )
 

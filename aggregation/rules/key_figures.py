@@ -35,7 +35,7 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from aggregation.rules.formatting import (
@@ -304,11 +304,24 @@ class AppendixRecord:
     value: str
 
 
-def share_figures(namer: Namer, shares: Iterable[ShareRecord]) -> Iterator[KeyFigure]:
-    """Per share: the figure as printed ("19/21"), its count, denominator and percent."""
+def share_figures(
+    namer: Namer,
+    shares: Iterable[ShareRecord],
+    *,
+    name_of: Callable[[ShareRecord], str] | None = None,
+) -> Iterator[KeyFigure]:
+    """Per share: the figure as printed ("19/21"), its count, denominator and percent.
+
+    name_of names a share (without its measure) where the namer's share name does not
+    fit: the coded themes of a free-text question are <question>.tema.<theme>.<level>.
+    """
     for share in shares:
-        base = namer.share(
-            share.question, share.item, share.option, share.level, share.unit
+        base = (
+            name_of(share)
+            if name_of is not None
+            else namer.share(
+                share.question, share.item, share.option, share.level, share.unit
+            )
         )
         answered = share.denominator > 0
         yield KeyFigure(

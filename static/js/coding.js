@@ -77,6 +77,12 @@
       .catch((error) => say("Kunde inte spara: " + error.message));
   }
 
+  // A phone has no keyboard to speak of: its shortcuts start folded away.
+  const shortcuts = document.getElementById("shortcuts");
+  if (shortcuts && window.matchMedia("(max-width: 767.98px)").matches) {
+    shortcuts.open = false;
+  }
+
   // With the script, a tick is saved at once: the save buttons are not needed.
   list.querySelectorAll(".save-button").forEach((b) => { b.hidden = true; });
   list.addEventListener("change", (event) => {
@@ -113,7 +119,9 @@
       box.checked = !box.checked;
       tick(card, box);
     } else if (key === "0" && card) {
-      post(card, card.dataset.url, { add: [] }, true)
+      // None of the themes applies: the answer is coded and its ticks go.
+      const ticked = Array.from(card.querySelectorAll("input[name=theme]:checked"));
+      post(card, card.dataset.url, { add: [], remove: ticked.map((b) => b.value) }, true)
         .then((data) => { showThemes(card, data); say("Kodat utan tema."); })
         .catch((error) => say("Kunde inte spara: " + error.message));
     } else if ((key === "q" || key === "Q") && card) {

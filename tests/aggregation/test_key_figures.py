@@ -9,6 +9,7 @@ from aggregation.key_figures import (
     KeyFigureError,
     cycle_key_figures,
     key_figure_namer,
+    key_figure_providers,
     key_figures,
     organisation_segments,
     questionnaire_prefix,
@@ -270,6 +271,8 @@ def test_the_cycle_holds_every_questionnaires_figures(region_run, municipal_run)
 
 @pytest.fixture
 def provider():
+    """Registers providers for one test; the apps' own (coding's "themes") come back."""
+    before = key_figure_providers()
     added = []
 
     def add(key, function):
@@ -279,6 +282,8 @@ def provider():
     yield add
     for key in added:
         unregister_key_figure_provider(key)
+        if key in before:
+            register_key_figure_provider(key, before[key])
 
 
 def test_another_app_adds_figures_through_a_provider(cycle_2024, provider):

@@ -186,3 +186,56 @@ def test_resolving_a_disagreement_is_recorded(
     assert CodingChange.objects.filter(
         codebook=region_codebook, action="resolved", by=staff, theme="Samverkan"
     ).exists()
+
+
+def test_the_staff_free_text_page_links_to_theme_coding(
+    client, staff, rss_coordinator, cycle_2024
+):
+    url = reverse("reports:area-free-text", args=["RSS-01"])
+    coding = reverse("coding:index")
+    client.force_login(staff)
+    assert coding in client.get(url).content.decode()
+
+    client.force_login(rss_coordinator)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert coding not in response.content.decode()
+
+
+def test_the_coding_pages_speak_swedish(
+    staff_client, staff, second_staff, cycle_2024, region_codebook
+):
+    samverkan = region_codebook.themes.get(name="Samverkan")
+    response = answer(cycle_2024["region"], "01", "3", "Samverkan.")
+    coding_change(
+        codebook=region_codebook, response=response, coder=staff, add=[samverkan]
+    )
+    coding_change(codebook=region_codebook, response=response, coder=second_staff)
+    pages = {
+        "coding:index": ([], ["Temakodning", "Fritextfrågor"]),
+        "coding:code": (
+            [region_codebook.pk],
+            ["Koda svar", "Kortkommandon", "Kodat av mig", "Kodarna är oeniga"],
+        ),
+        "coding:codebook": ([region_codebook.pk], ["Kodbok", "Lägg till ett tema"]),
+        "coding:agreement": (
+            [region_codebook.pk],
+            [
+                "Överensstämmelse per tema",
+                "Cohens kappa",
+                "Oenigheter",
+                "Första kodaren",
+            ],
+        ),
+        "coding:history": ([region_codebook.pk], ["Historik", "Tema markerat"]),
+        "reports:theme-counts": (
+            [region_codebook.pk],
+            ["Antal per tema", "Som i rapporten", "Nyckeltalens namn"],
+        ),
+    }
+    for name, (args, words) in pages.items():
+        html = staff_client.get(reverse(name, args=args)).content.decode()
+        for word in words:
+            assert word in html, (name, word)
+        for english in ("Codebook", "Theme", "Agreement", "Coded by me", "Counts"):
+            assert f">{english}<" not in html, (name, english)

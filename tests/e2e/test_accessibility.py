@@ -26,7 +26,12 @@ from types import SimpleNamespace
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from coding.services import codebook_get_or_create, theme_create
+from coding.services import (
+    codebook_get_or_create,
+    coding_change,
+    quote_set,
+    theme_create,
+)
 from regions.models import Organisation
 from surveys.answers import Value
 from surveys.models import Questionnaire, Response
@@ -193,7 +198,7 @@ AREA_PAGES = [
     ),
     Page("surveys:staff-import", status=403),  # the 403 page
 ]
-# Staff pages in two groups, audited in parallel where the suite runs on two workers.
+# Staff pages in three groups, audited in parallel where the suite runs on two workers.
 STAFF_PAGES = {
     "fieldwork": [
         Page("surveys:home"),
@@ -245,6 +250,9 @@ STAFF_PAGES = {
             query="?namn=alla",
         ),
         Page("reports:key-figures"),
+    ],
+    # Two coders' codes of three municipalities' answers, one disagreement, a quote.
+    "coding": [
         Page("coding:index"),
         Page("coding:codebook", lambda d: {"pk": d.codebook.pk}),
         Page(
@@ -255,6 +263,12 @@ STAFF_PAGES = {
         Page("coding:agreement", lambda d: {"pk": d.codebook.pk}),
         Page("coding:history", lambda d: {"pk": d.codebook.pk}),
         Page("reports:theme-counts", lambda d: {"codebook_pk": d.codebook.pk}),
+        # Every row's key figure name.
+        Page(
+            "reports:theme-counts",
+            lambda d: {"codebook_pk": d.codebook.pk},
+            query="?namn=alla",
+        ),
     ],
 }
 # A URL that matches no pattern: the 404 page.
@@ -506,6 +520,32 @@ def test_rss_coordinator_area_pages_have_no_wcag_violations(
     audit.assert_clean()
 
 
+def _coded(data: SimpleNamespace, staff) -> None:
+    """Three answers to the codebook's question coded by two coders: they disagree on
+    one theme of one answer (the agreement page lists it); one answer is a quote."""
+    codebook = data.codebook
+    second = UserFactory(username="kodare@socialstyrelsen.se", is_staff=True)
+    bemanning = theme_create(
+        codebook=codebook, name="Bemanning", keywords="bemanning", by=staff
+    )
+    theme_create(codebook=codebook, name="Digitala vårdtjänster", by=staff)
+    responses = [data.municipal_response] + [
+        _submitted(data.municipality, code, staff) for code in ("0115", "0117")
+    ]
+    for index, response in enumerate(responses):
+        first = [data.theme, bemanning] if index == 0 else [data.theme]
+        coding_change(codebook=codebook, response=response, coder=staff, add=first)
+        coding_change(
+            codebook=codebook, response=response, coder=second, add=[data.theme]
+        )
+    quote_set(
+        codebook=codebook,
+        response=responses[1],
+        show_organisation=True,
+        by=staff,
+    )
+
+
 @pytest.mark.e2e
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("group", list(STAFF_PAGES))
@@ -516,7 +556,7 @@ def test_staff_pages_have_no_wcag_violations(
     _require_axe()
     region_response = _submitted(cycle_2024["region"], "01", staff)
     _submitted(cycle_2024["region"], "03", staff)
-    _submitted(cycle_2024["municipality"], "0114", staff)
+    municipal_response = _submitted(cycle_2024["municipality"], "0114", staff)
     codebook = codebook_get_or_create(
         question=cycle_2024["municipality"].questions.get(code="K02"), item="", by=staff
     )
@@ -525,6 +565,7 @@ def test_staff_pages_have_no_wcag_violations(
         theme=theme_create(codebook=codebook, name="Samverkan", by=staff),
         region=cycle_2024["region"],
         municipality=cycle_2024["municipality"],
+        municipal_response=municipal_response,
         region_response=region_response,
         # A file that changes a submitted response: the preview shows its warning.
         import_upload=import_upload_create(
@@ -535,6 +576,8 @@ def test_staff_pages_have_no_wcag_violations(
             by=staff,
         ),
     )
+    if group == "coding":
+        _coded(data, staff)
     audit = Audit(page, live_server.url)
     _log_in(page, live_server.url, staff)
     for entry in STAFF_PAGES[group]:
