@@ -1,4 +1,4 @@
-"""One bounded, robust way to send a task to the broker (Redis).
+"""One bounded, robust way to send a task to the broker (Redis, or a folder).
 
 A web request that sends a task (a submit queues an aggregation, an export, invitation
 e-mails) must neither fail nor hang when Redis refuses connections or stops answering.
@@ -7,6 +7,10 @@ retries, and returns False, logged, when the broker did not take the message. Ev
 caller has left a job row first (an aggregation run, an export job, an invitation
 batch), which the requeue (Celery beat every 5 minutes, and each worker on start) sends
 again once the broker is back; the tasks are safe to run twice.
+
+With the filesystem broker (TASK_BROKER=filesystem:<folder>, bin/demo) a publish writes
+one file: it cannot hang on a worker that is stopped or paused, and a folder that is
+missing or not writable is a refusal like Redis's (logged, the row stays queued).
 """
 
 from __future__ import annotations
@@ -32,6 +36,10 @@ def publish(task: Task, args: Sequence = (), *, what: str) -> bool:
         task.apply_async(args=tuple(args))
         return True
     timeout = settings.BROKER_PUBLISH_TIMEOUT
+    if settings.TASK_BROKER_FOLDER:
+        from config.celery import task_folders_make
+
+        task_folders_make()
     try:
         with app.connection_for_write(
             connect_timeout=timeout,

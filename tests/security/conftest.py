@@ -11,6 +11,7 @@ from aggregation.models import AggregationRun
 from aggregation.services import aggregation_fresh_run
 from regions.models import Organisation
 from reports.models import ExportJob
+from reports.selectors import receipt_version
 from surveys.models import ContactPerson, ImportUpload, Questionnaire, Response
 from surveys.services import response_get_or_create
 from surveys.services.imports import import_upload_create
@@ -28,6 +29,7 @@ class World:
     contact: ContactPerson  # of Upplands Väsby
     region_run: AggregationRun  # the region questionnaire's current results
     export_job: ExportJob  # a finished export with its file
+    receipt_job: ExportJob  # the built receipt of region_response, with its file
     import_upload: ImportUpload  # staff's uploaded import file, waiting for its preview
 
 
@@ -88,6 +90,18 @@ def world(
         filename="bilaga-region-2024.csv",
     )
     job.file.save("bilaga-region-2024.csv", ContentFile(b"question,item\n"))
+    receipt = ExportJob.objects.create(
+        document="receipt",
+        format="pdf",
+        questionnaire=cycle_2024["region"],
+        organisation=region.organisation,
+        response=region,
+        version=receipt_version(region),
+        status=ExportJob.Status.COMPLETE,
+        progress=100,
+        filename="kvitto-region-2024-stockholm.pdf",
+    )
+    receipt.file.save("kvitto.pdf", ContentFile(b"%PDF-1.7 receipt"))
     return World(
         users=users,
         questionnaires=cycle_2024,
@@ -97,6 +111,7 @@ def world(
         contact=contact,
         region_run=aggregation_fresh_run(questionnaire=cycle_2024["region"]),
         export_job=job,
+        receipt_job=receipt,
         import_upload=import_upload_create(
             questionnaire=cycle_2024["region"],
             file=b"organisation,question,item,answer\n01,36,,12345\n",
