@@ -11,6 +11,8 @@ compute entry (aggregation.compute.compute_results). A view that calls one fails
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 import sys
 from collections.abc import Iterator
 
@@ -24,7 +26,7 @@ import reports.pdf
 import reports.spreadsheets
 from reports.formats import FORMATS
 from tests.faults.conftest import drop_broker_pools
-from tests.security.conftest import ROLES, World, world  # noqa: F401 (the fixture)
+from tests.security.conftest import ROLES, World
 from tests.security.test_permission_sweep import EXPECTED, url_kwargs
 
 pytestmark = pytest.mark.django_db
@@ -34,6 +36,10 @@ class SlowWorkInRequest(AssertionError):
     pass
 
 
+PACKAGES = ("reports", "aggregation", "surveys", "regions", "config")
+# Not views' code: migrations, commands, and the servers' entry points (they check the
+# environment as they load).
+NOT_IMPORTED = (".migrations", ".management", "config.wsgi", "config.gunicorn")
 ENGINES = {
     "the PDF renderer": (reports.pdf, "html_to_pdf"),
     "the XLSX writer": (reports.spreadsheets, "xlsx_bytes"),
@@ -47,6 +53,14 @@ def engines_forbidden(monkeypatch) -> Iterator[list[str]]:
     """Every engine raises, in every module of the project that bound it; the calls made
     are listed (a view may catch the error: the list still shows the call)."""
     calls: list[str] = []
+    # Every module of the project loaded first: a module imported later, inside a
+    # request, would bind the replacement for good (monkeypatch would not undo it).
+    for package in PACKAGES:
+        for info in pkgutil.walk_packages(
+            importlib.import_module(package).__path__, f"{package}."
+        ):
+            if not any(part in info.name for part in NOT_IMPORTED):
+                importlib.import_module(info.name)
 
     def forbidden(what: str):
         def call(*args, **kwargs):
@@ -60,7 +74,7 @@ def engines_forbidden(monkeypatch) -> Iterator[list[str]]:
         replacement = forbidden(what)
         for loaded in list(sys.modules.values()):
             if loaded is None or not getattr(loaded, "__name__", "").startswith(
-                ("reports", "aggregation", "surveys", "regions", "config")
+                PACKAGES
             ):
                 continue
             for attribute, value in list(vars(loaded).items()):
@@ -112,7 +126,7 @@ def test_no_request_renders_a_pdf_or_spreadsheet_or_computes_an_aggregation(
     world, engines_forbidden, tasks_to_a_broker, django_capture_on_commit_callbacks
 ):
     made: list[str] = []
-    for name, method, url, data in _requests(world):
+    for _name, method, url, data in _requests(world):
         for role in ROLES:
             client = Client(raise_request_exception=False)
             user = world.users[role]
