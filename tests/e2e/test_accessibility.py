@@ -27,6 +27,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from regions.models import Organisation
+from reports.models import ExportJob
 from surveys.answers import Value
 from surveys.models import Questionnaire, Response
 from surveys.services import (
@@ -125,6 +126,8 @@ NOT_PAGES = {
     "reports:job-status": "JSON for the reports page's script",
     "reports:results-chart": "a chart fragment: reports:results?question= shows it inline",
     "reports:job-download": "a file download",
+    "reports:document-status": "JSON for the document page's script",
+    "reports:document-download": "a file download",
     "reports:region-profile-pdf": "a PDF",
     "reports:receipt-pdf": "a PDF",
     "reports:questionnaire-pdf": "a PDF",
@@ -238,6 +241,9 @@ STAFF_PAGES = {
             query="?namn=alla",
         ),
         Page("reports:key-figures"),
+        # A document a page offers: queued (waiting for a worker), and ready.
+        Page("reports:document", lambda d: {"pk": d.queued_job.pk}),
+        Page("reports:document", lambda d: {"pk": d.receipt_job.pk}),
     ],
 }
 # A URL that matches no pattern: the 404 page.
@@ -504,6 +510,14 @@ def test_staff_pages_have_no_wcag_violations(
         region=cycle_2024["region"],
         municipality=cycle_2024["municipality"],
         region_response=region_response,
+        # The receipt, built when the response was submitted (tasks run eagerly here).
+        receipt_job=ExportJob.objects.get(document="receipt", response=region_response),
+        queued_job=ExportJob.objects.create(
+            document="questionnaire",
+            format="pdf",
+            questionnaire=cycle_2024["region"],
+            version="queued",
+        ),
         # A file that changes a submitted response: the preview shows its warning.
         import_upload=import_upload_create(
             questionnaire=cycle_2024["region"],
