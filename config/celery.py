@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 
 from celery import Celery
@@ -12,6 +13,26 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 app = Celery("config")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+def task_folders_make() -> None:
+    """Make the folders of the filesystem broker (TASK_BROKER=filesystem:<folder>).
+
+    kombu's filesystem transport does not make them itself. If they cannot be made, a
+    task sent is not taken (config.broker.publish logs it) and its job row stays queued.
+    """
+    from django.conf import settings
+
+    folder = getattr(settings, "TASK_BROKER_FOLDER", "")
+    if not folder:
+        return
+    for name in ("queue", "control"):
+        try:
+            os.makedirs(os.path.join(folder, name), exist_ok=True)
+        except OSError as exc:
+            logging.getLogger(__name__).warning(
+                "Cannot make the task folder %s: %s", folder, exc
+            )
 
 
 @worker_ready.connect
@@ -29,6 +50,11 @@ def requeue_on_worker_start(sender=None, **kwargs) -> None:
         "surveys.tasks.submission_confirmations_requeue",
         kwargs={"older_than_seconds": 0},
     )
+
+
+@celeryd_init.connect
+def make_task_folders(sender=None, **kwargs) -> None:
+    task_folders_make()
 
 
 @celeryd_init.connect

@@ -260,10 +260,29 @@ for _name, _value, _longest in (
 # CELERY
 # https://docs.celeryq.dev/en/stable/userguide/configuration.html
 REDIS_URL = env("REDIS_URL", default="")
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+# Without Redis, a worker can still take the tasks through a folder on this machine
+# (kombu's filesystem transport): TASK_BROKER=filesystem:<folder>, as bin/demo sets it.
+# The web writes one file per task there, the worker (started with the same setting)
+# reads them. Without either, tasks run eagerly inside the request (the tests).
+TASK_BROKER = env("TASK_BROKER", default="")
+TASK_BROKER_FOLDER = ""
+if TASK_BROKER:
+    _scheme, _sep, _folder = TASK_BROKER.partition(":")
+    if _scheme != "filesystem" or not _sep or not _folder.strip():
+        raise ImproperlyConfigured(
+            f"TASK_BROKER={TASK_BROKER!r}: write filesystem:<folder>, for example "
+            "filesystem:/var/tmp/gnv-tasks."
+        )
+    if REDIS_URL:
+        raise ImproperlyConfigured(
+            "TASK_BROKER and REDIS_URL are both set: the tasks go to one broker; "
+            "unset one of them."
+        )
+    TASK_BROKER_FOLDER = str(Path(_folder.strip()).expanduser().resolve())
+CELERY_BROKER_URL = REDIS_URL or ("filesystem://" if TASK_BROKER else "memory://")
 CELERY_RESULT_BACKEND = None
-CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
-CELERY_TASK_EAGER_PROPAGATES = not REDIS_URL
+CELERY_TASK_ALWAYS_EAGER = not (REDIS_URL or TASK_BROKER)
+CELERY_TASK_EAGER_PROPAGATES = CELERY_TASK_ALWAYS_EAGER
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 # The queue the web sends tasks to and the workers take them from; give each site its own
@@ -277,7 +296,20 @@ CELERY_TIMEZONE = TIME_ZONE
 # (a submit queues an aggregation): connecting gives up after 2 s, a publish is tried
 # twice. The aggregation run stays queued and aggregation.tasks.requeue sends it later.
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
-CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 10}
+CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {
+    "socket_connect_timeout": 2,
+    "socket_timeout": 10,
+}
+if TASK_BROKER_FOLDER:
+    # One folder for the messages (the web writes, the worker reads and removes them).
+    CELERY_BROKER_TRANSPORT_OPTIONS.update(
+        {
+            "data_folder_in": f"{TASK_BROKER_FOLDER}/queue",
+            "data_folder_out": f"{TASK_BROKER_FOLDER}/queue",
+            "control_folder": f"{TASK_BROKER_FOLDER}/control",
+            "store_processed": False,
+        }
+    )
 CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "max_retries": 1,
     "interval_start": 0,

@@ -18,12 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from regions.models import Organisation
-from reports.documents.free_text import (
-    Unanswered,
-    free_text_csv,
-    free_text_xlsx,
-)
-from reports.formats import FORMATS
+from reports.services import document_job_request
 from surveys.frames import frame_organisations
 from surveys.models import Question, Questionnaire, Response
 from surveys.permissions import (
@@ -169,35 +164,24 @@ def _display_rows(
 
 
 def _export(
+    request: AuthenticatedHttpRequest,
     kind: str,
     *,
-    rows: list[AreaRow],
     question: Question,
     rss: Organisation,
+    filters: dict[str, object],
 ) -> HttpResponse:
-    answers = [a for row in rows for a in row.answers.values()]
-    stem = f"fritext-{rss.code}-{question.questionnaire.cycle.year}-{question.code}"
-    if kind == "xlsx":
-        data = free_text_xlsx(
-            answers,
-            title=[
-                question.questionnaire.title,
-                f"{question.code}. {question.text}",
-                rss.name,
-            ],
-            unanswered=[
-                Unanswered(question.code, row.organisation, row.response_status)
-                for row in rows
-                if not row.answers
-            ],
-        )
-    else:
-        data = free_text_csv(answers, excel=kind == "csv-excel")
-    response = HttpResponse(data, content_type=FORMATS[kind].content_type)
-    response["Content-Disposition"] = (
-        f'attachment; filename="{stem}.{FORMATS[kind].extension}"'
+    """The rows the page lists, as a file built by a worker (the page waits for it)."""
+    job = document_job_request(
+        document="area_free_text",
+        fmt=kind,
+        questionnaire=question.questionnaire,
+        organisation=rss,
+        params={"rss": rss.code, "question": question.code, **filters},
+        keep=False,
+        by=request.user,
     )
-    return response
+    return redirect("reports:document", pk=job.pk)
 
 
 @login_required
@@ -238,7 +222,18 @@ def area_free_text_question(
     )
     export = request.GET.get("export")
     if export in EXPORTS:
-        return _export(export, rows=listed, question=chosen, rss=rss)
+        return _export(
+            request,
+            export,
+            question=chosen,
+            rss=rss,
+            filters={
+                "status": status if status in STATUSES else "",
+                "kommun": municipality or "",
+                "sok": search,
+                "nya": only_new,
+            },
+        )
     query = request.GET.copy()
     query.pop("export", None)
     index = questions.index(chosen)

@@ -227,13 +227,16 @@ def _build_and_store(locked: ExportJob, started_at: datetime.datetime) -> Export
             fmt=locked.format,
             questionnaire=locked.questionnaire,
             organisation=locked.organisation,
+            params=locked.params,
         )
         data = document_build(
             document=locked.document,
             fmt=locked.format,
             questionnaire=locked.questionnaire,
             organisation=locked.organisation,
+            response=locked.response,
             progress=_progress_writer(locked.pk, started_at),
+            params=locked.params,
         )
         field = ExportJob._meta.get_field("file")
         stored_name = field.storage.save(

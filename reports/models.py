@@ -7,7 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from regions.models import Organisation
-from surveys.models import Questionnaire
+from surveys.models import Questionnaire, Response
 
 
 class ExportJob(models.Model):
@@ -36,6 +36,20 @@ class ExportJob(models.Model):
         blank=True,
         related_name="export_jobs",
     )
+    # The response of a receipt; empty for the other documents.
+    response = models.ForeignKey(
+        Response,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="export_jobs",
+    )
+    # What the file was built from, for a document kept and served again while it is
+    # the same (a receipt: the submission; a blank form: the questionnaire's version and
+    # deadline; a region profile: the results). Empty for the staff's exports.
+    version = models.CharField(_("built from"), max_length=64, blank=True)
+    # The choices of a document made from a page's filters (an area's free-text answers).
+    params = models.JSONField(_("choices"), default=dict, blank=True)
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.CREATED
     )
@@ -64,7 +78,10 @@ class ExportJob(models.Model):
         ordering = ["-requested_at", "-id"]
         verbose_name = _("export")
         verbose_name_plural = _("exports")
-        indexes = [models.Index(fields=["status", "requested_at"])]
+        indexes = [
+            models.Index(fields=["status", "requested_at"]),
+            models.Index(fields=["document", "questionnaire", "version"]),
+        ]
 
     def __str__(self) -> str:
         return (

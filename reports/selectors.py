@@ -8,6 +8,7 @@ data-quality warnings of surveys.selectors.quality next to the values they conce
 from __future__ import annotations
 
 import datetime
+import hashlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -40,7 +41,7 @@ from reports.documents import DOCUMENTS, Document
 from reports.formats import FORMATS, Format
 from reports.models import ExportJob
 from reports.profiles import region_profile_tables
-from surveys.models import Question, Questionnaire
+from surveys.models import Question, Questionnaire, Response
 from surveys.selectors.quality import QualityRow, quality_rows
 
 if TYPE_CHECKING:
@@ -127,8 +128,13 @@ def export_overview(
         for q in questionnaires
     }
     since = timezone.now() - datetime.timedelta(days=settings.EXPORT_KEEP_DAYS)
+    # The staff's exports: not the documents the pages offer (receipts, blank forms,
+    # region profiles built for their page, an area's free-text answers).
     jobs = ExportJob.objects.filter(
-        questionnaire_id__in=ids, requested_at__gte=since
+        questionnaire_id__in=ids,
+        requested_at__gte=since,
+        document__in=[key for key, spec in DOCUMENTS.items() if spec.exported],
+        version="",
     ).select_related("organisation", "requested_by")
     for job in jobs.order_by("-requested_at", "-pk")[: JOBS_SHOWN * len(ids) * 3]:
         entry = overview[job.questionnaire_id]
@@ -143,6 +149,31 @@ def export_job_get(*, pk: int) -> ExportJob | None:
         .filter(pk=pk)
         .first()
     )
+
+
+def receipt_version(response: Response) -> str:
+    """What a receipt is built from: the submission (a re-submitted response, or one
+    whose answers changed since, gets a new receipt)."""
+    submitted = response.submitted_at.isoformat() if response.submitted_at else ""
+    return f"{response.version} {submitted}"
+
+
+def questionnaire_form_version(
+    *, questionnaire: Questionnaire, deadline: datetime.date
+) -> str:
+    """What a blank form is built from: the questionnaire's version, texts, sections and
+    questions, and the deadline it prints (a digest; 3 queries)."""
+    digest = hashlib.sha256()
+    for part in (
+        questionnaire.version,
+        questionnaire.loaded_at,
+        deadline,
+        list(Questionnaire.objects.filter(pk=questionnaire.pk).values_list()),
+        list(questionnaire.sections.order_by("pk").values_list()),
+        list(questionnaire.questions.order_by("pk").values_list()),
+    ):
+        digest.update(repr(part).encode())
+    return digest.hexdigest()[:40]
 
 
 def regions_list() -> QuerySet[Organisation]:

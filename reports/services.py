@@ -1,4 +1,4 @@
-"""Writes of the reports app: asking for an export.
+"""Writes of the reports app: asking for an export, or for a document a page offers.
 
 An export is a job row (`ExportJob`), as an aggregation run is: `export_job_request`
 checks what is asked for, stores the row and sends it to the workers once the transaction
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.contrib.auth.models import User
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -19,8 +19,9 @@ from reports.documents import DOCUMENTS
 from reports.formats import FORMATS
 from reports.jobs import export_job_is_alive, export_jobs_fail_dead
 from reports.models import ExportJob
+from reports.selectors import receipt_version
 from reports.tasks import export_job_send
-from surveys.models import Questionnaire
+from surveys.models import Questionnaire, Response
 
 # A queued job that has not started after this long is sent to the broker again when the
 # same export is asked for (the message may have been lost); a duplicate is harmless.
@@ -115,3 +116,84 @@ def export_job_request(
         job.save()
         export_job_send(job.pk)
         return job
+
+
+def document_job_request(
+    *,
+    document: str,
+    fmt: str,
+    questionnaire: Questionnaire,
+    organisation: Organisation | None = None,
+    response: Response | None = None,
+    version: str = "",
+    params: dict[str, object] | None = None,
+    keep: bool = True,
+    by: User | AnonymousUser | None,
+) -> ExportJob:
+    """The job of a document a page offers (a receipt, a blank form, a region profile,
+    an area's free-text answers): built by a worker, never inside the request.
+
+    keep: a finished job of the same document built from the same `version` is returned
+    as it is (its file is served again); otherwise, or when its file is gone, a new job
+    is queued. The same document queued or running is returned rather than asked twice.
+    DocumentError-like ValidationError for a document or format that does not exist.
+    """
+    spec = DOCUMENTS.get(document)
+    if spec is None or fmt not in spec.formats:
+        raise ValidationError(
+            "Dokumentet ”%(document)s” finns inte som ”%(format)s”.",
+            params={"document": document, "format": fmt},
+        )
+    params = params or {}
+    with transaction.atomic():
+        same = ExportJob.objects.filter(
+            document=document,
+            format=fmt,
+            questionnaire=questionnaire,
+            organisation=organisation,
+            response=response,
+            version=version,
+            params=params,
+        )
+        if keep:
+            for done in same.filter(status=Status.COMPLETE).exclude(file=""):
+                if done.file.storage.exists(done.file.name):
+                    return done
+        queued = same.filter(status=Status.CREATED).first()
+        if queued is not None:
+            if queued.requested_at < timezone.now() - QUEUED_RESEND_AFTER:
+                export_job_send(queued.pk)
+            return queued
+        export_jobs_fail_dead(same)
+        running = same.filter(status=Status.PROCESSING).first()
+        if running is not None and export_job_is_alive(running):
+            return running
+        job = ExportJob(
+            document=document,
+            format=fmt,
+            questionnaire=questionnaire,
+            organisation=organisation,
+            response=response,
+            version=version,
+            params=params,
+            requested_by=by if isinstance(by, User) else None,
+        )
+        job.full_clean()
+        job.save()
+        export_job_send(job.pk)
+        return job
+
+
+def receipt_job_request(
+    *, response: Response, by: User | AnonymousUser | None
+) -> ExportJob:
+    """The receipt of a submitted response: built once per submission and kept."""
+    return document_job_request(
+        document="receipt",
+        fmt="pdf",
+        questionnaire=response.questionnaire,
+        organisation=response.organisation,
+        response=response,
+        version=receipt_version(response),
+        by=by,
+    )

@@ -67,6 +67,13 @@ urlpatterns = [
         views.codings_export,
         name="codings-export",
     ),
+    path("dokument/<int:pk>/", views.document, name="document"),
+    path("dokument/<int:pk>/status/", views.document_status, name="document-status"),
+    path(
+        "dokument/<int:pk>/ladda-ner/",
+        views.document_download,
+        name="document-download",
+    ),
     path("svar/<int:pk>/kvitto.pdf", views.receipt_pdf, name="receipt-pdf"),
     path(
         "enkat/<int:questionnaire_pk>/blankett.pdf",

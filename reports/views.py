@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import TypedDict
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -13,7 +11,9 @@ from django.http import (
     HttpRequest,
     HttpResponse,
     JsonResponse,
+    QueryDict,
 )
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -24,24 +24,27 @@ from aggregation.models import AggregationRun
 from aggregation.services import aggregation_status
 from regions.models import Organisation
 from reports import selectors, services
-from reports.documents import DOCUMENTS, document_build, document_filename
+from reports.documents import DOCUMENTS
 from reports.formats import FORMATS
 from reports.forms import KeyFiguresFillForm
+from reports.jobs import export_jobs_fail_dead
 from reports.models import ExportJob
 from reports.placeholders import fill
+from surveys.deadlines import response_deadline
 from surveys.frames import questionnaire_is_for
 from surveys.models import Cycle, Questionnaire
 from surveys.permissions import (
     AuthenticatedHttpRequest,
+    get_area_for_user,
     get_questionnaire_for_audience,
     get_questionnaire_for_staff,
     get_region_for_user,
     get_response_for_user,
+    is_staff,
     membership_of,
     staff_required,
 )
 
-PDF = "application/pdf"
 # The export page lists the questionnaires of a cycle in this order.
 AUDIENCE_ORDER: list[str] = [
     Questionnaire.Audience.REGION,
@@ -56,21 +59,6 @@ def _get_job(pk: int) -> ExportJob:
     if job is None:
         raise Http404("No such export")
     return job
-
-
-def _pdf_response(data: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=PDF)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
-class _DocumentArguments(TypedDict):
-    """Which document a respondent's PDF is: for document_build and document_filename."""
-
-    document: str
-    fmt: str
-    questionnaire: Questionnaire
-    organisation: Organisation | None
 
 
 # Exports -------------------------------------------------------------------------------
@@ -314,8 +302,9 @@ def region_profile(
 @login_required
 def region_profile_pdf(
     request: AuthenticatedHttpRequest, questionnaire_pk: int, code: str
-) -> HttpResponse:
-    """The region profile as PDF, from the current results (built now: it is small)."""
+) -> HttpResponseBase:
+    """The region profile as PDF: built by a worker from the current results and kept
+    while they are current; the page waits for it when it is not built yet."""
     questionnaire, region = _get_region_profile(request, questionnaire_pk, code)
     status = aggregation_status(questionnaire=questionnaire)
     if status.current is None:
@@ -323,52 +312,44 @@ def region_profile_pdf(
             request, _("The results have not been computed yet: there is no profile.")
         )
         return redirect("reports:region-profile", questionnaire.pk, region.code)
-    data = document_build(
+    job = services.document_job_request(
         document="region_profile",
         fmt="pdf",
         questionnaire=questionnaire,
         organisation=region,
-        run=status.current,
+        version=f"run {status.current.pk}",
+        by=request.user,
     )
-    return _pdf_response(
-        data,
-        document_filename(
-            document="region_profile",
-            fmt="pdf",
-            questionnaire=questionnaire,
-            organisation=region,
-        ),
-    )
+    return _file_or_wait(job)
 
 
 # Respondents' PDFs ---------------------------------------------------------------------
 
 
 @login_required
-def receipt_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    """The receipt of a submitted response, for those who may see the response."""
+def receipt_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
+    """The receipt of a submitted response, for those who may see the response: built
+    by a worker when it was submitted and kept (the page waits for it if it is not
+    ready yet)."""
     response = get_response_for_user(request.user, pk)
     if not response.is_submitted:
         messages.error(
             request, _("The receipt is there once the response has been submitted.")
         )
         return redirect("surveys:response-summary", pk=response.pk)
-    arguments: _DocumentArguments = {
-        "document": "receipt",
-        "fmt": "pdf",
-        "questionnaire": response.questionnaire,
-        "organisation": response.organisation,
-    }
-    data = document_build(**arguments, response=response)
-    return _pdf_response(data, document_filename(**arguments))
+    return _file_or_wait(
+        services.receipt_job_request(response=response, by=request.user)
+    )
 
 
 @login_required
 def questionnaire_pdf(
     request: AuthenticatedHttpRequest, questionnaire_pk: int
-) -> HttpResponse:
+) -> HttpResponseBase:
     """The blank printable questionnaire (no answers in it), for its audience (the
-    organisations it is for and their RSS coordinator) and staff; 404 for others."""
+    organisations it is for and their RSS coordinator) and staff; 404 for others.
+
+    Built once per version of the questionnaire (and deadline) by a worker and kept."""
     questionnaire = get_questionnaire_for_audience(request.user, questionnaire_pk)
     # A respondent's form gives their organisation's deadline (an extension); an RSS
     # coordinator's municipal form and staff's give the questionnaire's.
@@ -379,18 +360,158 @@ def questionnaire_pdf(
         and questionnaire_is_for(questionnaire, membership.organisation)
         else None
     )
-    data = document_build(
+    deadline = questionnaire.closes_on
+    if organisation is not None:
+        deadline = response_deadline(
+            questionnaire=questionnaire, organisation_id=organisation.pk
+        )
+        if deadline == questionnaire.closes_on:
+            # The same form as everyone's with the questionnaire's deadline: one file.
+            organisation = None
+    job = services.document_job_request(
         document="questionnaire",
         fmt="pdf",
         questionnaire=questionnaire,
         organisation=organisation,
-    )
-    return _pdf_response(
-        data,
-        document_filename(
-            document="questionnaire", fmt="pdf", questionnaire=questionnaire
+        version=selectors.questionnaire_form_version(
+            questionnaire=questionnaire, deadline=deadline
         ),
+        by=request.user,
     )
+    return _file_or_wait(job)
+
+
+# The documents the pages offer ---------------------------------------------------------
+
+
+def _file_or_wait(job: ExportJob) -> HttpResponseBase:
+    """The job's file if it is ready, else the page that follows the job.
+
+    With tasks run eagerly (no broker set) the job is built when the request's
+    transaction commits, after this view: the page then shows it ready.
+    """
+    if job.status == ExportJob.Status.COMPLETE and job.file:
+        response = _job_file(job)
+        if response is not None:
+            return response
+    return redirect("reports:document", pk=job.pk)
+
+
+def _job_file(job: ExportJob) -> FileResponse | None:
+    try:
+        handle = job.file.open("rb")
+    except FileNotFoundError:
+        return None
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=job.filename,
+        content_type=_content_type(job),
+    )
+
+
+def _document_job_for_user(request: AuthenticatedHttpRequest, pk: int) -> ExportJob:
+    """The job of a document a page offers, for a user who may see what it is built
+    from (staff: every job); 404 for anyone else."""
+    job = _get_job(pk)
+    user = request.user
+    if is_staff(user):
+        return job
+    if job.document == "receipt" and job.response_id is not None:
+        get_response_for_user(user, job.response_id)
+    elif job.document == "questionnaire":
+        get_questionnaire_for_audience(user, job.questionnaire_id)
+    elif job.document == "region_profile" and job.organisation is not None:
+        get_region_for_user(user, job.organisation.code)
+    elif job.document == "area_free_text":
+        get_area_for_user(user, str(job.params.get("rss", "")))
+    else:
+        raise Http404("No such document")
+    return job
+
+
+def _document_origin(job: ExportJob) -> str:
+    """The address that asks for this document (again)."""
+    if job.document == "receipt" and job.response_id is not None:
+        return reverse("reports:receipt-pdf", args=[job.response_id])
+    if job.document == "questionnaire":
+        return reverse("reports:questionnaire-pdf", args=[job.questionnaire_id])
+    if job.document == "region_profile" and job.organisation is not None:
+        return reverse(
+            "reports:region-profile-pdf",
+            args=[job.questionnaire_id, job.organisation.code],
+        )
+    if job.document == "area_free_text":
+        query = QueryDict(mutable=True)
+        for key, value in job.params.items():
+            if key not in ("rss", "question") and value:
+                query[key] = "1" if value is True else str(value)
+        query["export"] = job.format
+        return (
+            reverse(
+                "reports:area-free-text-question",
+                args=[
+                    job.params.get("rss", ""),
+                    job.questionnaire_id,
+                    job.params.get("question", ""),
+                ],
+            )
+            + "?"
+            + query.urlencode()
+        )
+    return reverse("reports:index")
+
+
+@login_required
+def document(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """A document being built: its progress while queued or running (the page follows
+    it), the download when it is ready, the reason when it failed."""
+    job = _document_job_for_user(request, pk)
+    if job.status == ExportJob.Status.PROCESSING:
+        # A job whose worker died is failed now: the page says so and offers it again.
+        export_jobs_fail_dead(ExportJob.objects.filter(pk=job.pk))
+        job.refresh_from_db()
+    return render(
+        request,
+        "reports/document.html",
+        {
+            "job": job,
+            "label": DOCUMENTS[job.document].label
+            if job.document in DOCUMENTS
+            else job.document,
+            "format_label": FORMATS[job.format].label
+            if job.format in FORMATS
+            else job.format,
+            "again_url": _document_origin(job),
+        },
+    )
+
+
+@login_required
+def document_status(request: AuthenticatedHttpRequest, pk: int) -> JsonResponse:
+    """The document's status and progress, for its page's polling."""
+    job = _document_job_for_user(request, pk)
+    return JsonResponse(
+        {
+            "id": job.pk,
+            "status": job.status,
+            "status_label": job.get_status_display(),
+            "progress": job.progress,
+            "in_flight": job.in_flight,
+        }
+    )
+
+
+@login_required
+def document_download(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
+    """The file of a document that is ready."""
+    job = _document_job_for_user(request, pk)
+    if job.status != ExportJob.Status.COMPLETE or not job.file:
+        return redirect("reports:document", pk=job.pk)
+    response = _job_file(job)
+    if response is None:
+        raise Http404("The document's file is gone")
+    return response
 
 
 # Theme coding -------------------------------------------------------------------------
@@ -425,15 +546,19 @@ def theme_counts(request: AuthenticatedHttpRequest, codebook_pk: int) -> HttpRes
 @staff_required
 def codings_export(
     request: AuthenticatedHttpRequest, questionnaire_pk: int, fmt: str
-) -> HttpResponse:
-    """The codings of a questionnaire's free-text answers as CSV or XLSX."""
+) -> HttpResponseBase:
+    """The codings of a questionnaire's free-text answers as CSV or XLSX, built by a
+    worker: the file, or the page that follows it."""
     questionnaire = get_questionnaire_for_staff(request.user, questionnaire_pk)
     if fmt not in ("csv", "xlsx"):
         raise Http404("No such format")
-    data = document_build(document="codings", fmt=fmt, questionnaire=questionnaire)
-    response = HttpResponse(data, content_type=FORMATS[fmt].content_type)
-    filename = document_filename(
-        document="codings", fmt=fmt, questionnaire=questionnaire
+    # Built by a worker like every document; never kept (the codings change).
+    return _file_or_wait(
+        services.document_job_request(
+            document="codings",
+            fmt=fmt,
+            questionnaire=questionnaire,
+            keep=False,
+            by=request.user,
+        )
     )
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response

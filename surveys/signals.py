@@ -17,3 +17,15 @@ def announce_responses_changed(*, questionnaire_id: int, reason: str) -> None:
             sender=None, questionnaire_id=questionnaire_id, reason=reason
         )
     )
+
+
+# Sent after the transaction commits, with response_id: a response was submitted (its
+# receipt is built then, by the reports app).
+response_submitted = Signal()
+
+
+def announce_response_submitted(*, response_id: int) -> None:
+    """Send response_submitted once the current transaction has committed."""
+    transaction.on_commit(
+        lambda: response_submitted.send(sender=None, response_id=response_id)
+    )

@@ -9,6 +9,8 @@ engines are reports.pdf, reports.spreadsheets and reports.charts.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from django.utils.text import slugify
 
 from aggregation.models import AggregationRun
@@ -16,6 +18,7 @@ from regions.models import Organisation
 from reports.documents import (
     answers,
     appendix,
+    area_free_text,
     codings,
     free_text,
     key_figures,
@@ -40,6 +43,7 @@ DOCUMENTS: dict[str, Document] = {
         questionnaire,
         region_profile,
         receipt,
+        area_free_text,
         codings,
     )
 }
@@ -51,9 +55,14 @@ def document_filename(
     fmt: str,
     questionnaire: Questionnaire,
     organisation: Organisation | None = None,
+    params: Mapping[str, object] | None = None,
 ) -> str:
     """E.g. "bilaga-region-2024.pdf", "andelar-kommun-2024.xlsx"."""
-    parts = [DOCUMENTS[document].stem, questionnaire.key]
+    spec = DOCUMENTS[document]
+    if spec.namer is not None:
+        stem = spec.namer(questionnaire, organisation, params or {})
+        return f"{stem}.{FORMATS[fmt].extension}"
+    parts = [spec.stem, questionnaire.key]
     parts.append(str(questionnaire.cycle.year))
     if organisation is not None:
         parts.append(slugify(organisation.name))
@@ -69,6 +78,7 @@ def document_build(
     response: Response | None = None,
     run: AggregationRun | None = None,
     progress: Progress | None = None,
+    params: Mapping[str, object] | None = None,
 ) -> bytes:
     """Build one document in one format; DocumentError if that combination is not made.
 
@@ -102,8 +112,10 @@ def document_build(
             progress(done, total * 2)
 
         data = builder(
-            Source(questionnaire, organisation, response, run, progress=halved)
+            Source(questionnaire, organisation, response, run, halved, params=params)
         )
         progress(1, 1)
         return data
-    return builder(Source(questionnaire, organisation, response, run, progress))
+    return builder(
+        Source(questionnaire, organisation, response, run, progress, params=params)
+    )

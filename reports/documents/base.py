@@ -23,6 +23,8 @@ class Source:
     # The results of the questionnaire, for the documents built from them.
     run: AggregationRun | None = None
     progress: Progress | None = None
+    # The choices of a document made from a page's filters (ExportJob.params).
+    params: Mapping[str, object] | None = None
 
     # What a builder needs, there (document_build checks it first, from the Document's
     # needs_* flags), or DocumentError.
@@ -48,6 +50,9 @@ class Source:
 
 # One format of a document: the source → the file's bytes.
 Builder = Callable[[Source], bytes]
+# A document's own file name stem (without the extension), from the questionnaire, the
+# organisation and the params, when the registry's stem-key-year-organisation is not it.
+Namer = Callable[[Questionnaire, Organisation | None, Mapping[str, object]], str]
 
 
 @dataclass(frozen=True)
@@ -70,6 +75,8 @@ class Document:
     audiences: frozenset[str] | None = None
     # Offered only for a questionnaire with questions in the appendix.
     needs_appendix: bool = False
+    # Its own file name (see Namer); None: reports.documents.document_filename's.
+    namer: Namer | None = None
 
     @property
     def formats(self) -> tuple[str, ...]:

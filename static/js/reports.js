@@ -5,7 +5,7 @@
 
   // Exports in flight ------------------------------------------------------------------
   var INTERVAL = 1500;
-  var rows = Array.prototype.slice.call(document.querySelectorAll("tr[data-status-url]"));
+  var rows = Array.prototype.slice.call(document.querySelectorAll("[data-status-url]"));
 
   function show(row, job) {
     var bar = row.querySelector(".progress");

@@ -32,7 +32,7 @@ from surveys.models import (
     ResponseEvent,
 )
 from surveys.services.submissions import submission_confirmation_request
-from surveys.signals import announce_responses_changed
+from surveys.signals import announce_response_submitted, announce_responses_changed
 
 Key = tuple[str, str]
 
@@ -412,6 +412,7 @@ def response_submit(
     by: User | None,
     version: int | None,
     confirm_by_email: bool = True,
+    receipt: bool = True,
 ) -> Response:
     """Submit a complete response; raise ValidationError (dict by question code) if not.
 
@@ -420,7 +421,9 @@ def response_submit(
     row lock makes a concurrent second submit wait for the first, then see it).
     Each submission is confirmed by e-mail to the submitter and the organisation's
     contact persons once it commits (surveys.services.submissions), unless
-    confirm_by_email is False (the demo data).
+    confirm_by_email is False (the demo data); its receipt is built then too
+    (surveys.signals.response_submitted), unless receipt is False (the demo data: built
+    when first asked for).
     """
     locked = _lock(response, None)
     if locked.is_submitted:
@@ -443,4 +446,6 @@ def response_submit(
     announce_responses_changed(
         questionnaire_id=locked.questionnaire_id, reason="submit"
     )
+    if receipt:
+        announce_response_submitted(response_id=locked.pk)
     return locked

@@ -33,6 +33,7 @@ from coding.services import (
     theme_create,
 )
 from regions.models import Organisation
+from reports.models import ExportJob
 from surveys.answers import Value
 from surveys.models import Questionnaire, Response
 from surveys.services import (
@@ -131,6 +132,8 @@ NOT_PAGES = {
     "reports:job-status": "JSON for the reports page's script",
     "reports:results-chart": "a chart fragment: reports:results?question= shows it inline",
     "reports:job-download": "a file download",
+    "reports:document-status": "JSON for the document page's script",
+    "reports:document-download": "a file download",
     "reports:region-profile-pdf": "a PDF",
     "reports:receipt-pdf": "a PDF",
     "reports:questionnaire-pdf": "a PDF",
@@ -250,6 +253,9 @@ STAFF_PAGES = {
             query="?namn=alla",
         ),
         Page("reports:key-figures"),
+        # A document a page offers: queued (waiting for a worker), and ready.
+        Page("reports:document", lambda d: {"pk": d.queued_job.pk}),
+        Page("reports:document", lambda d: {"pk": d.receipt_job.pk}),
     ],
     # Two coders' codes of three municipalities' answers, one disagreement, a quote.
     "coding": [
@@ -567,6 +573,14 @@ def test_staff_pages_have_no_wcag_violations(
         municipality=cycle_2024["municipality"],
         municipal_response=municipal_response,
         region_response=region_response,
+        # The receipt, built when the response was submitted (tasks run eagerly here).
+        receipt_job=ExportJob.objects.get(document="receipt", response=region_response),
+        queued_job=ExportJob.objects.create(
+            document="questionnaire",
+            format="pdf",
+            questionnaire=cycle_2024["region"],
+            version="queued",
+        ),
         # A file that changes a submitted response: the preview shows its warning.
         import_upload=import_upload_create(
             questionnaire=cycle_2024["region"],

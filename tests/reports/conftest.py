@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.http import HttpResponse
 
 from aggregation.services import aggregation_fresh_run
 from regions.models import Organisation
@@ -50,3 +51,33 @@ def region_answered(cycle_2024, staff):
 def region_results(region_answered):
     """The computed results (the current run) of region_answered."""
     return aggregation_fresh_run(questionnaire=region_answered)
+
+
+def document_get(client, url, capture, *, follow_page=True):
+    """GET a page's document (a receipt, a blank form, a region profile, an export of
+    an area's free text) as a browser does: the address asks for it, the worker builds
+    it (tasks run eagerly here, once the request commits), the document page offers it.
+
+    Returns the final response: the file, or the redirect/page the address gave.
+    """
+    with capture(execute=True):
+        response = client.get(url)
+    if response.status_code != 302 or "/dokument/" not in response.url:
+        return file_read(response)
+    if not follow_page:
+        return response
+    page = client.get(response.url)
+    assert page.status_code == 200
+    return file_read(client.get(response.url + "ladda-ner/"))
+
+
+def file_read(response):
+    """A file response read into an HttpResponse (its .content), headers kept."""
+    if not getattr(response, "streaming", False):
+        return response
+    read = HttpResponse(
+        b"".join(response.streaming_content), status=response.status_code
+    )
+    for name, value in response.items():
+        read[name] = value
+    return read

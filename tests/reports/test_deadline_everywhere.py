@@ -16,6 +16,7 @@ from surveys.services.fieldwork import (
     invitations_send,
     participation_extend,
 )
+from tests.reports.conftest import document_get
 from tests.reports.pdf_checks import pdf_text
 from tests.surveys.helpers import by_id, page, text
 
@@ -62,11 +63,15 @@ def test_the_start_page_the_review_page_and_the_introduction_give_the_extension(
 
 
 def test_the_blank_form_of_an_organisation_with_an_extension_prints_its_deadline(
-    client, extended, region_respondent
+    client, extended, region_respondent, django_capture_on_commit_callbacks
 ):
     client.force_login(region_respondent)
 
-    result = client.get(reverse("reports:questionnaire-pdf", args=[extended.pk]))
+    result = document_get(
+        client,
+        reverse("reports:questionnaire-pdf", args=[extended.pk]),
+        django_capture_on_commit_callbacks,
+    )
 
     printed = pdf_text(result.content)
     assert "Sista svarsdag: 30 april 2025" in printed
@@ -74,11 +79,15 @@ def test_the_blank_form_of_an_organisation_with_an_extension_prints_its_deadline
 
 
 def test_staff_and_other_organisations_get_the_questionnaires_own_date(
-    client, extended, staff, other_region_respondent
+    client, extended, staff, other_region_respondent, django_capture_on_commit_callbacks
 ):
     for user in (staff, other_region_respondent):
         client.force_login(user)
-        result = client.get(reverse("reports:questionnaire-pdf", args=[extended.pk]))
+        result = document_get(
+            client,
+            reverse("reports:questionnaire-pdf", args=[extended.pk]),
+            django_capture_on_commit_callbacks,
+        )
         printed = pdf_text(result.content)
         assert "Sista svarsdag: 31 mars 2025" in printed
         assert "30 april 2025" not in printed

@@ -17,7 +17,7 @@ from surveys.answers import Value
 from surveys.models import AnswerChange, Membership
 from surveys.services import response_get_or_create, response_save_answers
 from tests.factories import MembershipFactory, UserFactory
-from tests.reports.conftest import submit
+from tests.reports.conftest import document_get, submit
 from tests.surveys.helpers import by_id, find_all, page, text, tr
 
 pytestmark = pytest.mark.django_db
@@ -262,11 +262,15 @@ def test_the_search_text_is_marked_and_escaped(client, coordinator, answered):
 
 
 def test_the_csv_export_has_the_columns_and_follows_the_filter(
-    client, coordinator, answered
+    client, coordinator, answered, django_capture_on_commit_callbacks
 ):
     client.force_login(coordinator)
 
-    response = client.get(url(answered) + "?status=submitted&export=csv")
+    response = document_get(
+        client,
+        url(answered) + "?status=submitted&export=csv",
+        django_capture_on_commit_callbacks,
+    )
 
     assert response.status_code == 200
     assert response["Content-Disposition"] == (
@@ -288,11 +292,13 @@ def test_the_csv_export_has_the_columns_and_follows_the_filter(
 
 
 def test_the_xlsx_export_lists_the_answers_and_those_without(
-    client, coordinator, answered
+    client, coordinator, answered, django_capture_on_commit_callbacks
 ):
     client.force_login(coordinator)
 
-    response = client.get(url(answered) + "?export=xlsx")
+    response = document_get(
+        client, url(answered) + "?export=xlsx", django_capture_on_commit_callbacks
+    )
 
     workbook = openpyxl.load_workbook(io.BytesIO(response.content))
     assert workbook.sheetnames == ["Fritextsvar", "Utan svar"]
@@ -307,10 +313,14 @@ def test_the_xlsx_export_lists_the_answers_and_those_without(
     ]
 
 
-def test_the_excel_csv_has_a_bom_and_semicolons(client, coordinator, answered):
+def test_the_excel_csv_has_a_bom_and_semicolons(
+    client, coordinator, answered, django_capture_on_commit_callbacks
+):
     client.force_login(coordinator)
 
-    response = client.get(url(answered) + "?export=csv-excel")
+    response = document_get(
+        client, url(answered) + "?export=csv-excel", django_capture_on_commit_callbacks
+    )
 
     body = response.content.decode("utf-8")
     assert body.startswith("\ufeffquestion;item;organisation;")

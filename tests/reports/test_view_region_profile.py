@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
+from tests.reports.conftest import document_get
 from tests.surveys.helpers import by_id, find_all, page, text, tr
 
 pytestmark = pytest.mark.django_db
@@ -71,11 +72,15 @@ def test_staff_and_the_regions_users_see_its_values_beside_riket(
 
 
 def test_the_profile_pdf_is_an_attachment_with_the_regions_values(
-    client, region_respondent, region_results
+    client, region_respondent, region_results, django_capture_on_commit_callbacks
 ):
     client.force_login(region_respondent)
 
-    response = client.get(profile_url(region_results, pdf=True))
+    response = document_get(
+        client,
+        profile_url(region_results, pdf=True),
+        django_capture_on_commit_callbacks,
+    )
 
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"

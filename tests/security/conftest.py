@@ -13,6 +13,7 @@ from coding.models import Codebook, Theme
 from coding.services import codebook_get_or_create, theme_create
 from regions.models import Organisation
 from reports.models import ExportJob
+from reports.selectors import receipt_version
 from surveys.models import ContactPerson, ImportUpload, Questionnaire, Response
 from surveys.services import response_get_or_create
 from surveys.services.imports import import_upload_create
@@ -30,6 +31,7 @@ class World:
     contact: ContactPerson  # of Upplands Väsby
     region_run: AggregationRun  # the region questionnaire's current results
     export_job: ExportJob  # a finished export with its file
+    receipt_job: ExportJob  # the built receipt of region_response, with its file
     import_upload: ImportUpload  # staff's uploaded import file, waiting for its preview
     codebook: Codebook  # of municipal question K02
     theme: Theme  # of that codebook
@@ -96,6 +98,18 @@ def world(
         question=cycle_2024["municipality"].questions.get(code="K02"), item="", by=staff
     )
     theme = theme_create(codebook=codebook, name="Samverkan", by=staff)
+    receipt = ExportJob.objects.create(
+        document="receipt",
+        format="pdf",
+        questionnaire=cycle_2024["region"],
+        organisation=region.organisation,
+        response=region,
+        version=receipt_version(region),
+        status=ExportJob.Status.COMPLETE,
+        progress=100,
+        filename="kvitto-region-2024-stockholm.pdf",
+    )
+    receipt.file.save("kvitto.pdf", ContentFile(b"%PDF-1.7 receipt"))
     return World(
         users=users,
         questionnaires=cycle_2024,
@@ -105,6 +119,7 @@ def world(
         contact=contact,
         region_run=aggregation_fresh_run(questionnaire=cycle_2024["region"]),
         export_job=job,
+        receipt_job=receipt,
         import_upload=import_upload_create(
             questionnaire=cycle_2024["region"],
             file=b"organisation,question,item,answer\n01,36,,12345\n",

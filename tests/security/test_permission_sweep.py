@@ -101,15 +101,23 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "coding:agreement": ("GET", "302 403 403 403 403 403 200"),
     "coding:history": ("GET", "302 403 403 403 403 403 200"),
     "reports:theme-counts": ("GET", "302 403 403 403 403 403 200"),
-    "reports:codings-export": ("GET", "302 403 403 403 403 403 200"),
-    # Region Stockholm's own profile: its users and staff
+    # Built by a worker: 302 to the page of the document being built.
+    "reports:codings-export": ("GET", "302 403 403 403 403 403 302"),
+    # Region Stockholm's own profile: its users and staff (the PDF: 302 to the page of
+    # the document being built)
     "reports:region-profile": ("GET", "302 404 404 404 404 200 200"),
-    "reports:region-profile-pdf": ("GET", "302 404 404 404 404 200 200"),
-    # Region Stockholm's submitted response: its receipt
+    "reports:region-profile-pdf": ("GET", "302 404 404 404 404 302 302"),
+    # Region Stockholm's submitted response: its receipt (built: the file)
     "reports:receipt-pdf": ("GET", "302 404 404 404 404 200 200"),
     # The blank questionnaire (of the municipalities' extra question): the organisations
-    # it is for, their RSS coordinators and staff; not a region
-    "reports:questionnaire-pdf": ("GET", "302 200 200 200 200 404 200"),
+    # it is for, their RSS coordinators and staff; not a region (302: to the page of the
+    # form being built)
+    "reports:questionnaire-pdf": ("GET", "302 302 302 302 302 404 302"),
+    # A document a page offers (here Region Stockholm's receipt): those who may see what
+    # it is built from, and staff
+    "reports:document": ("GET", "302 404 404 404 404 200 200"),
+    "reports:document-status": ("GET", "302 404 404 404 404 200 200"),
+    "reports:document-download": ("GET", "302 404 404 404 404 200 200"),
 }
 
 
@@ -185,6 +193,9 @@ def url_kwargs(name: str, world: World) -> dict[str, object]:
             "questionnaire_pk": q["municipality"].pk,
             "fmt": "csv",
         },
+        "reports:document": {"pk": world.receipt_job.pk},
+        "reports:document-status": {"pk": world.receipt_job.pk},
+        "reports:document-download": {"pk": world.receipt_job.pk},
         # The shortest questionnaire: the sweep renders it once per role.
         "reports:questionnaire-pdf": {"questionnaire_pk": q["extra"].pk},
     }.get(name, {})

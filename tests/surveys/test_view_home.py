@@ -14,6 +14,7 @@ from tests.factories import (
     QuestionnaireFactory,
     SectionFactory,
 )
+from tests.reports.conftest import document_get
 from tests.surveys.helpers import (
     attrs,
     by_id,
@@ -291,7 +292,7 @@ def test_an_existing_response_cannot_be_saved_before_the_opening_date(
 
 
 def test_the_area_section_links_the_blank_municipal_questionnaire(
-    client, cycle_2024, rss_coordinator
+    client, cycle_2024, rss_coordinator, django_capture_on_commit_callbacks
 ):
     client.force_login(rss_coordinator)
 
@@ -303,7 +304,8 @@ def test_the_area_section_links_the_blank_municipal_questionnaire(
     assert links == [
         reverse("reports:questionnaire-pdf", args=[cycle_2024["municipality"].pk])
     ]
-    assert client.get(links[0])["Content-Type"] == "application/pdf"
+    blank = document_get(client, links[0], django_capture_on_commit_callbacks)
+    assert blank["Content-Type"] == "application/pdf"
 
 
 def test_a_municipality_sees_no_area_section_nor_its_blank_form_link(

@@ -1029,9 +1029,14 @@ def demo_seed(*, seed: int = 2024, reset: bool = False) -> DemoReport:
             if status == SUBMITTED:
                 if audience == "rss":
                     response = _compile(response, questions, user)
-                # Synthetic answers: nobody is e-mailed a confirmation.
+                # Synthetic answers: nobody is e-mailed a confirmation, and the
+                # receipt is built when first asked for.
                 response_submit(
-                    response=response, by=user, version=None, confirm_by_email=False
+                    response=response,
+                    by=user,
+                    version=None,
+                    confirm_by_email=False,
+                    receipt=False,
                 )
             created += 1
             report.answers_created += len(answers)
