@@ -211,6 +211,8 @@ def _engine(
 ) -> None:
     options = report.options
     for index, size in enumerate(options.sizes):
+        if options.skip_aggregation and index > 0:
+            break  # the web part runs on the first size only
         database.fresh_copy()
         progress(f"{database.engine} {size}×: writing the synthetic answers")
         made = worker(database.url, "populate", scale=size, frame=options.frame)
