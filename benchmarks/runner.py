@@ -30,6 +30,7 @@ class Options:
     repeat: int = 1
     # Organisations of size 1 (the national frame; fewer for a quick trial).
     frame: int = NATIONAL_FRAME
+    skip_aggregation: bool = False
     skip_web: bool = False
     skip_pdf: bool = False
     web_seconds: float = 10.0
@@ -210,26 +211,29 @@ def _engine(
 ) -> None:
     options = report.options
     for index, size in enumerate(options.sizes):
+        if options.skip_aggregation and index > 0:
+            break  # the web part runs on the first size only
         database.fresh_copy()
         progress(f"{database.engine} {size}×: writing the synthetic answers")
         made = worker(database.url, "populate", scale=size, frame=options.frame)
         figures = {kind: Figure() for kind in KINDS}
-        for attempt in range(options.repeat):
+        for attempt in range(0 if options.skip_aggregation else options.repeat):
             for kind in KINDS:
                 progress(
                     f"{database.engine} {size}×: {kind} "
                     f"({attempt + 1} of {options.repeat})"
                 )
                 figures[kind].add(worker(database.url, "measure", kind=kind))
-        report.aggregation.append(
-            AggregationResult(
-                engine=database.engine,
-                size=size,
-                organisations=made["organisations"],
-                answers=made["answers"],
-                figures=figures,
+        if not options.skip_aggregation:
+            report.aggregation.append(
+                AggregationResult(
+                    engine=database.engine,
+                    size=size,
+                    organisations=made["organisations"],
+                    answers=made["answers"],
+                    figures=figures,
+                )
             )
-        )
         if index == 0 and not options.skip_web:
             report.web[database.engine] = _web(database, options, progress)
     if with_pdf and not options.skip_pdf and not report.pdf_missing:
@@ -241,6 +245,7 @@ def _web(database: BenchDatabase, options: Options, progress) -> dict:
     prepared = worker(database.url, "prepare_web")
     results: dict = {"prepared": {k: v for k, v in prepared.items() if k != "clients"}}
     log = database.workdir / f"gunicorn-{database.engine}.log"
+    results["load"] = [os.getloadavg()[0]]
     with web.serve(_env(database.url), workers=options.web_workers, log=log) as port:
         plans = web.scenarios(
             prepared, port, seconds=options.web_seconds, warmup=options.web_warmup
@@ -248,6 +253,7 @@ def _web(database: BenchDatabase, options: Options, progress) -> dict:
         for name, scenario in plans.items():
             progress(f"{database.engine}: web {name}, {web.CLIENTS} clients")
             results[name] = web.load(scenario)
+    results["load"].append(os.getloadavg()[0])
     results["server_errors"] = web.server_errors(log)
     return results
 

@@ -11,6 +11,10 @@ MIB = 1024 * 1024
 AGGREGATION_TARGET = 2.0
 GROWTH_TARGET = 10.0
 PDF_TARGET = 1.2
+# The section page and the draft save against the trivial view of the same run.
+PAGE_RPS_TARGET = 0.25
+PAGE_P95_TARGET = 3.0
+SAVE_RPS_TARGET = 0.10
 
 
 def _grid(headers: list[str], rows: list[list[str]]) -> list[str]:
@@ -182,10 +186,58 @@ def web_lines(report: Report) -> list[str]:
                 ]
             )
     lines += _grid(headers, rows)
+    lines += ["", "Web targets (ratios to the trivial view of the same run)"]
+    lines += _grid(
+        ["database", "figure", "measured", "target", "result"],
+        [row for results in report.web.items() for row in web_target_rows(*results)],
+    )
+    for engine, results in report.web.items():
+        load = results.get("load") or []
+        if load:
+            lines.append(
+                f"{engine}: load average (1 min) at the start and the end of the web "
+                "part: " + " / ".join(f"{value:.1f}" for value in load)
+            )
     for engine, results in report.web.items():
         for error, count in sorted(results.get("server_errors", {}).items()):
             lines.append(f"{engine}: {count} server errors: {error}")
     return lines
+
+
+def _verdict(passed: bool) -> str:
+    return "PASS" if passed else "FAIL"
+
+
+def web_target_rows(engine: str, results: dict) -> list[list[str]]:
+    """Each web figure of one database beside its target, and whether it meets it."""
+    trivial, page, save = results["trivial"], results["page"], results["save"]
+    rows = []
+    checks = [
+        ("section page req/s ÷ trivial", page["rps"], trivial["rps"], PAGE_RPS_TARGET),
+        ("draft save req/s ÷ trivial", save["rps"], trivial["rps"], SAVE_RPS_TARGET),
+    ]
+    for name, value, base, target in checks:
+        ratio = value / base if base > 0 else 0.0
+        rows.append(
+            [
+                engine,
+                name,
+                f"{100 * ratio:.1f} %",
+                f"≥ {100 * target:g} %",
+                _verdict(base > 0 and ratio >= target),
+            ]
+        )
+    p95 = page["p95_ms"] / trivial["p95_ms"] if trivial["p95_ms"] > 0 else float("inf")
+    rows.append(
+        [
+            engine,
+            "section page p95 × trivial",
+            f"{p95:.2f}",
+            f"≤ {PAGE_P95_TARGET:g}",
+            _verdict(p95 <= PAGE_P95_TARGET),
+        ]
+    )
+    return rows
 
 
 def pdf_lines(report: Report) -> list[str]:
@@ -238,7 +290,8 @@ def render(report: Report) -> str:
         + " / ".join(f"{value:.1f}" for value in report.load),
         "",
     ]
-    lines += aggregation_lines(report)
+    if report.aggregation:
+        lines += aggregation_lines(report)
     for part in (web_lines(report), pdf_lines(report)):
         if part:
             lines += ["", *part]

@@ -7,4 +7,7 @@ class SurveysConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers the tasks that surveys.services.dispatch sends by name.
-        from surveys import tasks  # noqa: F401
+        from surveys import receivers, tasks  # noqa: F401
+
+        # A changed section or question gives its questionnaire a new structure key.
+        receivers.connect()

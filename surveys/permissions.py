@@ -77,16 +77,14 @@ def can_access_organisation(
 
 def get_response_for_user(user: User | AnonymousUser, pk: int) -> Response:
     """The response if the user may see it; 404 otherwise (no hint that it exists)."""
-    response = (
-        Response.objects.select_related(
+    # get(), not first(): no ORDER BY to build for a lookup by primary key (every
+    # response page reads it).
+    try:
+        return Response.objects.select_related(
             "questionnaire__cycle", "organisation__rss", "submitted_by", "updated_by"
-        )
-        .filter(pk=pk, organisation__in=organisations_for_user(user))
-        .first()
-    )
-    if response is None:
-        raise Http404("No such response")
-    return response
+        ).get(pk=pk, organisation__in=organisations_for_user(user))
+    except Response.DoesNotExist:
+        raise Http404("No such response") from None
 
 
 def is_entering_on_behalf(

@@ -17,6 +17,7 @@ from django.db import connection, connections
 from regions.models import County, Organisation
 from regions.services import reference_data_load
 from surveys.models import Cycle, Membership, Question, Questionnaire
+from surveys.selectors.questionnaires import forget_structures
 from surveys.services import questionnaires_load
 from tests.factories import MembershipFactory, UserFactory
 
@@ -60,6 +61,7 @@ def real_clock() -> None:
 def _empty_cache() -> None:
     """No test sees what another cached (the clock starts at the same instant in each)."""
     cache.clear()
+    forget_structures()
 
 
 # The national frame and the 2024 questionnaires are loaded once per test database (each

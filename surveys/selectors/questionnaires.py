@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
 from typing import TypedDict
 
 from django.db.models import Count, Q, QuerySet
@@ -11,7 +14,7 @@ from surveys.frames import (
     frame_size,
     questionnaires_for,
 )
-from surveys.models import Questionnaire, ReferenceFigure
+from surveys.models import Question, Questionnaire, ReferenceFigure, Section
 from surveys.quality import Reference
 
 
@@ -123,3 +126,69 @@ def reference_figures_by_organisation(
             label=labels.get(name, name), value=value
         )
     return result
+
+
+@dataclass(frozen=True)
+class QuestionnaireStructure:
+    """A questionnaire's sections and questions (their sources read too), as stored.
+
+    Shared by the requests of a process: read it, never change its objects.
+    """
+
+    sections: list[Section]
+    # In position order.
+    questions: list[Question]
+    # Section pk -> its questions, in position order.
+    by_section: dict[int, list[Question]]
+
+    def section_at(self, position: int) -> Section | None:
+        return next((s for s in self.sections if s.position == position), None)
+
+
+# The structures of the last questionnaire versions read by this process, by
+# structure_key(): what a page shows depends on them, not on who answers.
+STRUCTURES_KEPT = 16
+_structures: OrderedDict[tuple, QuestionnaireStructure] = OrderedDict()
+_structures_lock = threading.Lock()
+
+
+def structure_key(questionnaire: Questionnaire) -> tuple:
+    """What identifies a questionnaire's stored structure: a new version, a new
+    definition (checksum) or any change of its sections and questions (loaded_at, which
+    surveys.receivers raises on such a change) gives a new key."""
+    return (
+        questionnaire.pk,
+        questionnaire.version,
+        questionnaire.checksum,
+        questionnaire.loaded_at,
+    )
+
+
+def questionnaire_structure(questionnaire: Questionnaire) -> QuestionnaireStructure:
+    """The questionnaire's sections and questions: 2 queries the first time a process
+    reads this version of it, none after."""
+    key = structure_key(questionnaire)
+    with _structures_lock:
+        found = _structures.get(key)
+        if found is not None:
+            _structures.move_to_end(key)
+            return found
+    sections = list(questionnaire.sections.order_by("position"))
+    questions = list(
+        questionnaire.questions.select_related("source").order_by("position")
+    )
+    by_section: dict[int, list[Question]] = {s.pk: [] for s in sections}
+    for question in questions:
+        by_section.setdefault(question.section_id, []).append(question)
+    structure = QuestionnaireStructure(sections, questions, by_section)
+    with _structures_lock:
+        _structures[key] = structure
+        while len(_structures) > STRUCTURES_KEPT:
+            _structures.popitem(last=False)
+    return structure
+
+
+def forget_structures() -> None:
+    """Empty this process's structures (tests that rebuild questionnaires)."""
+    with _structures_lock:
+        _structures.clear()

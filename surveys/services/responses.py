@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -31,6 +31,7 @@ from surveys.models import (
     Response,
     ResponseEvent,
 )
+from surveys.selectors.questionnaires import questionnaire_structure
 from surveys.services.submissions import submission_confirmation_request
 from surveys.signals import announce_response_submitted, announce_responses_changed
 
@@ -144,7 +145,7 @@ def _display(question: Question, value: Value | None) -> str | None:
 def _lock(response: Response, version: int | None) -> Response:
     locked = (
         Response.objects.select_for_update(of=("self",))
-        .select_related("updated_by")
+        .select_related("updated_by", "questionnaire")
         .get(pk=response.pk)
     )
     if version is not None and locked.version != version:
@@ -182,7 +183,9 @@ def response_save_answers(
         raise ResponseLockedError(
             _("The questionnaire is submitted and can no longer be changed.")
         )
-    questions = {q.code: q for q in locked.questionnaire.questions.order_by("position")}
+    questions = {
+        q.code: q for q in questionnaire_structure(locked.questionnaire).questions
+    }
     for code, item in values:
         question = questions.get(code)
         if question is None or item not in question.answer_items:
@@ -190,10 +193,9 @@ def response_save_answers(
                 f"question {code!r} item {item!r} is not part of this questionnaire"
             )
     answers_validate(questions=questions, values=values)
-    existing = {
-        (a.question.code, a.item): a for a in locked.answers.select_related("question")
-    }
     current = answers_map(locked)
+    # The stored rows of the cells this save may write, read once `final` is known.
+    existing: dict[Key, Answer] = {}
     changes: list[AnswerChange] = []
     to_create: list[Answer] = []
     to_update: list[Answer] = []
@@ -255,6 +257,9 @@ def response_save_answers(
         raise ValidationError(
             {code: [f"fråga {code}: {problem}"] for code, problem in conflicts.items()}
         )
+    existing.update(
+        _stored_rows(locked, questions, [*final, *(confirmations or {})], current)
+    )
     for key, new in final.items():
         apply(key, new)
     for key, confirmed in (confirmations or {}).items():
@@ -271,8 +276,9 @@ def response_save_answers(
     paper = (
         {"source": Response.Source.PAPER} if source == AnswerChange.Source.PAPER else {}
     )
+    saved_at = timezone.now()
     claimed = Response.objects.filter(pk=locked.pk, version=locked.version).update(
-        version=F("version") + 1, updated_by=by, updated_at=timezone.now(), **paper
+        version=F("version") + 1, updated_by=by, updated_at=saved_at, **paper
     )
     if not claimed:
         raise StaleResponseError(_lock(response, None), locked.version)
@@ -283,8 +289,30 @@ def response_save_answers(
         ["text", "number", "cannot_estimate", "warning_confirmed", "updated_at"],
     )
     AnswerChange.objects.bulk_create(changes)
-    locked.refresh_from_db()
+    # What the conditional write above stored, without reading the row again.
+    locked.version += 1
+    locked.updated_by = by
+    locked.updated_at = saved_at
+    if paper:
+        locked.source = Response.Source.PAPER
     return locked
+
+
+def _stored_rows(
+    response: Response,
+    questions: Mapping[str, Question],
+    keys: Iterable[Key],
+    current: Mapping[Key, Value],
+) -> dict[Key, Answer]:
+    """The stored answer rows of these cells (those without a stored answer skipped),
+    by (question code, item): one query over their questions."""
+    wanted = {key for key in keys if key in current}
+    if not wanted:
+        return {}
+    codes = {questions[code].pk: code for code, _item in wanted}
+    rows = response.answers.filter(question_id__in=codes)
+    found = {(codes[row.question_id], row.item): row for row in rows}
+    return {key: row for key, row in found.items() if key in wanted}
 
 
 def response_check(

@@ -22,7 +22,13 @@ from surveys.answers import Value, answered_sections, visible_questions
 from surveys.deadlines import response_is_open
 from surveys.forms.responses import CHOICE_TYPES, QuestionFields, SectionForm
 from surveys.frames import questionnaire_has_opened, questionnaire_is_for
-from surveys.models import AnswerChange, Questionnaire, QuestionType, Response
+from surveys.models import (
+    AnswerChange,
+    Questionnaire,
+    QuestionType,
+    Response,
+    Section,
+)
 from surveys.permissions import (
     AuthenticatedHttpRequest,
     get_area_for_user,
@@ -32,7 +38,11 @@ from surveys.permissions import (
     organisations_for_user,
 )
 from surveys.selectors.free_text import SummaryStatus, summary_statuses
-from surveys.selectors.questionnaires import reference_figures
+from surveys.selectors.questionnaires import (
+    QuestionnaireStructure,
+    questionnaire_structure,
+    reference_figures,
+)
 from surveys.selectors.responses import progress
 from surveys.services.compilation import (
     rss_compilation_drift,
@@ -84,14 +94,10 @@ def _section_context(
     check_errors: dict | None = None,
     user: User | AnonymousUser | None = None,
 ) -> dict:
-    sections = list(response.questionnaire.sections.all())
-    questions = list(
-        response.questionnaire.questions.select_related("source").order_by("position")
-    )
-    section = next((s for s in sections if s.position == position), None)
-    if section is None:
-        raise Http404("No such section")
-    section_questions = [q for q in questions if q.section_id == section.pk]
+    structure = questionnaire_structure(response.questionnaire)
+    sections, questions = structure.sections, structure.questions
+    section = _section_at(structure, position)
+    section_questions = structure.by_section[section.pk]
     shown = {q.code for q in visible_questions(questions, answers)}
     references = reference_figures(
         questionnaire=response.questionnaire, organisation=response.organisation
@@ -160,6 +166,13 @@ def _section_context(
         "previous_position": position - 1 if position > 1 else None,
         "next_position": position + 1 if position < len(sections) else None,
     }
+
+
+def _section_at(structure: QuestionnaireStructure, position: int) -> Section:
+    section = structure.section_at(position)
+    if section is None:
+        raise Http404("No such section")
+    return section
 
 
 def _summary_statuses(
@@ -284,8 +297,9 @@ def response_section(
         )
         return render(request, "surveys/section.html", context)
 
-    context = _section_context(response, position, None, answers)
-    section_questions = [b["spec"].question for b in context["blocks"]]
+    structure = questionnaire_structure(response.questionnaire)
+    section = _section_at(structure, position)
+    section_questions = structure.by_section[section.pk]
     form = SectionForm(request.POST, questions=section_questions, answers=answers)
     valid = form.is_valid()
     version = form.cleaned_data.get("version")
@@ -332,11 +346,9 @@ def response_section(
             messages.error(request, str(exc))
             return redirect("surveys:response-summary", pk=response.pk)
     saved_answers = services.answers_map(saved) if saved is not response else answers
-    removed = _removed_follow_ups(saved, answers, saved_answers)
+    removed = _removed_follow_ups(structure, answers, saved_answers)
     if autosave:
-        return _autosave_result(
-            saved, form, context["blocks"], removed, wrote=saved is not response
-        )
+        return _autosave_result(saved, form, removed, wrote=saved is not response)
     if not valid:
         # The valid answers are saved; the invalid ones stay on the page with errors.
         data = request.POST.copy()
@@ -355,10 +367,10 @@ def response_section(
         messages.info(request, _removed_message(removed))
     action = request.POST.get("action", "save")
     target = position
-    if action == "next" and context["next_position"]:
-        target = context["next_position"]
-    elif action == "previous" and context["previous_position"]:
-        target = context["previous_position"]
+    if action == "next" and position < len(structure.sections):
+        target = position + 1
+    elif action == "previous" and position > 1:
+        target = position - 1
     elif action == "review":
         return redirect("surveys:response-review", pk=saved.pk)
     return redirect(
@@ -411,11 +423,13 @@ def _changes_anything(
     return ticked != (_confirmed_cells(response) & set(confirmations))
 
 
-def _removed_follow_ups(response: Response, before: dict, after: dict) -> list[str]:
+def _removed_follow_ups(
+    structure: QuestionnaireStructure, before: dict, after: dict
+) -> list[str]:
     """The follow-up questions whose answers the save removed: they no longer apply."""
     if before == after:
         return []
-    questions = list(response.questionnaire.questions.order_by("position"))
+    questions = structure.questions
     shown = {q.code for q in visible_questions(questions, after)}
     gone = {code for code, _item in before} - {code for code, _item in after}
     return [
@@ -444,7 +458,6 @@ def _saved_time(response: Response | None) -> str:
 def _autosave_result(
     response: Response,
     form: SectionForm,
-    blocks: list[dict],
     removed: list[str],
     wrote: bool,
 ) -> JsonResponse:
@@ -452,15 +465,15 @@ def _autosave_result(
     the page is saved as of now."""
     invalid = [
         {
-            "code": b["spec"].question.code,
-            "label": _("Question %(code)s") % {"code": b["spec"].question.code},
-            "anchor": _first_input_id(form, b["spec"]),
-            "errors": _block_errors(form, b["spec"], None),
+            "code": spec.question.code,
+            "label": _("Question %(code)s") % {"code": spec.question.code},
+            "anchor": _first_input_id(form, spec),
+            "errors": _block_errors(form, spec, None),
         }
-        for b in blocks
+        for spec in form.layout.values()
         if any(
             name in form.errors
-            for name in [c.name for c in b["spec"].cells] + [b["spec"].cannot_estimate]
+            for name in [c.name for c in spec.cells] + [spec.cannot_estimate]
         )
     ]
     time = _saved_time(response if wrote else None)

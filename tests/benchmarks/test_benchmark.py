@@ -8,6 +8,9 @@ import re
 import pytest
 from django.core.management import CommandError, call_command
 
+from benchmarks import table
+from benchmarks.runner import Options, Report
+
 NUMBER = r"\d[\d ]*(?:\.\d+)?"
 
 
@@ -61,6 +64,64 @@ def test_the_benchmark_prints_aggregation_and_web_figures_beside_their_baselines
         assert float(row[4]) >= float(row[3])  # p95 >= p50
     assert float(web["trivial view"][2]) > 0
     assert web["trivial view"][6:8] == ["1.00", "1.00"]
+    targets = {
+        row[1]: row[2:]
+        for row in rows_of(output, "sqlite")
+        if len(row) == 5 and row[1].endswith(" trivial")
+    }
+    assert [target[1] for target in targets.values()] == ["≥ 25 %", "≥ 10 %", "≤ 3"]
+    assert all(target[2] in ("PASS", "FAIL") for target in targets.values())
+    assert re.search(r"sqlite: load average \(1 min\) .*: \d+\.\d / \d+\.\d", output)
+
+
+def _report(*, page_rps: float, page_p95: float, save_rps: float) -> Report:
+    """A run's report with the web figures only, the trivial view at 1000 req/s."""
+
+    def figures(rps: float, p95: float) -> dict:
+        return {"rps": rps, "p50_ms": p95 / 2, "p95_ms": p95, "errors": 0}
+
+    report = Report(
+        options=Options(sizes=[1], databases=["sqlite"], skip_aggregation=True),
+        load=[1.5, 2.5],
+    )
+    report.web["sqlite"] = {
+        "prepared": {
+            "sections": 10,
+            "questions": 54,
+            "largest_section": 3,
+            "largest_questions": 13,
+        },
+        "trivial": figures(1000, 20),
+        "page": figures(page_rps, page_p95),
+        "save": figures(save_rps, 200),
+        "load": [1.2, 3.4],
+    }
+    return report
+
+
+def test_the_web_figures_stand_beside_their_targets_with_pass_or_fail():
+    passing = table.render(_report(page_rps=250, page_p95=60, save_rps=100))
+    failing = table.render(_report(page_rps=249, page_p95=61, save_rps=99))
+
+    def verdicts(output: str) -> dict[str, list[str]]:
+        return {row[1]: row[2:] for row in rows_of(output, "sqlite") if len(row) == 5}
+
+    assert verdicts(passing) == {
+        "section page req/s ÷ trivial": ["25.0 %", "≥ 25 %", "PASS"],
+        "draft save req/s ÷ trivial": ["10.0 %", "≥ 10 %", "PASS"],
+        "section page p95 × trivial": ["3.00", "≤ 3", "PASS"],
+    }
+    assert verdicts(failing) == {
+        "section page req/s ÷ trivial": ["24.9 %", "≥ 25 %", "FAIL"],
+        "draft save req/s ÷ trivial": ["9.9 %", "≥ 10 %", "FAIL"],
+        "section page p95 × trivial": ["3.05", "≤ 3", "FAIL"],
+    }
+    assert (
+        "load average (1 min) at the start and the end of the web part: 1.2 / 3.4"
+        in (passing)
+    )
+    # --skip-aggregation: no aggregation table, only the web part.
+    assert "Aggregation of the 2024" not in passing
 
 
 @pytest.mark.parametrize(

@@ -49,3 +49,43 @@ def test_free_text_html_is_escaped_in_the_pages_that_show_it(
         assert "<script>alert" not in page, url
         assert "<img src=x" not in page, url
         assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in page, url
+
+
+def test_question_texts_options_and_items_with_html_are_escaped_on_the_section_page(
+    client, cycle_2024, region_respondent
+):
+    """The section page builds its questions' markup in Python: every text from the
+    definitions is escaped there as the templates escape it."""
+    region = cycle_2024["region"]
+    kinds = {q.type: q for q in region.questions.order_by("position")}
+    changed = []
+    for qtype in ("matrix", "multiple_choice", "single_choice", "percentage"):
+        question = kinds.get(qtype)
+        if question is None:
+            continue
+        question.text = HOSTILE
+        question.help_text = HOSTILE
+        if question.items:
+            question.items = [HOSTILE, *question.items[1:]]
+        if question.options:
+            question.options = [HOSTILE, *question.options[1:]]
+        question.save()
+        changed.append(question)
+    assert {q.type for q in changed} >= {"matrix", "multiple_choice"}
+    response = response_get_or_create(
+        questionnaire=region, organisation=Organisation.objects.get(code="01")
+    )
+    client.force_login(region_respondent)
+
+    for question in changed:
+        url = reverse(
+            "surveys:response-section", args=[response.pk, question.section.position]
+        )
+        page = client.get(url).content.decode()
+
+        assert "<script>alert" not in page, question.type
+        assert "<img src=x" not in page, question.type
+        assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in page
+        assert 'value="&lt;script&gt;' in page or not (
+            question.items or question.options
+        )

@@ -15,6 +15,7 @@ from surveys.models import (
     Response,
     ResponseEvent,
 )
+from surveys.selectors.questionnaires import questionnaire_structure
 from surveys.services import response_get_or_create, response_save_answers
 from surveys.services.imports import (
     ImportReport,
@@ -424,6 +425,8 @@ def test_import_reads_organisations_and_questions_in_bulk(small, staff):
         ]
     )
 
+    # Its sections and questions are read once per process and version of it.
+    questionnaire_structure(Questionnaire.objects.get(pk=small.pk))
     with CaptureQueriesContext(connection) as first:
         responses_import(questionnaire=small, file=few, by=staff)
     with CaptureQueriesContext(connection) as second:

@@ -50,6 +50,11 @@ class Command(BaseCommand):
             help="sqlite, postgresql or both (default both)",
         )
         parser.add_argument("--repeat", type=int, default=1, help="runs per figure")
+        parser.add_argument(
+            "--skip-aggregation",
+            action="store_true",
+            help="leave the aggregation measurements out (the web and PDF parts only)",
+        )
         parser.add_argument("--skip-web", action="store_true")
         parser.add_argument("--skip-pdf", action="store_true")
         parser.add_argument(
@@ -84,6 +89,7 @@ class Command(BaseCommand):
             sizes=_sizes(options["sizes"]),
             databases=_databases(options["databases"]),
             repeat=options["repeat"],
+            skip_aggregation=options["skip_aggregation"],
             skip_web=options["skip_web"],
             skip_pdf=options["skip_pdf"],
             frame=options["frame"],
