@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 from coding.models import CodedAnswer, CodingChange, Resolution, ThemeCoding
 from coding.services import coding_change
 from tests.coding.conftest import answer
+from tests.reports.conftest import document_get
 
 pytestmark = pytest.mark.django_db
 
@@ -116,7 +117,12 @@ def test_the_coding_page_escapes_answers_and_documents_the_shortcuts(
 
 
 def test_codings_export_as_csv_and_xlsx(
-    staff_client, staff, second_staff, cycle_2024, region_codebook
+    staff_client,
+    staff,
+    second_staff,
+    cycle_2024,
+    region_codebook,
+    django_capture_on_commit_callbacks,
 ):
     samverkan, bemanning = region_codebook.themes.all()
     response = answer(cycle_2024["region"], "03", "3", "Text.")
@@ -130,8 +136,11 @@ def test_codings_export_as_csv_and_xlsx(
         codebook=region_codebook, response=response, coder=second_staff, add=[bemanning]
     )
     questionnaire = cycle_2024["region"]
-    got = staff_client.get(
-        reverse("reports:codings-export", args=[questionnaire.pk, "csv"])
+    # Built by a worker (eager here, at the request's commit), then downloaded.
+    got = document_get(
+        staff_client,
+        reverse("reports:codings-export", args=[questionnaire.pk, "csv"]),
+        django_capture_on_commit_callbacks,
     )
     rows = list(csv.reader(io.StringIO(got.content.decode())))
     assert rows == [
@@ -143,8 +152,10 @@ def test_codings_export_as_csv_and_xlsx(
     assert (
         got["Content-Disposition"] == 'attachment; filename="kodning-region-2024.csv"'
     )
-    book = staff_client.get(
-        reverse("reports:codings-export", args=[questionnaire.pk, "xlsx"])
+    book = document_get(
+        staff_client,
+        reverse("reports:codings-export", args=[questionnaire.pk, "xlsx"]),
+        django_capture_on_commit_callbacks,
     )
     sheet = load_workbook(io.BytesIO(book.content)).active
     values = [list(r) for r in sheet.iter_rows(values_only=True)]

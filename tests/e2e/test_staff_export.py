@@ -58,7 +58,7 @@ def test_staff_export_the_appendix_as_pdf_and_download_it(
             no_wait_after=True
         )
 
-    job = ExportJob.objects.get()
+    job = ExportJob.objects.get(document="appendix")
     row = page.locator(f"#job-{job.pk}")
     row.get_by_text(tr("Ready")).wait_for()
     with page.expect_download() as download_info:
