@@ -472,6 +472,13 @@ def _result_rows(
     return StoredRows(model, ["run", *spec], list(zip(run_ids, *columns, strict=True)))
 
 
+def _packed(cells: list[tuple]) -> str:
+    # Plain lists of texts and numbers: no reference cycle to look for.
+    return json.dumps(
+        cells, ensure_ascii=False, separators=(",", ":"), check_circular=False
+    )
+
+
 def _appendix_rows(run: AggregationRun, frame: pd.DataFrame) -> StoredRows:
     """One row per appendix table (question code, in first-seen order), its cells
     packed as a JSON array of APPENDIX_CELL_FIELDS (models.StoredAppendixTable)."""
@@ -488,10 +495,7 @@ def _appendix_rows(run: AggregationRun, frame: pd.DataFrame) -> StoredRows:
         if index == len(questions) or questions[index] != questions[start]:
             tables.setdefault(questions[start], []).extend(cells[start:index])
             start = index
-    rows = [
-        (run.pk, question, json.dumps(cells, ensure_ascii=False, separators=(",", ":")))
-        for question, cells in tables.items()
-    ]
+    rows = [(run.pk, question, _packed(cells)) for question, cells in tables.items()]
     return StoredRows(StoredAppendixTable, ["run", "question_code", "cells"], rows)
 
 
