@@ -488,14 +488,15 @@ def _appendix_rows(run: AggregationRun, frame: pd.DataFrame) -> StoredRows:
         column, convert = APPENDIX_FIELDS[name]
         columns.append(convert(frame[column]))
     cells = list(zip(*columns, strict=True))
-    # The cells of a table are consecutive rows (the grant table may add to a code).
+    # A table's cells are consecutive rows; a code seen again (the grant table) adds to
+    # its table.
     tables: dict[str, list[tuple]] = {}
     start = 0
     for index in range(1, len(questions) + 1):
         if index == len(questions) or questions[index] != questions[start]:
             tables.setdefault(questions[start], []).extend(cells[start:index])
             start = index
-    rows = [(run.pk, question, _packed(cells)) for question, cells in tables.items()]
+    rows = [(run.pk, code, _packed(of_table)) for code, of_table in tables.items()]
     return StoredRows(StoredAppendixTable, ["run", "question_code", "cells"], rows)
 
 
