@@ -65,11 +65,52 @@ class AggregationRun(models.Model):
         return f"{self.questionnaire} – {self.get_status_display()} ({self.pk})"
 
 
-class AppendixCell(models.Model):
-    """One published cell of an appendix table: a region's (or Riket's) value."""
+class StoredAppendixTable(models.Model):
+    """How a run's appendix is stored: one row per table (question code), its cells
+    packed in `cells`.
+
+    `cells` is a JSON array with one array per cell, in the order of APPENDIX_CELL_FIELDS:
+    [item, organisation, organisation_code, value, position]. A table of thousands of
+    organisations is one row to write instead of thousands (aggregation.services); the
+    cells are read through AppendixCell, a database view that unpacks them.
+    """
 
     run = models.ForeignKey(
-        AggregationRun, on_delete=models.CASCADE, related_name="appendix_cells"
+        AggregationRun, on_delete=models.CASCADE, related_name="appendix_tables"
+    )
+    question_code = models.CharField(max_length=30)
+    cells = models.TextField()
+
+    class Meta:
+        ordering = ["run", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.run_id} {self.question_code}"
+
+
+# The order of a cell's values in StoredAppendixTable.cells (and in the view's SQL,
+# migration 0004).
+APPENDIX_CELL_FIELDS = (
+    "item",
+    "organisation",
+    "organisation_code",
+    "value",
+    "position",
+)
+
+
+class AppendixCell(models.Model):
+    """One published cell of an appendix table: a region's (or Riket's) value.
+
+    Read-only: a database view over StoredAppendixTable (migration 0004), one row per
+    packed cell; its id is the table row's id * 2**32 + the cell's index.
+    """
+
+    run = models.ForeignKey(
+        AggregationRun,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="appendix_cells",
     )
     question_code = models.CharField(max_length=30)
     item = models.CharField(max_length=500, blank=True)
@@ -81,6 +122,7 @@ class AppendixCell(models.Model):
     position = models.PositiveIntegerField()
 
     class Meta:
+        managed = False
         ordering = ["run", "position"]
 
     def __str__(self) -> str:

@@ -17,11 +17,14 @@ every submit does not pile up millions of rows.
 from __future__ import annotations
 
 import datetime
+import json
 import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
+import numpy as np
 import pandas as pd
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import connection, models, transaction
@@ -35,7 +38,13 @@ from aggregation.compute import (
     compute_results,
     results_fingerprint,
 )
-from aggregation.models import AggregationRun, AppendixCell, PublishedValue, ShareRow
+from aggregation.models import (
+    APPENDIX_CELL_FIELDS,
+    AggregationRun,
+    PublishedValue,
+    ShareRow,
+    StoredAppendixTable,
+)
 from aggregation.published import published_rows
 from aggregation.rules.previous import PREVIOUS_SHARE_COLUMNS
 from aggregation.signals import run_queued
@@ -380,21 +389,30 @@ def _publish(run: AggregationRun, results: Results) -> AggregationRun:
         return locked
 
 
+def _text(value: Any) -> str:
+    return "" if value is None or pd.isna(value) else str(value)
+
+
 def _text_column(series: pd.Series) -> list[str]:
-    """A column as text: "" for a missing value (None, NaN, NA), else str(value)."""
-    missing = series.isna().tolist()
-    return [
-        "" if gone else (value if type(value) is str else str(value))
-        for value, gone in zip(series.tolist(), missing, strict=True)
-    ]
+    """A column as text: "" for a missing value (None, NaN, NA), else str(value).
+
+    One pass over the values, texts kept as they are (a column-wide isna() on a
+    string column took longer than the rest of the conversion).
+    """
+    return [value if type(value) is str else _text(value) for value in series.tolist()]
+
+
+def _integer(value: Any) -> int | None:
+    return None if value is None or pd.isna(value) else int(value)
 
 
 def _int_column(series: pd.Series) -> list[int | None]:
     """A column as whole numbers, None for a missing value."""
-    missing = series.isna().tolist()
+    if isinstance(series.dtype, np.dtype) and series.dtype.kind in "iu":
+        # NumPy integers (not the nullable Int64): no missing value, tolist() gives Python ints.
+        return series.tolist()
     return [
-        None if gone else int(value)
-        for value, gone in zip(series.tolist(), missing, strict=True)
+        value if type(value) is int else _integer(value) for value in series.tolist()
     ]
 
 
@@ -454,8 +472,32 @@ def _result_rows(
     return StoredRows(model, ["run", *spec], list(zip(run_ids, *columns, strict=True)))
 
 
+def _packed(cells: list[tuple]) -> str:
+    # Plain lists of texts and numbers: no reference cycle to look for.
+    return json.dumps(
+        cells, ensure_ascii=False, separators=(",", ":"), check_circular=False
+    )
+
+
 def _appendix_rows(run: AggregationRun, frame: pd.DataFrame) -> StoredRows:
-    return _result_rows(AppendixCell, APPENDIX_FIELDS, run, frame)
+    """One row per appendix table (question code, in first-seen order), its cells
+    packed as a JSON array of APPENDIX_CELL_FIELDS (models.StoredAppendixTable)."""
+    questions = _text_column(frame[APPENDIX_FIELDS["question_code"][0]])
+    columns = []
+    for name in APPENDIX_CELL_FIELDS:
+        column, convert = APPENDIX_FIELDS[name]
+        columns.append(convert(frame[column]))
+    cells = list(zip(*columns, strict=True))
+    # A table's cells are consecutive rows; a code seen again (the grant table) adds to
+    # its table.
+    tables: dict[str, list[tuple]] = {}
+    start = 0
+    for index in range(1, len(questions) + 1):
+        if index == len(questions) or questions[index] != questions[start]:
+            tables.setdefault(questions[start], []).extend(cells[start:index])
+            start = index
+    rows = [(run.pk, code, _packed(of_table)) for code, of_table in tables.items()]
+    return StoredRows(StoredAppendixTable, ["run", "question_code", "cells"], rows)
 
 
 def _share_rows(run: AggregationRun, frame: pd.DataFrame) -> StoredRows:
@@ -509,7 +551,7 @@ def _prune(questionnaire_id: int) -> None:
         .values_list("pk", flat=True)[:KEEP_RESULTS]
     )
     with transaction.atomic():
-        for model in (AppendixCell, ShareRow):
+        for model in (StoredAppendixTable, ShareRow):
             model.objects.filter(run__questionnaire_id=questionnaire_id).exclude(
                 run_id__in=keep
             ).delete()

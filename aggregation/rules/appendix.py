@@ -122,43 +122,65 @@ def national_value(
     "cannot be estimated" is left out of both sides. sum_count: the sum of the figures
     given, "4 245 026". "" when no organisation answered, or for the rule "none".
     """
+    return national_values(question_type, rule, answers, [item])[0]
+
+
+def national_values(
+    question_type: str, rule: str, answers: pd.DataFrame, items: list[str]
+) -> list[str]:
+    """national_value of each of the items (columns) of one question's table.
+
+    The question's answers are converted to arrays once, not once per item.
+    """
     # Vectorised over the question's rows: a mask per condition, no Python row loop.
     organisations = answers["organisation_code"].to_numpy(dtype=object)
-    of_item = (answers["item"] == item).to_numpy(dtype=bool)
+    # As objects: a missing item (NA) matches no item, as with Series == item.
+    answer_items = answers["item"].to_numpy(dtype=object)
     has_number = answers["number"].notna().to_numpy(dtype=bool)
     cannot_estimate = answers["cannot_estimate"].astype(bool).to_numpy(dtype=bool)
     if rule == YES_COUNT:
         texts = _texts(answers["text"])
-        if question_type == MULTIPLE_CHOICE:
-            answering = set(organisations.tolist())
-            yes = set(organisations[of_item & (texts == TICKED)].tolist())
+        given = (texts != "") | has_number | cannot_estimate
+        values = []
+        for item in items:
+            of_item = answer_items == item
+            if question_type == MULTIPLE_CHOICE:
+                answering = set(organisations.tolist())
+                yes = set(organisations[of_item & (texts == TICKED)].tolist())
+            else:
+                answered = of_item & given
+                answering = set(organisations[answered].tolist())
+                yes = set(organisations[answered & (texts == YES)].tolist())
+            values.append(format_ratio(len(yes), len(answering)) if answering else "")
+        return values
+    if rule not in (MEAN_PERCENT, SUM_COUNT):
+        return ["" for _item in items]
+    numbers = answers["number"]
+    values = []
+    for item in items:
+        chosen = (answer_items == item) & has_number & ~cannot_estimate
+        figures = [int(number) for number in numbers[chosen].tolist()]
+        if rule == MEAN_PERCENT:
+            mean = mean_half_up(figures)
+            values.append("" if mean is None else format_percent(mean))
         else:
-            answered = of_item & ((texts != "") | has_number | cannot_estimate)
-            answering = set(organisations[answered].tolist())
-            yes = set(organisations[answered & (texts == YES)].tolist())
-        if not answering:
-            return ""
-        return format_ratio(len(yes), len(answering))
-    given = of_item & has_number & ~cannot_estimate
-    figures = [int(number) for number in answers["number"][given].tolist()]
-    if rule == MEAN_PERCENT:
-        mean = mean_half_up(figures)
-        return "" if mean is None else format_percent(mean)
-    if rule == SUM_COUNT:
-        return format_thousands(sum(figures)) if figures else ""
-    return ""
+            values.append(format_thousands(sum(figures)) if figures else "")
+    return values
 
 
 def national_rows(questions: pd.DataFrame, answers: pd.DataFrame) -> pd.DataFrame:
     """The national value of every column of every question with a rule other than none."""
-    rows = []
+    rows: list[tuple[str, str, str]] = []
     for question in question_rows(questions):
         if question.rule == NO_RULE:
             continue
         of_question = answers[answers["question_code"] == question.question]
-        for item in table_items(question.type, question.items):
-            value = national_value(question.type, question.rule, of_question, item)
-            rows.append((question.question, item, value))
+        items = table_items(question.type, question.items)
+        values = national_values(question.type, question.rule, of_question, items)
+        rows.extend(
+            (question.question, item, value)
+            for item, value in zip(items, values, strict=True)
+        )
     return pd.DataFrame(rows, columns=NATIONAL_COLUMNS)
 
 
@@ -295,10 +317,11 @@ def appendix_cells(
         given = of_question.get(question.question, no_answers)
         earlier = previous[previous["question"] == question.question]
         years = sorted(set(earlier["year"]), reverse=True)
-        for item in table_items(question.type, question.items):
+        items = table_items(question.type, question.items)
+        values = national_values(question.type, question.rule, given, items)
+        for item, value in zip(items, values, strict=True):
             column = len(columns)
             columns.append((question.question, question.type, item, column))
-            value = national_value(question.type, question.rule, given, item)
             national.append(
                 (
                     question.question,

@@ -7,7 +7,12 @@ import pytest
 
 from aggregation import services
 from aggregation.compute import compute_results
-from aggregation.models import AggregationRun, AppendixCell, ShareRow
+from aggregation.models import (
+    AggregationRun,
+    AppendixCell,
+    ShareRow,
+    StoredAppendixTable,
+)
 from aggregation.rules.appendix import APPENDIX_COLUMNS
 from aggregation.rules.previous import PREVIOUS_SHARE_COLUMNS
 from aggregation.rules.shares import SHARE_COLUMNS
@@ -135,3 +140,62 @@ def test_the_stored_rows_are_the_computed_results(
     assert [None if pd.isna(p) else int(p) for p in shares["percent"]] == [
         None if pd.isna(p) else int(p) for p in expected_shares["percent"]
     ]
+
+
+def test_the_appendix_is_stored_as_one_row_per_table_and_read_back_cell_by_cell(
+    cycle_2024,
+):
+    run = AggregationRun.objects.create(questionnaire=cycle_2024["region"])
+    texts = ["1 516/3 350", 'a "quote"', "back\\slash", "Västra Götaland – Å", ""]
+    appendix = pd.DataFrame(
+        {
+            "question": ["2", "2", "2", "7", "7"],
+            "item": ["", "", "", "Barn", "Vuxna"],
+            "organisation": ["Riket", "Region Stockholm", "Org/1", "Riket", "Riket"],
+            "organisation_code": ["SE", "01", "B1", "SE", "SE"],
+            "value": texts,
+            "position": pd.array([0, 1, 2, 3, 4], dtype="int64"),
+        }
+    )
+
+    services._insert_rows(services._appendix_rows(run, appendix))
+
+    assert list(
+        StoredAppendixTable.objects.filter(run=run).values_list(
+            "question_code", flat=True
+        )
+    ) == ["2", "7"]
+    assert list(
+        run.appendix_cells.order_by("position").values_list(
+            "question_code",
+            "item",
+            "organisation",
+            "organisation_code",
+            "value",
+            "position",
+        )
+    ) == list(appendix.itertuples(index=False, name=None))
+    assert run.appendix_cells.filter(question_code="7", item="Vuxna").get().value == ""
+    pks = list(run.appendix_cells.values_list("pk", flat=True))
+    assert len(set(pks)) == 5
+    assert list(run.appendix_cells.values_list("pk", flat=True)) == pks
+
+
+def test_deleting_a_run_deletes_its_appendix(cycle_2024):
+    run = AggregationRun.objects.create(questionnaire=cycle_2024["region"])
+    appendix = pd.DataFrame(
+        {
+            "question": ["2"],
+            "item": [""],
+            "organisation": ["Riket"],
+            "organisation_code": ["SE"],
+            "value": ["1/2"],
+            "position": pd.array([0], dtype="int64"),
+        }
+    )
+    services._insert_rows(services._appendix_rows(run, appendix))
+
+    run.delete()
+
+    assert not StoredAppendixTable.objects.exists()
+    assert not AppendixCell.objects.exists()

@@ -43,7 +43,7 @@ def test_the_benchmark_prints_aggregation_and_web_figures_beside_their_baselines
     assert "Databases: SQLite " in output
     aggregation = [row for row in rows_of(output, "sqlite") if row[1] in ("1×", "2×")]
     # database, size, orgs, answers, then base s, base MiB, compute s, compute MiB,
-    # compute ×base, run s, run MiB, run ×base, target.
+    # compute ×base, run s, run MiB, run ×base, target, result (judged from 10×).
     assert [row[:3] for row in aggregation] == [
         ["sqlite", "1×", "30"],
         ["sqlite", "2×", "60"],
@@ -53,9 +53,17 @@ def test_the_benchmark_prints_aggregation_and_web_figures_beside_their_baselines
         for figure in row[4:12]:
             assert re.fullmatch(NUMBER, figure), row
         assert float(row[4]) > 0 and float(row[6]) > 0 and float(row[9]) > 0
-        assert row[12] == "≤ 2"
+        assert row[12:] == ["≤ 2", "-"]
     (growth,) = [row for row in rows_of(output, "sqlite") if row[1] == "1× → 2×"]
     assert all(re.fullmatch(NUMBER, figure) for figure in growth[2:5])
+    assert growth[5] == "≤ 2"
+    assert growth[6] == ("PASS" if float(growth[4]) <= 2 else "FAIL")
+    assert re.search(
+        r"sqlite 1× → 2×: whole run grew \d+\.\d\d×, target ≤ 2: (PASS|FAIL)", output
+    )
+    assert re.search(
+        rf"1-minute load average at the start and the end: {NUMBER} / {NUMBER}", output
+    )
 
     web = {row[1]: row for row in rows_of(output, "sqlite") if len(row) == 8}
     assert set(web) == {"trivial view", "section page", "draft save"}
@@ -131,3 +139,49 @@ def test_the_web_figures_stand_beside_their_targets_with_pass_or_fail():
 def test_the_benchmark_refuses_bad_options(arguments):
     with pytest.raises(CommandError):
         call_command("benchmark", *arguments, stdout=io.StringIO())
+
+
+def _result(engine: str, size: int, base: float, run: float):
+    from benchmarks.runner import AggregationResult, Figure
+
+    figures = {}
+    for kind, seconds in (("baseline", base), ("compute", base), ("run", run)):
+        figures[kind] = Figure()
+        figures[kind].add({"seconds": seconds, "peak_bytes": 0, "rows": 1})
+    return AggregationResult(engine, size, 335 * size, 29_000 * size, figures)
+
+
+def test_the_aggregation_table_judges_the_whole_run_from_10x_and_its_growth():
+    from benchmarks.runner import Options, Report
+    from benchmarks.table import render
+
+    report = Report(
+        options=Options(sizes=[1, 10, 100], databases=["sqlite"]),
+        aggregation=[
+            _result("sqlite", 1, 0.1, 0.5),
+            _result("sqlite", 10, 1.0, 1.9),
+            _result("sqlite", 100, 10.0, 25.0),
+        ],
+        load=[1.5, 2.0],
+        machine={"cores": "2"},
+    )
+
+    output = render(report)
+
+    runs = {row[1]: row[11:] for row in rows_of(output, "sqlite") if len(row) == 14}
+    assert runs == {
+        "1×": ["5.00", "≤ 2", "-"],
+        "10×": ["1.90", "≤ 2", "PASS"],
+        "100×": ["2.50", "≤ 2", "FAIL"],
+    }
+    growth = {row[1]: row[4:] for row in rows_of(output, "sqlite") if len(row) == 7}
+    assert growth == {
+        "1× → 10×": ["3.80", "≤ 10", "PASS"],
+        "10× → 100×": ["13.16", "≤ 10", "FAIL"],
+    }
+    assert "sqlite 10×: whole run 1.90 × baseline, target ≤ 2: PASS" in output
+    assert "sqlite 100×: whole run 2.50 × baseline, target ≤ 2: FAIL" in output
+    assert "sqlite 10× → 100×: whole run grew 13.16×, target ≤ 10: FAIL" in output
+    assert (
+        "1-minute load average at the start and the end: 1.5 / 2.0 (2 cores)" in output
+    )
