@@ -223,7 +223,11 @@ def test_the_error_summary_is_focused_titled_and_links_to_the_field(
     summary = page.get_by_role("alert").filter(has_text="Det finns ett problem")
     summary.wait_for()
     assert page.title().startswith("Fel: ")
-    assert page.evaluate("document.activeElement.id") == "error-summary"
+    # The page's script moves the focus once it has run (after the alert is shown).
+    page.wait_for_function(
+        "document.activeElement && document.activeElement.id === 'error-summary'",
+        timeout=10_000,
+    )
     assert answers_map(response) == {("36", ""): Value(number=100)}
     summary.get_by_role("link", name=re.compile("Fråga 35")).click()
     assert page.evaluate("document.activeElement.id") == "id_q_35"
