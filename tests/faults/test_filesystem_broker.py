@@ -159,7 +159,10 @@ def test_a_paused_or_missing_worker_never_holds_up_a_request(
     page = client.get(response.url)
     assert page.status_code == 200
     assert "I kö" in page.content.decode()
-    assert len(list((folder / "queue").iterdir())) == 1
+    # The export's message waits in the folder (a paused worker may have sent itself
+    # a requeue on start, beside it).
+    queued = list((folder / "queue").iterdir())
+    assert len(queued) == 1 if worker is None else len(queued) >= 1
 
     if worker is not None:
         worker.send_signal(signal.SIGCONT)
