@@ -483,11 +483,16 @@ def municipal_shares(
     # one of its options follows them.
     keys = ["question", "item", "option"]
     from_counts = compiled[compiled["organisation_code"].isin(counts_areas)]
-    from_counts = from_counts.merge(
-        options[[*keys, "order"]].rename(columns={"order": "own_order"}),
-        on=keys,
-        how="left",
-    )
+    # No counts (the extra questionnaire has none): an empty frame's columns are not
+    # typed as the options' are, so it is not merged.
+    if from_counts.empty:
+        from_counts = from_counts.assign(own_order=pd.Series(dtype="float64"))
+    else:
+        from_counts = from_counts.merge(
+            options[[*keys, "order"]].rename(columns={"order": "own_order"}),
+            on=keys,
+            how="left",
+        )
     from_counts["order"] = (
         from_counts["own_order"]
         .fillna(from_counts["order"] + len(options))
@@ -503,14 +508,16 @@ def municipal_shares(
         ],
         columns=TALLY_COLUMNS,
     )
-    tallies = pd.concat(
-        [
-            frame.astype({"count": "int64", "denominator": "int64", "order": "float64"})
-            for frame in (own, from_counts[TALLY_COLUMNS], zeros)
-            if not frame.empty
-        ],
-        ignore_index=True,
-    )
+    parts = [
+        frame.astype({"count": "int64", "denominator": "int64", "order": "float64"})
+        for frame in (own, from_counts[TALLY_COLUMNS], zeros)
+        if not frame.empty
+    ]
+    if not parts:
+        # Answers, but none to a question with options (the extra questionnaire's
+        # number or text questions): no shares.
+        return _empty(SHARE_COLUMNS)
+    tallies = pd.concat(parts, ignore_index=True)
     units = pd.concat(
         [
             municipalities[["code", "county_code", "rss_code"]],

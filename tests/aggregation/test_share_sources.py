@@ -173,3 +173,20 @@ def test_the_results_page_shows_each_units_source_and_names_areas_without_data(
     missing = text(by_id(root, "areas-without-data"))
     assert names["RSS-12"] in missing
     assert names["RSS-03"] not in missing and names["RSS-01"] not in missing
+
+
+def test_an_extra_questionnaire_without_closed_questions_has_no_shares_and_no_error(
+    cycle_2024, user
+):
+    # The 2024 extra questionnaire asks no question with options: its answers give
+    # no shares (and the run does not fail on the empty counts).
+    extra = cycle_2024["extra"]
+    assert not extra.questions.filter(
+        type__in=[QuestionType.YES_NO, QuestionType.SINGLE_CHOICE]
+    ).exists()
+    submit(extra, "0114", user)
+    submit(extra, "0980", user)
+
+    results = compute_results(questionnaire=extra)
+
+    assert results.shares.empty
