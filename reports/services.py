@@ -12,6 +12,7 @@ import datetime
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from regions.models import Organisation
@@ -95,27 +96,35 @@ def export_job_request(
             questionnaire=questionnaire,
             organisation=organisation,
         )
-        queued = same.filter(status=Status.CREATED).first()
-        if queued is not None:
-            if queued.requested_at < timezone.now() - QUEUED_RESEND_AFTER:
-                export_job_send(queued.pk)
-            return queued
-        # A job whose worker died is failed now, and the export starts again at once.
-        export_jobs_fail_dead(same)
-        running = same.filter(status=Status.PROCESSING).first()
-        if running is not None and export_job_is_alive(running):
-            return running
-        job = ExportJob(
-            document=document,
-            format=fmt,
-            questionnaire=questionnaire,
-            organisation=organisation,
-            requested_by=by if by is not None and by.is_authenticated else None,
+        return _in_flight_or_new(
+            same,
+            ExportJob(
+                document=document,
+                format=fmt,
+                questionnaire=questionnaire,
+                organisation=organisation,
+                requested_by=by if by is not None and by.is_authenticated else None,
+            ),
         )
-        job.full_clean()
-        job.save()
-        export_job_send(job.pk)
-        return job
+
+
+def _in_flight_or_new(same: QuerySet[ExportJob], job: ExportJob) -> ExportJob:
+    """The job of `same` queued (sent again when it has waited long) or running on a
+    live worker; else `job`, saved and sent. Inside the caller's transaction."""
+    queued = same.filter(status=Status.CREATED).first()
+    if queued is not None:
+        if queued.requested_at < timezone.now() - QUEUED_RESEND_AFTER:
+            export_job_send(queued.pk)
+        return queued
+    # A job whose worker died is failed now, and the export starts again at once.
+    export_jobs_fail_dead(same)
+    running = same.filter(status=Status.PROCESSING).first()
+    if running is not None and export_job_is_alive(running):
+        return running
+    job.full_clean()
+    job.save()
+    export_job_send(job.pk)
+    return job
 
 
 def document_job_request(
@@ -159,29 +168,19 @@ def document_job_request(
             for done in same.filter(status=Status.COMPLETE).exclude(file=""):
                 if done.file.storage.exists(done.file.name):
                     return done
-        queued = same.filter(status=Status.CREATED).first()
-        if queued is not None:
-            if queued.requested_at < timezone.now() - QUEUED_RESEND_AFTER:
-                export_job_send(queued.pk)
-            return queued
-        export_jobs_fail_dead(same)
-        running = same.filter(status=Status.PROCESSING).first()
-        if running is not None and export_job_is_alive(running):
-            return running
-        job = ExportJob(
-            document=document,
-            format=fmt,
-            questionnaire=questionnaire,
-            organisation=organisation,
-            response=response,
-            version=version,
-            params=params,
-            requested_by=by if isinstance(by, User) else None,
+        return _in_flight_or_new(
+            same,
+            ExportJob(
+                document=document,
+                format=fmt,
+                questionnaire=questionnaire,
+                organisation=organisation,
+                response=response,
+                version=version,
+                params=params,
+                requested_by=by if isinstance(by, User) else None,
+            ),
         )
-        job.full_clean()
-        job.save()
-        export_job_send(job.pk)
-        return job
 
 
 def receipt_job_request(

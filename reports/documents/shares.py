@@ -163,17 +163,13 @@ def _unit_source(cells: Sequence[ShareRow | None]) -> tuple[str, str]:
     return SOURCE_SHORT.get(given.source, given.source), covered
 
 
-# An earlier year's figure that is not known for the unit.
-NOT_AVAILABLE = MISSING
-
-
 def _cell_text(cell: ShareRow | None) -> tuple[str, str, str, str]:
     """(count, n, percent, the earlier year's percent) as printed; ".." where the unit
     has no answer (n = 0) or no figure of the earlier year."""
     if cell is None:
         return MISSING, MISSING, MISSING, MISSING
     previous = (
-        NOT_AVAILABLE if cell.previous_percent is None else f"{cell.previous_percent} %"
+        MISSING if cell.previous_percent is None else f"{cell.previous_percent} %"
     )
     if cell.denominator == 0:
         return MISSING, "0", MISSING, previous
@@ -334,7 +330,7 @@ def _share_note(
         note += (
             f" Andel {previous_year} = andelen {previous_year}: beräknad i systemet "
             f"där den omgången genomfördes här, annars som den publicerades; "
-            f"{NOT_AVAILABLE} = uppgift saknas för {previous_year}."
+            f"{MISSING} = uppgift saknas för {previous_year}."
         )
     return note
 
