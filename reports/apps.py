@@ -6,9 +6,16 @@ class ReportsConfig(AppConfig):
     name = "reports"
 
     def ready(self) -> None:
-        from reports.receivers import on_response_submitted
-        from surveys.signals import response_submitted
+        from reports.receivers import (
+            on_questionnaire_published,
+            on_response_submitted,
+        )
+        from surveys.signals import questionnaire_published, response_submitted
 
         response_submitted.connect(
             on_response_submitted, dispatch_uid="reports_on_response_submitted"
+        )
+        questionnaire_published.connect(
+            on_questionnaire_published,
+            dispatch_uid="reports_on_questionnaire_published",
         )

@@ -20,9 +20,9 @@ from reports.documents import DOCUMENTS
 from reports.formats import FORMATS
 from reports.jobs import export_job_is_alive, export_jobs_fail_dead
 from reports.models import ExportJob
-from reports.selectors import receipt_version
+from reports.selectors import questionnaire_form_version, receipt_version
 from reports.tasks import export_job_send
-from surveys.models import Questionnaire, Response
+from surveys.models import Participation, Questionnaire, Response
 
 # A queued job that has not started after this long is sent to the broker again when the
 # same export is asked for (the message may have been lost); a duplicate is harmless.
@@ -196,3 +196,50 @@ def receipt_job_request(
         version=receipt_version(response),
         by=by,
     )
+
+
+def blank_form_job_request(
+    *,
+    questionnaire: Questionnaire,
+    deadline: datetime.date | None = None,
+    by: User | AnonymousUser | None,
+) -> ExportJob:
+    """The blank form of a questionnaire printed with this deadline (default: its
+    closing date): built once per version of the questionnaire and deadline, and kept.
+
+    Everyone with the same deadline gets the same file: an extension's deadline is the
+    job's params ("deadline"), not the organisation.
+    """
+    deadline = deadline or questionnaire.closes_on
+    return document_job_request(
+        document="questionnaire",
+        fmt="pdf",
+        questionnaire=questionnaire,
+        params={}
+        if deadline == questionnaire.closes_on
+        else {"deadline": str(deadline)},
+        version=questionnaire_form_version(
+            questionnaire=questionnaire, deadline=deadline
+        ),
+        by=by,
+    )
+
+
+def blank_forms_queue(*, questionnaire: Questionnaire) -> list[ExportJob]:
+    """Make the blank forms of a current questionnaire ahead, so that the first who
+    asks finds them ready: one with its closing date and one per later deadline its
+    organisations were given (extensions). The jobs already built or in flight are
+    returned as they are; the new ones are sent once the transaction commits (a broker
+    that is down leaves them queued for the requeue). An older version: none."""
+    if not questionnaire.is_current:
+        return []
+    deadlines = {questionnaire.closes_on}
+    for extended in Participation.objects.filter(
+        questionnaire=questionnaire, closes_on__gt=questionnaire.closes_on
+    ).values_list("closes_on", flat=True):
+        if extended is not None:
+            deadlines.add(extended)
+    return [
+        blank_form_job_request(questionnaire=questionnaire, deadline=deadline, by=None)
+        for deadline in sorted(deadlines)
+    ]

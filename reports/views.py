@@ -354,29 +354,15 @@ def questionnaire_pdf(
     # A respondent's form gives their organisation's deadline (an extension); an RSS
     # coordinator's municipal form and staff's give the questionnaire's.
     membership = membership_of(request.user)
-    organisation = (
-        membership.organisation
-        if membership is not None
-        and questionnaire_is_for(questionnaire, membership.organisation)
-        else None
-    )
     deadline = questionnaire.closes_on
-    if organisation is not None:
+    if membership is not None and questionnaire_is_for(
+        questionnaire, membership.organisation
+    ):
         deadline = response_deadline(
-            questionnaire=questionnaire, organisation_id=organisation.pk
+            questionnaire=questionnaire, organisation_id=membership.organisation.pk
         )
-        if deadline == questionnaire.closes_on:
-            # The same form as everyone's with the questionnaire's deadline: one file.
-            organisation = None
-    job = services.document_job_request(
-        document="questionnaire",
-        fmt="pdf",
-        questionnaire=questionnaire,
-        organisation=organisation,
-        version=selectors.questionnaire_form_version(
-            questionnaire=questionnaire, deadline=deadline
-        ),
-        by=request.user,
+    job = services.blank_form_job_request(
+        questionnaire=questionnaire, deadline=deadline, by=request.user
     )
     return _file_or_wait(job)
 

@@ -21,6 +21,7 @@ from surveys.models import (
 )
 from surveys.services import invitation_create
 from surveys.services.links import site_url
+from surveys.signals import announce_questionnaire_published
 
 
 @admin.register(Cycle)
@@ -148,6 +149,12 @@ class ParticipationAdmin(admin.ModelAdmin):
     list_display = ("organisation", "questionnaire", "invited_at", "closes_on")
     list_filter = ("questionnaire",)
     search_fields = ("organisation__name", "organisation__code")
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        if "closes_on" in form.changed_data:
+            # An extension's deadline is printed on the blank form, made ahead.
+            announce_questionnaire_published(questionnaire_id=obj.questionnaire_id)
 
 
 @admin.register(EmailLog)

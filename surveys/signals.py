@@ -29,3 +29,18 @@ def announce_response_submitted(*, response_id: int) -> None:
     transaction.on_commit(
         lambda: response_submitted.send(sender=None, response_id=response_id)
     )
+
+
+# Sent after the transaction commits, with questionnaire_id: a questionnaire version was
+# loaded, created or changed, or one of its deadlines (the closing date, an extension),
+# so that what is printed of it (the blank form, built by the reports app) is made ahead.
+questionnaire_published = Signal()
+
+
+def announce_questionnaire_published(*, questionnaire_id: int) -> None:
+    """Send questionnaire_published once the current transaction has committed."""
+    transaction.on_commit(
+        lambda: questionnaire_published.send(
+            sender=None, questionnaire_id=questionnaire_id
+        )
+    )

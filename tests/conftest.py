@@ -7,6 +7,7 @@ import os
 import sqlite3
 import zoneinfo
 from collections.abc import Iterator
+from unittest import mock
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
@@ -74,7 +75,10 @@ _preloaded: dict[str, object] = {}
 
 def _frame_load() -> None:
     reference_data_load()
-    questionnaires_load(year=2024)
+    # Without their blank forms built ahead (a PDF each, at every reload of the frame):
+    # the tests of that (tests/reports/test_blank_forms_ahead.py) load their own.
+    with mock.patch("surveys.services.questionnaires.announce_questionnaire_published"):
+        questionnaires_load(year=2024)
 
 
 def _frame_counts() -> tuple[int, int, int]:

@@ -3,6 +3,8 @@ space for free text, and the condition under which a follow-up question is answe
 
 from __future__ import annotations
 
+import datetime
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
@@ -160,18 +162,25 @@ def printed_question(
 
 
 def questionnaire_html(
-    *, questionnaire: Questionnaire, organisation: Organisation | None = None
+    *,
+    questionnaire: Questionnaire,
+    organisation: Organisation | None = None,
+    deadline: datetime.date | None = None,
 ) -> str:
     """The blank printable questionnaire: every question with boxes, grids and lines.
 
-    Printed for an organisation, it gives that organisation's deadline (its extension),
-    also where the introduction names the closing date; else the questionnaire's.
+    Printed with a deadline (an extension's), or for an organisation (its deadline), it
+    gives that date, also where the introduction names the closing date; else the
+    questionnaire's.
     """
-    deadline = (
-        response_deadline(questionnaire=questionnaire, organisation_id=organisation.pk)
-        if organisation is not None
-        else questionnaire.closes_on
-    )
+    if deadline is None:
+        deadline = (
+            response_deadline(
+                questionnaire=questionnaire, organisation_id=organisation.pk
+            )
+            if organisation is not None
+            else questionnaire.closes_on
+        )
     questions = list(questionnaire.questions.order_by("position"))
     by_code = {q.code: q for q in questions}
     sections = []
@@ -205,11 +214,22 @@ def questionnaire_html(
 
 
 def questionnaire_pdf(
-    *, questionnaire: Questionnaire, organisation: Organisation | None = None
+    *,
+    questionnaire: Questionnaire,
+    organisation: Organisation | None = None,
+    deadline: datetime.date | None = None,
 ) -> bytes:
     return html_to_pdf(
-        questionnaire_html(questionnaire=questionnaire, organisation=organisation)
+        questionnaire_html(
+            questionnaire=questionnaire, organisation=organisation, deadline=deadline
+        )
     )
+
+
+def _deadline_of(params: Mapping[str, object]) -> datetime.date | None:
+    """The deadline a blank form is printed with (params "deadline", ISO date)."""
+    value = params.get("deadline")
+    return datetime.date.fromisoformat(str(value)) if value else None
 
 
 DOCUMENT = Document(
@@ -218,7 +238,9 @@ DOCUMENT = Document(
     stem="blankett",
     builders={
         "pdf": lambda source: questionnaire_pdf(
-            questionnaire=source.questionnaire, organisation=source.organisation
+            questionnaire=source.questionnaire,
+            organisation=source.organisation,
+            deadline=_deadline_of(source.params or {}),
         ),
     },
 )

@@ -43,6 +43,7 @@ from surveys.services.questionnaires import (
     DEFINITIONS_DIR,
     questionnaires_load,
 )
+from surveys.signals import announce_questionnaire_published
 
 # The default reminders: three weeks and one week before closing (as the loader's).
 DEFAULT_REMINDER_DAYS = (21, 7)
@@ -199,6 +200,7 @@ def cycle_copy(*, from_year: int, to_year: int, by: User | None) -> Cycle:
             detail=f"{original.cycle.year}: {original.title} (v{original.version})",
             by=by,
         )
+        announce_questionnaire_published(questionnaire_id=questionnaire.pk)
     for copy, source_id in sources:
         # A count-per-option question compiles the copied municipal question.
         copy.source = copies.get(source_id)
@@ -281,6 +283,7 @@ def questionnaire_update(
         ),
         by=by,
     )
+    announce_questionnaire_published(questionnaire_id=locked.pk)
     return locked
 
 
@@ -636,6 +639,7 @@ def _extra_question_create(
         kind=QuestionnaireEvent.Kind.CREATED,
         by=by,
     )
+    announce_questionnaire_published(questionnaire_id=questionnaire.pk)
     if once:
         FormSubmission.objects.create(token=once[:64], questionnaire=questionnaire)
     return questionnaire

@@ -42,6 +42,7 @@ from surveys.services.dispatch import task_enqueue
 from surveys.services.emails import email_send_to_one_of_many
 from surveys.services.invitations import invitation_create
 from surveys.services.links import site_url
+from surveys.signals import announce_questionnaire_published
 
 logger = logging.getLogger(__name__)
 
@@ -649,6 +650,7 @@ def participation_extend(
     )
     participation.closes_on = closes_on
     participation.save(update_fields=["closes_on"])
+    announce_questionnaire_published(questionnaire_id=questionnaire.pk)
     response = Response.objects.filter(
         questionnaire=questionnaire, organisation=organisation
     ).first()
@@ -688,9 +690,12 @@ def fieldwork_keep_open(
                 ],
                 ignore_conflicts=True,
             )
-        written += (
+        extended = (
             Participation.objects.filter(questionnaire=questionnaire)
             .exclude(closes_on__gte=until)
             .update(closes_on=until)
         )
+        if extended:
+            announce_questionnaire_published(questionnaire_id=questionnaire.pk)
+        written += extended
     return written

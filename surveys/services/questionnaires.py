@@ -35,6 +35,7 @@ from surveys.models.questionnaire import (
     default_rule,
 )
 from surveys.numbers import NotAWholeNumber, parse_whole_number
+from surveys.signals import announce_questionnaire_published
 
 DEFINITIONS_DIR = Path(__file__).resolve().parent.parent / "definitions"
 # Files are loaded in this order: the RSS questionnaire compiles municipal questions.
@@ -1038,6 +1039,7 @@ def _store_questionnaire(
         if current.figures != definition["figures"]:
             current.figures = definition["figures"]
             current.save(update_fields=["figures"])
+            announce_questionnaire_published(questionnaire_id=current.pk)
             return current, f"{name}: figures updated (version {current.version})"
         return current, f"{name}: unchanged (version {current.version})"
     if current is None or definition["version"] > current.version:
@@ -1062,6 +1064,7 @@ def _store_questionnaire(
         )
         _sync_questions(questionnaire, definition, municipal)
         _sync_reference_figures(questionnaire, definition)
+        announce_questionnaire_published(questionnaire_id=questionnaire.pk)
         verb = "created" if current is None else f"new version (was {current.version})"
         return questionnaire, f"{name}: {verb}, version {questionnaire.version}"
     if definition["version"] < current.version:
@@ -1081,6 +1084,7 @@ def _store_questionnaire(
     current.save()
     _sync_questions(current, definition, municipal)
     _sync_reference_figures(current, definition)
+    announce_questionnaire_published(questionnaire_id=current.pk)
     return current, f"{name}: updated in place, version {current.version}"
 
 
