@@ -53,7 +53,9 @@ def requeue_on_worker_start(sender=None, **kwargs) -> None:
 
 
 @celeryd_init.connect
+@beat_init.connect
 def make_task_folders(sender=None, **kwargs) -> None:
+    # Beat too: it sends the periodic tasks, also before any worker has started.
     task_folders_make()
 
 

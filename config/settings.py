@@ -321,9 +321,11 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 # the requeue sends later.
 BROKER_PUBLISH_TIMEOUT = env.float("BROKER_PUBLISH_TIMEOUT", default=0.5)
 # An export's worker writes a heartbeat every EXPORT_HEARTBEAT_SECONDS; a job silent for
-# EXPORT_LEASE_SECONDS lost its worker: it is failed and can be asked for again at once.
+# EXPORT_LEASE_SECONDS lost its worker: it is sent again (the requeue, or asking for it),
+# up to EXPORT_MAX_ATTEMPTS builds in all, then failed with a message.
 EXPORT_HEARTBEAT_SECONDS = env.float("EXPORT_HEARTBEAT_SECONDS", default=20)
 EXPORT_LEASE_SECONDS = env.float("EXPORT_LEASE_SECONDS", default=120)
+EXPORT_MAX_ATTEMPTS = env.int("EXPORT_MAX_ATTEMPTS", default=3)
 # Periodic tasks (run `celery -A config beat` beside the worker); times in CELERY_TIMEZONE.
 CELERY_BEAT_SCHEDULE = {
     # Every day at 07:00 Europe/Stockholm: the reminder e-mails due that day.

@@ -3,7 +3,9 @@ the time limits and the lease that tell a running job from a dead one, and pruni
 
 export_job_run is safe to repeat: a job that is complete (with its file) or failed is
 left alone, and a job another worker is building is not built twice. A failure marks the
-job as failed, with a message in Swedish, and leaves no file behind. Asking for a job is
+job as failed, with a message in Swedish, and leaves no file behind. A job whose worker
+died (killed, its heartbeat older than the lease) is queued again, up to
+EXPORT_MAX_ATTEMPTS builds (ExportJob.attempts), then failed. Asking for a job is
 reports.services; sending it to the workers is reports.tasks.
 """
 
@@ -64,22 +66,58 @@ def export_job_is_alive(job: ExportJob) -> bool:
 
 
 WORKER_DIED = (
-    "Exporten avbröts: arbetsprocessen som byggde den slutade svara (senaste "
-    "livstecken %(when)s). Beställ exporten igen."
+    "Exporten avbröts: arbetsprocessen som byggde den slutade svara %(attempts)s "
+    "gånger (senaste livstecken %(when)s). Beställ exporten igen; kvarstår felet, "
+    "kontakta systemförvaltningen med exportens nummer %(pk)s."
+)
+WORKER_DIED_SENT_AGAIN = (
+    "Arbetsprocessen som byggde exporten slutade svara (senaste livstecken "
+    "%(when)s); den har skickats igen (försök %(attempt)s av %(attempts)s)."
 )
 
 
-def export_jobs_fail_dead(jobs) -> None:
-    """Mark the dead jobs among these failed, with a message; they can be asked again."""
-    for job in jobs.filter(_dead()):
-        when = timezone.localtime(job.heartbeat_at or job.started_at)
-        ExportJob.objects.filter(pk=job.pk, status=Status.PROCESSING).filter(
-            _dead()
-        ).update(
-            status=Status.ERROR,
-            finished_at=timezone.now(),
-            message=WORKER_DIED % {"when": when.strftime("%Y-%m-%d %H:%M:%S")},
-        )
+def _last_sign_of_life(job: ExportJob) -> str:
+    when = job.heartbeat_at or job.started_at or job.requested_at
+    return timezone.localtime(when).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _worker_died_message(job: ExportJob) -> str:
+    return WORKER_DIED % {
+        "attempts": job.attempts,
+        "when": _last_sign_of_life(job),
+        "pk": job.pk,
+    }
+
+
+def export_jobs_recover_dead(jobs) -> list[int]:
+    """Queue the dead jobs among these again, while they have attempts left
+    (EXPORT_MAX_ATTEMPTS builds, counted on the row); fail the others with a message.
+
+    Returns the ids queued again: the caller sends them to the workers (reports.tasks).
+    A worker that was only slow and comes back finds its job taken: its file is dropped.
+    """
+    queued = []
+    for pk in jobs.filter(_dead()).values_list("pk", flat=True):
+        with transaction.atomic():
+            job = ExportJob.objects.select_for_update().filter(_dead(), pk=pk).first()
+            if job is None:  # taken or finished meanwhile
+                continue
+            if job.attempts < settings.EXPORT_MAX_ATTEMPTS:
+                job.message = WORKER_DIED_SENT_AGAIN % {
+                    "when": _last_sign_of_life(job),
+                    "attempt": job.attempts + 1,
+                    "attempts": settings.EXPORT_MAX_ATTEMPTS,
+                }
+                job.status = Status.CREATED
+                job.progress = 0
+                job.save(update_fields=["status", "progress", "message"])
+                queued.append(pk)
+            else:
+                job.status = Status.ERROR
+                job.finished_at = timezone.now()
+                job.message = _worker_died_message(job)
+                job.save(update_fields=["status", "finished_at", "message"])
+    return queued
 
 
 class _Heartbeat:
@@ -118,14 +156,14 @@ class _Heartbeat:
 
 
 def export_jobs_waiting(*, older_than: datetime.timedelta) -> list[int]:
-    """The jobs no worker will otherwise run: queued for longer than older_than (the
-    message may have been lost), or processing with a dead worker."""
-    return list(
-        ExportJob.objects.filter(
-            Q(status=Status.CREATED, requested_at__lt=timezone.now() - older_than)
-            | _dead()
-        ).values_list("pk", flat=True)
-    )
+    """The jobs no worker will otherwise run: the dead ones queued again (or failed,
+    past EXPORT_MAX_ATTEMPTS; export_jobs_recover_dead), and those queued for longer
+    than older_than (the message may have been lost). To be sent to the workers."""
+    again = export_jobs_recover_dead(ExportJob.objects.all())
+    left = ExportJob.objects.filter(
+        status=Status.CREATED, requested_at__lt=timezone.now() - older_than
+    ).exclude(pk__in=again)
+    return again + list(left.order_by("pk").values_list("pk", flat=True))
 
 
 def _progress_writer(job_pk: int, started_at: datetime.datetime) -> Callable:
@@ -178,22 +216,32 @@ def export_job_run(*, job: ExportJob) -> ExportJob:
             logger.warning("Export %s lost its file; building it again", locked.pk)
         if export_job_is_alive(locked):
             return locked
+        if locked.status == Status.COMPLETE:
+            locked.attempts = 0  # its file is gone: a build of its own
+        elif locked.attempts >= settings.EXPORT_MAX_ATTEMPTS:
+            # Its worker died as often as a job is tried (a message sent twice).
+            locked.status = Status.ERROR
+            locked.finished_at = timezone.now()
+            locked.message = _worker_died_message(locked)
+            locked.save(update_fields=["status", "finished_at", "message"])
+            return locked
         locked.status = Status.PROCESSING
+        locked.attempts += 1
         locked.started_at = timezone.now()
         locked.heartbeat_at = locked.started_at
         locked.finished_at = None
         locked.progress = 0
-        locked.message = ""
         locked.file = ""
         locked.size = 0
+        # The message stays: a job sent again after its worker died says so meanwhile.
         locked.save(
             update_fields=[
                 "status",
+                "attempts",
                 "started_at",
                 "heartbeat_at",
                 "finished_at",
                 "progress",
-                "message",
                 "file",
                 "size",
             ]
@@ -250,6 +298,7 @@ def _build_and_store(locked: ExportJob, started_at: datetime.datetime) -> Export
                 field.storage.delete(stored_name)
                 return current
             current.status = Status.COMPLETE
+            current.message = ""
             current.progress = 100
             current.finished_at = timezone.now()
             current.file = stored_name

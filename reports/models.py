@@ -53,6 +53,9 @@ class ExportJob(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.CREATED
     )
+    # How many times a worker started building it: a job whose worker died is queued
+    # again until EXPORT_MAX_ATTEMPTS, then failed (reports.jobs).
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     # 0–100, written by the worker as it goes.
     progress = models.PositiveSmallIntegerField(_("progress"), default=0)
     message = models.TextField(_("message"), blank=True)

@@ -18,7 +18,7 @@ from django.utils import timezone
 from regions.models import Organisation
 from reports.documents import DOCUMENTS
 from reports.formats import FORMATS
-from reports.jobs import export_job_is_alive, export_jobs_fail_dead
+from reports.jobs import export_job_is_alive, export_jobs_recover_dead
 from reports.models import ExportJob
 from reports.selectors import questionnaire_form_version, receipt_version
 from reports.tasks import export_job_send
@@ -111,13 +111,18 @@ def export_job_request(
 def _in_flight_or_new(same: QuerySet[ExportJob], job: ExportJob) -> ExportJob:
     """The job of `same` queued (sent again when it has waited long) or running on a
     live worker; else `job`, saved and sent. Inside the caller's transaction."""
+    # A job whose worker died is sent again now (or, past its attempts, failed: the
+    # export then starts again at once as a new job).
+    again = export_jobs_recover_dead(same)
+    for pk in again:
+        export_job_send(pk)
+    if again:
+        return same.get(pk=again[0])
     queued = same.filter(status=Status.CREATED).first()
     if queued is not None:
         if queued.requested_at < timezone.now() - QUEUED_RESEND_AFTER:
             export_job_send(queued.pk)
         return queued
-    # A job whose worker died is failed now, and the export starts again at once.
-    export_jobs_fail_dead(same)
     running = same.filter(status=Status.PROCESSING).first()
     if running is not None and export_job_is_alive(running):
         return running
@@ -243,3 +248,13 @@ def blank_forms_queue(*, questionnaire: Questionnaire) -> list[ExportJob]:
         blank_form_job_request(questionnaire=questionnaire, deadline=deadline, by=None)
         for deadline in sorted(deadlines)
     ]
+
+
+def export_job_recover(*, job: ExportJob) -> ExportJob:
+    """The job as its page shows it: one whose worker died is sent again now, or failed
+    past its attempts (EXPORT_MAX_ATTEMPTS)."""
+    with transaction.atomic():
+        for pk in export_jobs_recover_dead(ExportJob.objects.filter(pk=job.pk)):
+            export_job_send(pk)
+    job.refresh_from_db()
+    return job

@@ -70,8 +70,10 @@ def export_jobs_requeue(
     """Send again the jobs no worker will otherwise run; return their ids.
 
     A job queued while the broker was down stays queued (the request went through, the
-    message did not), and a job whose worker died stays "running". Celery beat calls this
-    every few minutes and each worker once on start; export_job_run is safe to repeat.
+    message did not), and a job whose worker died stays "running" (with the filesystem
+    broker, or Redis, its message is gone once taken): it is queued again, up to
+    EXPORT_MAX_ATTEMPTS builds, then failed. Celery beat calls this every few minutes
+    and each worker once on start; export_job_run is safe to repeat.
     """
     sent = []
     for pk in export_jobs_waiting(older_than=older_than):

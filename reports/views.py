@@ -27,7 +27,6 @@ from reports import selectors, services
 from reports.documents import DOCUMENTS
 from reports.formats import FORMATS
 from reports.forms import KeyFiguresFillForm
-from reports.jobs import export_jobs_fail_dead
 from reports.models import ExportJob
 from reports.placeholders import fill
 from surveys.deadlines import response_deadline
@@ -454,9 +453,9 @@ def document(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     it), the download when it is ready, the reason when it failed."""
     job = _document_job_for_user(request, pk)
     if job.status == ExportJob.Status.PROCESSING:
-        # A job whose worker died is failed now: the page says so and offers it again.
-        export_jobs_fail_dead(ExportJob.objects.filter(pk=job.pk))
-        job.refresh_from_db()
+        # A job whose worker died is sent again now (the page follows it), or failed
+        # past its attempts (the page says so and offers it again).
+        job = services.export_job_recover(job=job)
     return render(
         request,
         "reports/document.html",
@@ -477,6 +476,8 @@ def document(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def document_status(request: AuthenticatedHttpRequest, pk: int) -> JsonResponse:
     """The document's status and progress, for its page's polling."""
     job = _document_job_for_user(request, pk)
+    if job.status == ExportJob.Status.PROCESSING:
+        job = services.export_job_recover(job=job)
     return JsonResponse(
         {
             "id": job.pk,

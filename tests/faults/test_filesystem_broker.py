@@ -41,6 +41,24 @@ app.worker_main(["worker", "--pool=solo", "--concurrency=1", "--loglevel=INFO",
 """
 
 
+# The same worker, whose exports stop in the middle of the build when the environment
+# variable PAUSE_IN_BUILD names a file: it writes the job's id there and sleeps, to be
+# killed there.
+PAUSING_WORKER = """
+import os, time
+import django
+django.setup()
+from reports import jobs
+build = jobs.document_build
+def paused(**kwargs):
+    with open(os.environ["PAUSE_IN_BUILD"], "w") as marker:
+        marker.write("building")
+    time.sleep(600)
+    return build(**kwargs)
+jobs.document_build = paused
+""" + WORKER.split("django.setup()", 1)[1]
+
+
 def point_celery_at_folder(settings, folder: Path) -> None:
     """Send tasks to the filesystem broker in this folder, as TASK_BROKER sets it."""
     settings.TASK_BROKER_FOLDER = str(folder)
@@ -66,14 +84,15 @@ def folder(tmp_path, settings) -> Path:
 @pytest.fixture
 def start_worker(
     worker_database_url, folder, settings, tmp_path
-) -> Iterator[Callable[[], subprocess.Popen]]:
+) -> Iterator[Callable[..., subprocess.Popen]]:
     """Start a real Celery worker process on the test database and the folder."""
     started: list[subprocess.Popen] = []
 
-    def start() -> subprocess.Popen:
+    def start(script: str = WORKER, **extra_env: str) -> subprocess.Popen:
         log = tmp_path / f"worker-{len(started)}.log"
         env = {
             **os.environ,
+            **extra_env,
             "DATABASE_URL": worker_database_url,
             "TASK_BROKER": f"filesystem:{folder}",
             "MEDIA_ROOT": settings.MEDIA_ROOT,
@@ -84,7 +103,7 @@ def start_worker(
         env.pop("REDIS_URL", None)
         with log.open("w") as output:
             process = subprocess.Popen(  # noqa: S603 (our own interpreter and script)
-                [sys.executable, "-c", WORKER],
+                [sys.executable, "-c", script],
                 cwd=PROJECT,
                 env=env,
                 stdout=output,
@@ -196,3 +215,34 @@ def test_a_folder_that_cannot_be_written_leaves_the_document_queued(
     job = ExportJob.objects.get(document="questionnaire")
     assert job.status == Status.CREATED
     assert f"Export job {job.pk} stays queued" in caplog.text
+
+
+def test_a_worker_killed_in_the_middle_of_a_build_leaves_the_job_built_by_the_next(
+    cycle_2024, staff, folder, start_worker, settings, tmp_path
+):
+    """SIGKILL while it builds: the message is gone (taken from the folder), the job
+    stays "running" with a heartbeat that stops. Past the lease the requeue (here: a
+    worker's on start) sends it again and the next worker builds it, as its 2nd attempt."""
+    settings.EXPORT_LEASE_SECONDS = 2
+    lease = {"EXPORT_LEASE_SECONDS": "2", "EXPORT_HEARTBEAT_SECONDS": "60"}
+    pause = tmp_path / "building"
+    killed = start_worker(PAUSING_WORKER, PAUSE_IN_BUILD=str(pause), **lease)
+    job = export_job_request(
+        document="questionnaire",
+        fmt="pdf",
+        questionnaire=cycle_2024["extra"],
+        by=staff,
+    )
+    wait_for(pause.exists, "the worker building the export", killed)
+    killed.send_signal(signal.SIGKILL)
+    killed.wait(timeout=10)
+
+    job.refresh_from_db()
+    assert (job.status, job.attempts) == (Status.PROCESSING, 1)
+    time.sleep(2.5)  # past the lease
+
+    fresh = start_worker(**lease)
+    wait_for(lambda: job_status(job.pk) == Status.COMPLETE, "the export built", fresh)
+    job.refresh_from_db()
+    assert job.attempts == 2
+    assert job.file.read().startswith(b"%PDF")
