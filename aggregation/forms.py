@@ -40,7 +40,7 @@ class PublishedValuesForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_method = "post"
-        self.helper.add_input(Submit("submit", _("Import the figures")))
+        self.helper.add_input(Submit("submit", _("Check the file")))
 
     # The same file checks as the answer import: size, name, no workbook, text.
     clean_file = ImportUploadForm.clean_file

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -224,3 +226,47 @@ class PublishedValue(models.Model):
             f"{self.year} {self.question.code} {self.item} {self.option} "
             f"{self.level}/{self.unit}: {self.percent}"
         )
+
+
+class PublishedUpload(models.Model):
+    """A file of published figures uploaded on the staff page: previewed, then imported
+    once (as surveys.ImportUpload is for answers).
+
+    The unguessable id and the uploader bind the confirmation to the one staff user who
+    saw the preview; `stored` (the state of that year's stored figures the preview was
+    counted from) makes a confirm after another import of the same year apply nothing,
+    and the status makes a second confirm (double click) import nothing.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for confirmation")
+        IMPORTED = "imported", _("Imported")
+        DISCARDED = "discarded", _("Discarded")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    questionnaire = models.ForeignKey(
+        Questionnaire, on_delete=models.CASCADE, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    file_name = models.CharField(_("file name"), max_length=255)
+    # The decoded text of the file; emptied once imported or discarded.
+    content = models.TextField(blank=True)
+    # aggregation.selectors.published_state of the year when the preview was shown.
+    stored = models.CharField(max_length=64, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PENDING
+    )
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    imported_at = models.DateTimeField(_("imported"), null=True, blank=True)
+    # What the import changed (PublishedChanges.counts()), for the result page.
+    report = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("upload of published figures")
+        verbose_name_plural = _("uploads of published figures")
+
+    def __str__(self) -> str:
+        return f"{self.file_name} {self.year} ({self.get_status_display()})"

@@ -10,6 +10,7 @@ from django.db import connection, models
 from django.utils.translation import gettext
 
 from aggregation.models import AggregationRun, AppendixCell, PublishedValue, ShareRow
+from aggregation.published import PublishedRow
 from aggregation.rules.previous import PUBLISHED_COLUMNS
 from regions.models import County, Organisation
 from surveys.answers import DEFAULT_MAX_NUMBER
@@ -102,6 +103,85 @@ def _published_of(questionnaire: Questionnaire):
     return PublishedValue.objects.filter(
         question__questionnaire__cycle_id=questionnaire.cycle_id,
         question__questionnaire__key=questionnaire.key,
+    )
+
+
+def published_state(*, questionnaire: Questionnaire, year: int) -> str:
+    """Identifies the stored published values of one year (1 query): every import
+    deletes and writes that year's rows, so their number and highest id change."""
+    summary = (
+        _published_of(questionnaire)
+        .filter(year=year)
+        .aggregate(n=models.Count("pk"), last=models.Max("pk"))
+    )
+    return f"{year}:{summary['n']}:{summary['last'] or 0}"
+
+
+@dataclass(frozen=True)
+class PublishedChanges:
+    """What a file of published figures does to the stored figures of its year: each
+    figure of the file replaces the stored one of the same question, item, option and
+    unit (`replaced`, `changed` of them with another value) or is `added`; the stored
+    figures of the year that the file lacks are `removed`."""
+
+    questionnaire: Questionnaire
+    year: int
+    count: int
+    replaced: int
+    changed: int
+    added: int
+    removed: int
+    # published_state when counted: a confirm applies only while it is the same.
+    stored: str
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "year": self.year,
+            "count": self.count,
+            "replaced": self.replaced,
+            "changed": self.changed,
+            "added": self.added,
+            "removed": self.removed,
+        }
+
+
+def published_changes(
+    *, questionnaire: Questionnaire, year: int, rows: list[PublishedRow]
+) -> PublishedChanges:
+    """What storing these checked rows (aggregation.published) as the figures of `year`
+    changes (2 queries)."""
+    stored = {
+        (code, item, option, level, unit): (percent, count, denominator)
+        for code, item, option, level, unit, percent, count, denominator in (
+            _published_of(questionnaire)
+            .filter(year=year)
+            .values_list(
+                "question__code",
+                "item",
+                "option",
+                "level",
+                "unit",
+                "percent",
+                "count",
+                "denominator",
+            )
+        )
+    }
+    replaced = changed = 0
+    for row in rows:
+        key = (row.question.code, row.item, row.option, row.level, row.unit)
+        if key in stored:
+            replaced += 1
+            changed += stored.pop(key) != (row.percent, row.count, row.denominator)
+    return PublishedChanges(
+        questionnaire=questionnaire,
+        year=year,
+        count=len(rows),
+        replaced=replaced,
+        changed=changed,
+        added=len(rows) - replaced,
+        removed=len(stored),
+        stored=published_state(questionnaire=questionnaire, year=year),
     )
 
 

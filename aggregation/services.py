@@ -26,6 +26,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import connection, models, transaction
 from django.db.models import Q
@@ -41,16 +42,18 @@ from aggregation.compute import (
 from aggregation.models import (
     APPENDIX_CELL_FIELDS,
     AggregationRun,
+    PublishedUpload,
     PublishedValue,
     ShareRow,
     StoredAppendixTable,
 )
 from aggregation.published import published_rows
 from aggregation.rules.previous import PREVIOUS_SHARE_COLUMNS
+from aggregation.selectors import PublishedChanges
 from aggregation.signals import run_queued
 from surveys.models import Questionnaire
 from surveys.models.questionnaire import MUNICIPAL_VIA_RSS_KEY
-from surveys.services.imports import ImportFile
+from surveys.services.imports import ImportFile, import_text
 
 logger = logging.getLogger(__name__)
 
@@ -654,6 +657,14 @@ def aggregation_status(*, questionnaire: Questionnaire) -> AggregationStatus:
 PUBLISHED = "published values"
 
 
+class PublishedValuesChanged(Exception):
+    """The stored figures of the year changed since the preview; nothing was stored."""
+
+    def __init__(self, changes: PublishedChanges) -> None:
+        super().__init__("the stored published values changed since the preview")
+        self.changes = changes
+
+
 def published_values_import(
     *,
     questionnaire: Questionnaire,
@@ -661,20 +672,30 @@ def published_values_import(
     file: ImportFile,
     file_name: str = "",
     by: User | AnonymousUser | None = None,
-) -> int:
+    expected: str | None = None,
+) -> PublishedChanges:
     """Store the published figures of an earlier year for the questionnaire's cycle and
-    key; return how many.
+    key; return what it changed (how many figures replaced, added and removed).
 
     All or nothing: the whole file is checked first (aggregation.published), and a file
     with any bad row raises ValidationError listing every problem and changes nothing.
     A file taken replaces every value of that year for the cycle's questionnaire of that
     key (all its versions). The questionnaire's tables are computed again.
+
+    expected: the state of the year's stored figures a preview was counted from
+    (PublishedChanges.stored); when they changed since, PublishedValuesChanged (with the
+    changes as they are now) and nothing is stored.
     """
     rows = published_rows(questionnaire=questionnaire, year=year, file=file)
     user = by if isinstance(by, User) else None
     with transaction.atomic():
         # Serialises two imports for the same questionnaire (PostgreSQL).
         Questionnaire.objects.select_for_update().filter(pk=questionnaire.pk).first()
+        changes = selectors.published_changes(
+            questionnaire=questionnaire, year=year, rows=rows
+        )
+        if expected is not None and changes.stored != expected:
+            raise PublishedValuesChanged(changes)
         PublishedValue.objects.filter(
             question__questionnaire__cycle_id=questionnaire.cycle_id,
             question__questionnaire__key=questionnaire.key,
@@ -699,6 +720,102 @@ def published_values_import(
         )
         aggregation_request(questionnaire=questionnaire, reason=PUBLISHED, by=by)
     logger.info(
-        "Imported %s published values of %s for %s", len(rows), year, questionnaire
+        "Imported %s published values of %s for %s (%s replaced, %s added, %s removed)",
+        len(rows),
+        year,
+        questionnaire,
+        changes.replaced,
+        changes.added,
+        changes.removed,
     )
-    return len(rows)
+    return changes
+
+
+def published_upload_create(
+    *,
+    questionnaire: Questionnaire,
+    year: int,
+    file: ImportFile,
+    file_name: str,
+    by: User,
+) -> PublishedUpload:
+    """Check an uploaded file of published figures and keep it for its preview;
+    ValidationError listing every problem if it is bad (nothing is kept then).
+
+    Uploads left waiting longer than IMPORT_UPLOAD_KEEP_DAYS are discarded here.
+    """
+    text = import_text(file)
+    rows = published_rows(questionnaire=questionnaire, year=year, file=text)
+    changes = selectors.published_changes(
+        questionnaire=questionnaire, year=year, rows=rows
+    )
+    PublishedUpload.objects.filter(
+        status=PublishedUpload.Status.PENDING,
+        created_at__lt=timezone.now()
+        - datetime.timedelta(days=settings.IMPORT_UPLOAD_KEEP_DAYS),
+    ).update(status=PublishedUpload.Status.DISCARDED, content="")
+    return PublishedUpload.objects.create(
+        questionnaire=questionnaire,
+        year=year,
+        uploaded_by=by,
+        file_name=file_name[:255],
+        content=text,
+        stored=changes.stored,
+    )
+
+
+def published_upload_preview(*, upload: PublishedUpload) -> PublishedChanges:
+    """What a waiting upload changes, counted now; the confirm must find the same."""
+    rows = published_rows(
+        questionnaire=upload.questionnaire, year=upload.year, file=upload.content
+    )
+    changes = selectors.published_changes(
+        questionnaire=upload.questionnaire, year=upload.year, rows=rows
+    )
+    if changes.stored != upload.stored:
+        PublishedUpload.objects.filter(pk=upload.pk).update(stored=changes.stored)
+        upload.stored = changes.stored
+    return changes
+
+
+@transaction.atomic
+def published_upload_confirm(*, upload: PublishedUpload, by: User) -> bool:
+    """Import a previewed upload once; False when the stored figures of its year
+    changed since the preview (nothing is stored: the page shows the new counts).
+
+    The row lock and the status make a second confirm (a double click, a resent form)
+    a no-op. ValidationError when the file no longer passes the checks.
+    """
+    locked = (
+        PublishedUpload.objects.select_for_update()
+        .select_related("questionnaire__cycle")
+        .get(pk=upload.pk)
+    )
+    if locked.status != PublishedUpload.Status.PENDING:
+        return True
+    try:
+        changes = published_values_import(
+            questionnaire=locked.questionnaire,
+            year=locked.year,
+            file=locked.content,
+            file_name=locked.file_name,
+            by=by,
+            expected=locked.stored,
+        )
+    except PublishedValuesChanged as exc:
+        locked.stored = exc.changes.stored
+        locked.save(update_fields=["stored"])
+        return False
+    locked.status = PublishedUpload.Status.IMPORTED
+    locked.imported_at = timezone.now()
+    locked.report = changes.counts()
+    locked.content = ""
+    locked.save(update_fields=["status", "imported_at", "report", "content"])
+    return True
+
+
+def published_upload_discard(*, upload: PublishedUpload) -> None:
+    """Drop a waiting upload without importing it."""
+    PublishedUpload.objects.filter(
+        pk=upload.pk, status=PublishedUpload.Status.PENDING
+    ).update(status=PublishedUpload.Status.DISCARDED, content="")

@@ -22,6 +22,11 @@ urlpatterns = [
         name="published-upload",
     ),
     path(
+        "personal/publicerade-varden/<uuid:pk>/",
+        views.published_preview,
+        name="published-preview",
+    ),
+    path(
         "personal/kvalitet/<int:questionnaire_pk>/",
         views.quality_list,
         name="quality-list",

@@ -5,21 +5,27 @@ The stored tables of a run are shown on reports' results page (reports:results).
 
 from __future__ import annotations
 
+import uuid
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from aggregation.compute import rss_count_differences
 from aggregation.forms import PublishedValuesForm
+from aggregation.models import PublishedUpload
 from aggregation.selectors import published_years
 from aggregation.services import (
     STAFF,
     aggregation_request,
     aggregation_statuses,
-    published_values_import,
+    published_upload_confirm,
+    published_upload_create,
+    published_upload_discard,
+    published_upload_preview,
 )
 from surveys.models import Questionnaire
 from surveys.permissions import (
@@ -118,17 +124,16 @@ def quality_list(
 
 @staff_required
 def published_upload(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """Staff upload the published figures of an earlier year; every error, or done."""
+    """Staff upload the published figures of an earlier year; every error, or the
+    preview of what the file replaces, to confirm."""
     errors: list[str] = []
     if request.method == "POST":
         form = PublishedValuesForm(request.POST, request.FILES)
         if form.is_valid():
-            questionnaire = form.cleaned_data["questionnaire"]
-            year = form.cleaned_data["year"]
             try:
-                count = published_values_import(
-                    questionnaire=questionnaire,
-                    year=year,
+                upload = published_upload_create(
+                    questionnaire=form.cleaned_data["questionnaire"],
+                    year=form.cleaned_data["year"],
                     file=form.cleaned_data["file"],
                     file_name=form.cleaned_data["file"].name or "",
                     by=request.user,
@@ -136,19 +141,7 @@ def published_upload(request: AuthenticatedHttpRequest) -> HttpResponse:
             except ValidationError as exc:
                 errors = exc.messages
             else:
-                messages.success(
-                    request,
-                    _(
-                        "%(count)s published figures of %(year)s were saved for "
-                        "“%(questionnaire)s”; they replace that year's earlier ones."
-                    )
-                    % {
-                        "count": count,
-                        "year": year,
-                        "questionnaire": questionnaire.title,
-                    },
-                )
-                return redirect("aggregation:published-upload")
+                return redirect("aggregation:published-preview", pk=upload.pk)
     else:
         form = PublishedValuesForm()
     questionnaires = list(
@@ -165,5 +158,53 @@ def published_upload(request: AuthenticatedHttpRequest) -> HttpResponse:
         request,
         "aggregation/published.html",
         {"form": form, "errors": errors, "stored": stored},
+        status=400 if errors else 200,
+    )
+
+
+@staff_required
+def published_preview(request: AuthenticatedHttpRequest, pk: uuid.UUID) -> HttpResponse:
+    """What an uploaded file of published figures replaces, to confirm or discard;
+    after it, what it did. Only the staff user who uploaded it sees it (404 else)."""
+    upload = get_object_or_404(
+        PublishedUpload.objects.select_related("questionnaire__cycle"),
+        pk=pk,
+        uploaded_by=request.user,
+    )
+    errors: list[str] = []
+    if request.method == "POST" and upload.status == PublishedUpload.Status.PENDING:
+        action = request.POST.get("action")
+        if action == "discard":
+            published_upload_discard(upload=upload)
+            messages.info(request, _("The file was discarded; nothing was saved."))
+            return redirect("aggregation:published-upload")
+        if action == "import":
+            try:
+                done = published_upload_confirm(upload=upload, by=request.user)
+            except ValidationError as exc:
+                errors = exc.messages
+            else:
+                if not done:
+                    messages.warning(
+                        request,
+                        _(
+                            "The stored figures of that year changed after the preview "
+                            "was shown; nothing was saved. Check the changes again."
+                        ),
+                    )
+                return redirect("aggregation:published-preview", pk=upload.pk)
+    elif request.method == "POST":
+        # A second confirm (double click, resent form) imports nothing.
+        return redirect("aggregation:published-preview", pk=upload.pk)
+    changes = None
+    if upload.status == PublishedUpload.Status.PENDING and not errors:
+        try:
+            changes = published_upload_preview(upload=upload)
+        except ValidationError as exc:
+            errors = exc.messages
+    return render(
+        request,
+        "aggregation/published_preview.html",
+        {"upload": upload, "changes": changes, "errors": errors},
         status=400 if errors else 200,
     )

@@ -62,7 +62,7 @@ def refusal(questionnaire, text, year=2023) -> list[str]:
 def test_a_good_file_stores_each_figure_against_this_cycles_question(cycle_2024):
     rss = cycle_2024["rss"]
 
-    assert imported(rss, FIGURE_37) == 3
+    assert imported(rss, FIGURE_37).count == 3
 
     stored = PublishedValue.objects.order_by("row")
     assert [
@@ -88,7 +88,7 @@ def test_the_header_may_leave_out_count_and_denominator_and_use_semicolons(
         "K01;Familjecentraler i samverkan med regionen;Ja;county;1;43\n"
     )
 
-    assert imported(cycle_2024["municipality"], text) == 1
+    assert imported(cycle_2024["municipality"], text).count == 1
     assert PublishedValue.objects.get().unit == "01"
 
 
@@ -164,7 +164,7 @@ def test_a_count_question_takes_its_sum_in_count_and_no_percent(cycle_2024):
     assert refusal(region, HEADER + "36,,,riket,SE,50,,\n")[0].startswith(
         "Rad 2, count: fråga 36 är en antalsfråga"
     )
-    assert imported(region, HEADER + "36,,,riket,SE,,4245026,\n") == 1
+    assert imported(region, HEADER + "36,,,riket,SE,,4245026,\n").count == 1
 
 
 def test_the_same_figure_twice_and_a_bad_header_are_refused(cycle_2024):
@@ -417,6 +417,34 @@ def test_the_command_imports_a_file_and_refuses_a_bad_one(cycle_2024, tmp_path):
             "--year=2023",
             str(good),
         )
+
+
+def test_the_command_prints_what_a_file_replaced(cycle_2024, tmp_path):
+    first = tmp_path / "rss.csv"
+    first.write_text(FIGURE_37, encoding="utf-8")
+    second = tmp_path / "rss-ny.csv"
+    second.write_text(
+        HEADER
+        + 'S02,,"Ja, alla kommuner",riket,SE,30,,\n'
+        + 'S02,,"Ja, vissa kommuner",riket,SE,25,,\n',
+        encoding="utf-8",
+    )
+    args = ["--cycle=2024", "--questionnaire=rss", "--year=2023"]
+    out = io.StringIO()
+
+    call_command("import_published_values", *args, str(first), stdout=out)
+    call_command("import_published_values", *args, str(second), stdout=out)
+
+    first_line, second_line = out.getvalue().splitlines()
+    assert first_line.endswith(
+        "0 ersatte sparade värden (0 med ett annat värde), 3 nya, "
+        "0 sparade värden som saknades i filen togs bort."
+    )
+    assert second_line.startswith("rss-ny.csv: 2 publicerade värden för 2023")
+    assert second_line.endswith(
+        "2 ersatte sparade värden (1 med ett annat värde), 0 nya, "
+        "1 sparade värden som saknades i filen togs bort."
+    )
 
 
 def test_the_shipped_2023_values_of_the_report_load(cycle_2024):

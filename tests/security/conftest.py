@@ -7,8 +7,8 @@ from dataclasses import dataclass
 import pytest
 from django.core.files.base import ContentFile
 
-from aggregation.models import AggregationRun
-from aggregation.services import aggregation_fresh_run
+from aggregation.models import AggregationRun, PublishedUpload
+from aggregation.services import aggregation_fresh_run, published_upload_create
 from coding.models import Codebook, Theme
 from coding.services import codebook_get_or_create, theme_create
 from regions.models import Organisation
@@ -33,6 +33,8 @@ class World:
     export_job: ExportJob  # a finished export with its file
     receipt_job: ExportJob  # the built receipt of region_response, with its file
     import_upload: ImportUpload  # staff's uploaded import file, waiting for its preview
+    # staff's uploaded file of published figures, waiting for its preview
+    published_upload: PublishedUpload
     codebook: Codebook  # of municipal question K02
     theme: Theme  # of that codebook
 
@@ -125,6 +127,13 @@ def world(
             file=b"organisation,question,item,answer\n01,36,,12345\n",
             file_name="svar.csv",
             draft=False,
+            by=staff,
+        ),
+        published_upload=published_upload_create(
+            questionnaire=cycle_2024["rss"],
+            year=2023,
+            file=b'question,item,option,level,unit,percent\nS02,,"Ja, alla kommuner",riket,SE,29\n',
+            file_name="rss-2023.csv",
             by=staff,
         ),
         codebook=codebook,

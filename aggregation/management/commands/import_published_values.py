@@ -92,7 +92,7 @@ class Command(BaseCommand):
         except OSError as exc:
             raise CommandError(f"Filen {path} kan inte läsas: {exc.strerror}.") from exc
         try:
-            count = published_values_import(
+            changes = published_values_import(
                 questionnaire=questionnaire, year=year, file=data, file_name=name
             )
         except ValidationError as exc:
@@ -100,6 +100,8 @@ class Command(BaseCommand):
                 f"{name}: inget importerades.\n  " + "\n  ".join(exc.messages)
             ) from exc
         self.stdout.write(
-            f"{name}: {count} publicerade värden för {year} sparade till "
-            f"{questionnaire.title} ({cycle})."
+            f"{name}: {changes.count} publicerade värden för {year} sparade till "
+            f"{questionnaire.title} ({cycle}): {changes.replaced} ersatte sparade "
+            f"värden ({changes.changed} med ett annat värde), {changes.added} nya, "
+            f"{changes.removed} sparade värden som saknades i filen togs bort."
         )
