@@ -4,8 +4,12 @@ counts, mixed areas, the extra questionnaire, and the staff's list of differing 
 
 from __future__ import annotations
 
+import csv
+import io
+
 import pandas as pd
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 
 from aggregation.compute import compute_results, rss_count_differences
@@ -190,3 +194,41 @@ def test_an_extra_questionnaire_without_closed_questions_has_no_shares_and_no_er
     results = compute_results(questionnaire=extra)
 
     assert results.shares.empty
+
+
+def test_the_quality_report_lists_the_rss_counts_that_differ_as_the_staff_list_does(
+    mixed,
+):
+    out = io.StringIO()
+
+    call_command(
+        "quality_report",
+        "--cycle=2024",
+        "--questionnaire=rss",
+        "--output=-",
+        stdout=out,
+        stderr=io.StringIO(),
+    )
+
+    rows = list(csv.reader(io.StringIO(out.getvalue())))
+    k06 = [row for row in rows if row[1] == "K06 (S03-K06)"]
+    assert k06 == [
+        [
+            "RSS Gotlands län",
+            "K06 (S03-K06)",
+            "",
+            "0",
+            "RSS:ens antal för ”Ja” (0) skiljer sig från kommunernas svar (1), "
+            "skillnad -1; områdets andelar använder kommunernas svar.",
+        ],
+        [
+            "RSS Gotlands län",
+            "K06 (S03-K06)",
+            "",
+            "1",
+            "RSS:ens antal för ”Nej” (1) skiljer sig från kommunernas svar (0), "
+            "skillnad +1; områdets andelar använder kommunernas svar.",
+        ],
+    ]
+    differences = rss_count_differences(questionnaire=mixed["rss"])
+    assert len(rows) - 1 == len(differences)

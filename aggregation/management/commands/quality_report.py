@@ -2,12 +2,14 @@ from __future__ import annotations
 
 import csv
 from argparse import ArgumentParser
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
 from django.core.management.base import BaseCommand, CommandError, OutputWrapper
 from django.utils import translation
 
+from aggregation.compute import CountDifference, rss_count_differences
 from surveys.models import Cycle, Questionnaire
 from surveys.selectors.quality import QualityRow, quality_rows
 from surveys.selectors.questionnaires import questionnaire_keys, questionnaire_of_cycle
@@ -15,10 +17,44 @@ from surveys.selectors.questionnaires import questionnaire_keys, questionnaire_o
 HEADER = ["organisation", "question", "item", "value", "reason"]
 
 
+@dataclass(frozen=True)
+class _Row:
+    """A row of the report that is not a plausibility warning."""
+
+    organisation: str
+    question: str
+    item: str
+    value: str
+    reason: str
+
+
+def _difference_row(difference: CountDifference) -> _Row:
+    """An RSS count that differs from its municipalities' answers, as a report row:
+    the RSS, the municipal question (and the RSS's), the item, the RSS's count."""
+    question = difference.question
+    if difference.rss_question:
+        question += f" ({difference.rss_question})"
+    used = "RSS:ens antal" if difference.counts_used else "kommunernas svar"
+    return _Row(
+        organisation=difference.rss_name,
+        question=question,
+        item=difference.item,
+        value=str(difference.rss_count),
+        reason=(
+            f"RSS:ens antal för ”{difference.option}” ({difference.rss_count}) "
+            f"skiljer sig från kommunernas svar ({difference.answers_count}), "
+            f"skillnad {difference.difference_display}; områdets andelar använder "
+            f"{used}."
+        ),
+    )
+
+
 class Command(BaseCommand):
     help = (
         "Write the data-quality list of a questionnaire (every plausibility warning of "
-        "its submitted responses) as CSV: organisation,question,item,value,reason."
+        "its submitted responses) as CSV: organisation,question,item,value,reason. For "
+        "the RSS and the municipal questionnaire also, as the staff's list shows them, "
+        "the RSS counts that differ from the answers of the area's municipalities."
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
@@ -57,7 +93,10 @@ class Command(BaseCommand):
         with translation.override("sv"):
             rows = quality_rows(
                 questionnaire=questionnaire, include_drafts=options["drafts"]
-            )
+            ) + [
+                _difference_row(difference)
+                for difference in rss_count_differences(questionnaire=questionnaire)
+            ]
         output = options["output"]
         if output == "-":
             self._write(self.stdout, rows)
@@ -72,7 +111,9 @@ class Command(BaseCommand):
             ) from exc
         self.stderr.write(f"Skrev {len(rows)} rader till {path}.")
 
-    def _write(self, stream: TextIO | OutputWrapper, rows: list[QualityRow]) -> None:
+    def _write(
+        self, stream: TextIO | OutputWrapper, rows: list[QualityRow | _Row]
+    ) -> None:
         writer = csv.writer(stream, lineterminator="\n")
         writer.writerow(HEADER)
         for row in rows:
