@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from aggregation.models import AggregationRun, AppendixCell
 from aggregation.rules.appendix import NATIONAL_NAME, is_national
+from aggregation.rules.statsbidrag import REQUISITIONED_RULE
 from aggregation.selectors import (
     AppendixTable,
     appendix_row_codes,
@@ -278,11 +279,47 @@ def appendix_html(*, run: AggregationRun, progress: Progress | None = None) -> s
             "figures": figures,
             "respondents": _respondents(questionnaire, run.responses),
             "organisation_header": organisation_header(questionnaire),
+            "words": organisation_words(questionnaire),
+            "grant": _is_grant_report(questionnaire),
             "missing_legend": MISSING_LEGEND,
             "flag_legend": FLAG_LEGEND,
             "flagged": any(block.flag_note for block in blocks),
         },
     )
+
+
+@dataclass(frozen=True)
+class OrganisationWords:
+    """How the appendix's introduction names the organisations of its tables."""
+
+    each: str  # "varje regions svar"
+    plural: str  # "antalet regioner"
+    the_plural: str  # "som regionerna har angett"
+    the_one: str  # "regionen har inte besvarat frågan"
+
+
+ORGANISATION_WORDS: dict[str, OrganisationWords] = {
+    Organisation.Kind.REGION: OrganisationWords(
+        "regions", "regioner", "regionerna", "regionen"
+    ),
+    Organisation.Kind.RSS: OrganisationWords("RSS:s", "RSS", "RSS:erna", "RSS:en"),
+    Organisation.Kind.MUNICIPALITY: OrganisationWords(
+        "kommuns", "kommuner", "kommunerna", "kommunen"
+    ),
+}
+OTHER_WORDS = OrganisationWords(
+    "organisations", "organisationer", "organisationerna", "organisationen"
+)
+
+
+def organisation_words(questionnaire: Questionnaire) -> OrganisationWords:
+    return ORGANISATION_WORDS.get(questionnaire.organisation_kind, OTHER_WORDS)
+
+
+def _is_grant_report(questionnaire: Questionnaire) -> bool:
+    """The grant report (statsbidrag): its tables are amounts in kronor
+    (aggregation.rules.statsbidrag), not answers to count."""
+    return questionnaire.questions.filter(rule=REQUISITIONED_RULE).exists()
 
 
 # The header of the column that names the organisations of a table.

@@ -7,6 +7,7 @@ import re
 import pytest
 
 from aggregation.selectors import AppendixTable, appendix_tables
+from aggregation.services import aggregation_fresh_run
 from regions.models import Organisation
 from reports.documents import appendix as appendix_document
 from reports.documents.appendix import appendix_html, appendix_layout, appendix_pdf
@@ -17,7 +18,7 @@ from tests.reports.pdf_checks import (
     page_texts,
     table_rows,
 )
-from tests.surveys.helpers import attrs, find_all, text
+from tests.surveys.helpers import attrs, by_id, find_all, text
 
 pytestmark = pytest.mark.django_db
 
@@ -278,3 +279,31 @@ def test_the_matrix_of_six_items_is_on_a_landscape_page(appendix, texts):
     assert wide
     assert any("Fråga 8" in texts[index] for index in wide)
     assert not re.search(r"Fråga 2\b", " ".join(texts[index] for index in wide))
+
+
+def intro(html_text: str) -> str:
+    return text(by_id(html(html_text), "appendix-intro"))
+
+
+def test_the_introduction_of_the_region_appendix_speaks_of_regions(document):
+    said = intro(document)
+
+    assert said.startswith("Tabellerna visar varje regions svar")
+    assert "antalet regioner som svarat ”Ja”" in said
+    assert "(regionen har inte besvarat frågan)" in said
+
+
+def test_the_introduction_of_the_grant_report_speaks_of_municipalities_and_amounts(
+    cycle_2024,
+):
+    run = aggregation_fresh_run(questionnaire=cycle_2024["statsbidrag"])
+
+    said = intro(appendix_html(run=run))
+
+    assert said.startswith(
+        "Tabellerna visar belopp i kronor: varje kommuns belopp och raden Riket överst"
+    )
+    assert "antalet kommuner som rekvirerat statsbidrag" in said
+    assert "(kommunen har inte besvarat frågan)" in said
+    assert "region" not in said
+    assert "”Ja”" not in said
