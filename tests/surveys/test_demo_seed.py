@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from io import StringIO
+from unittest import mock
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -54,10 +55,20 @@ def _wipe() -> None:
     County.objects.all().delete()
 
 
+# The demo's blank forms are built ahead (a PDF per questionnaire and deadline); not in
+# these tests (tests/reports/test_blank_forms_ahead.py tests that).
+QUIET = "surveys.services.%s.announce_questionnaire_published"
+
+
 @pytest.fixture(scope="module")
 def seeded(django_db_setup, django_db_blocker):
     hashers = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=hashers):
+    with (
+        django_db_blocker.unblock(),
+        override_settings(PASSWORD_HASHERS=hashers),
+        mock.patch(QUIET % "questionnaires"),
+        mock.patch(QUIET % "fieldwork"),
+    ):
         report = demo_seed()
     yield report
     with django_db_blocker.unblock():
