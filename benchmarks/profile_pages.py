@@ -2,10 +2,13 @@
 questionnaire and one draft-save POST of it, through Django's test client.
 
     python -m benchmarks.profile_pages [--repeat N] [--top N] [--sort cumulative|tottime]
+        [--queries] [--postgres NAME]
 
-Works on a temporary SQLite database of its own (migrated, reference data, the 2024
+Works on a temporary SQLite database of its own, or with --postgres on a PostgreSQL
+database of that name on the benchmark's server (BENCHMARK_POSTGRES_URL, default the
+local server), dropped and made again: migrated, reference data, the 2024
 questionnaires, one respondent with a complete draft, as the benchmark's web part
-prepares them). Each request is made once unprofiled (the templates compiled, the
+prepares them. Each request is made once unprofiled (the templates compiled, the
 caches of the questionnaire's version filled), then `repeat` times timed and `repeat`
 times under cProfile; the output is the CPU time per request (median, not profiled: steadier than the wall
 time on a shared machine)
@@ -51,6 +54,18 @@ def _prepare_database(url: str) -> None:
         )
 
 
+def _fresh_postgres(name: str) -> str:
+    """An empty PostgreSQL database of this name (replacing any) and its URL."""
+    from benchmarks.databases import _admin_execute, postgres_server
+
+    if not name.replace("_", "").isalnum():
+        raise SystemExit(f"--postgres: {name!r} is not a plain database name.")
+    _admin_execute(
+        f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"'
+    )
+    return f"{postgres_server()}/{name}"
+
+
 def _profile(label: str, request, repeat: int, top: int, sort: str) -> str:
     request()  # compile the templates, fill the per-version caches
     times = []
@@ -80,7 +95,7 @@ def _queries(label: str, request) -> str:
     with CaptureQueriesContext(connection) as queries:
         request()
     lines = [f"## {label}: {len(queries)} queries"]
-    lines += [f"- {query['sql'][:160]}" for query in queries.captured_queries]
+    lines += [f"- {query['sql'][:240]}" for query in queries.captured_queries]
     return "\n".join(lines) + "\n\n"
 
 
@@ -92,9 +107,18 @@ def main(argv: list[str]) -> None:
     parser.add_argument(
         "--queries", action="store_true", help="also list each request's SQL queries"
     )
+    parser.add_argument(
+        "--postgres",
+        metavar="NAME",
+        help="profile on this PostgreSQL database (dropped and made again) instead "
+        "of a temporary SQLite file",
+    )
     options = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="gnv-profile-") as workdir:
-        url = f"sqlite:///{Path(workdir) / 'profile.sqlite3'}"
+        if options.postgres:
+            url = _fresh_postgres(options.postgres)
+        else:
+            url = f"sqlite:///{Path(workdir) / 'profile.sqlite3'}"
         _prepare_database(url)
         os.environ["DATABASE_URL"] = url
         os.environ["DJANGO_SETTINGS_MODULE"] = "benchmarks.settings"

@@ -43,8 +43,22 @@ def is_staff(user: User | AnonymousUser | None) -> bool:
 
 
 def membership_of(user: User | AnonymousUser) -> Membership | None:
+    """The user's membership with its organisation, read once per request (one query).
+
+    Kept where `user.membership` keeps it, so the page's header
+    (`user.membership.organisation`) reads nothing more.
+    """
     if not user.is_authenticated:
         return None
+    related = Membership.user.field.remote_field  # User.membership
+    if not related.is_cached(user):
+        try:
+            membership: Membership | None = Membership.objects.select_related(
+                "organisation"
+            ).get(user_id=user.pk)
+        except Membership.DoesNotExist:
+            membership = None
+        related.set_cached_value(user, membership)
     try:
         return user.membership
     except Membership.DoesNotExist:
@@ -59,14 +73,23 @@ def organisations_for_user(user: User | AnonymousUser) -> QuerySet[Organisation]
     """
     if is_staff(user):
         return Organisation.objects.all()
+    condition = _own_organisations(user, "")
+    if condition is None:
+        return Organisation.objects.none()
+    return Organisation.objects.filter(condition)
+
+
+def _own_organisations(user: User | AnonymousUser, prefix: str) -> Q | None:
+    """organisations_for_user() for a user who is not staff, as a condition on the
+    organisation at `prefix` ("" the organisation itself, "organisation__" that of a
+    response); None: none at all."""
     membership = membership_of(user)
     if membership is None:
-        return Organisation.objects.none()
+        return None
+    own = Q(**{f"{prefix}pk": membership.organisation_id})
     if membership.is_coordinator:
-        return Organisation.objects.filter(
-            Q(pk=membership.organisation_id) | Q(rss_id=membership.organisation_id)
-        )
-    return Organisation.objects.filter(pk=membership.organisation_id)
+        return own | Q(**{f"{prefix}rss_id": membership.organisation_id})
+    return own
 
 
 def can_access_organisation(
@@ -75,14 +98,34 @@ def can_access_organisation(
     return organisations_for_user(user).filter(pk=organisation.pk).exists()
 
 
-def get_response_for_user(user: User | AnonymousUser, pk: int) -> Response:
-    """The response if the user may see it; 404 otherwise (no hint that it exists)."""
+# What the response pages show of a response besides its own fields.
+RESPONSE_RELATED = (
+    "questionnaire__cycle",
+    "organisation__rss",
+    "submitted_by",
+    "updated_by",
+)
+
+
+def get_response_for_user(
+    user: User | AnonymousUser, pk: int, *, related: tuple[str, ...] = RESPONSE_RELATED
+) -> Response:
+    """The response if the user may see it; 404 otherwise (no hint that it exists).
+
+    `related`: the relations read with it in the same query (a page that shows fewer
+    names fewer: each is a join and a model instance built on every request).
+    """
     # get(), not first(): no ORDER BY to build for a lookup by primary key (every
-    # response page reads it).
+    # response page reads it). The user's organisations as a condition on the joined
+    # organisation, not a subquery (organisations_for_user).
+    responses = Response.objects.select_related(*related)
+    if not is_staff(user):
+        condition = _own_organisations(user, "organisation__")
+        if condition is None:
+            raise Http404("No such response")
+        responses = responses.filter(condition)
     try:
-        return Response.objects.select_related(
-            "questionnaire__cycle", "organisation__rss", "submitted_by", "updated_by"
-        ).get(pk=pk, organisation__in=organisations_for_user(user))
+        return responses.get(pk=pk)
     except Response.DoesNotExist:
         raise Http404("No such response") from None
 

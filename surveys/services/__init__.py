@@ -11,16 +11,19 @@ from surveys.services.questionnaires import questionnaires_load
 from surveys.services.responses import (
     ResponseLockedError,
     StaleResponseError,
+    answers_and_confirmations,
     answers_map,
     response_check,
     response_get_or_create,
     response_save_answers,
+    response_save_answers_and_read,
     response_submit,
 )
 
 __all__ = [
     "ResponseLockedError",
     "StaleResponseError",
+    "answers_and_confirmations",
     "answers_map",
     "invitation_accept",
     "invitation_accept_existing",
@@ -31,5 +34,6 @@ __all__ = [
     "response_check",
     "response_get_or_create",
     "response_save_answers",
+    "response_save_answers_and_read",
     "response_submit",
 ]

@@ -94,6 +94,25 @@ def answers_map(response: Response) -> dict[Key, Value]:
     }
 
 
+def answers_and_confirmations(response: Response) -> tuple[dict[Key, Value], set[Key]]:
+    """answers_map() and the cells whose warning the respondent confirmed, in one
+    query (the section page needs both)."""
+    answers: dict[Key, Value] = {}
+    confirmed: set[Key] = set()
+    for code, item, text, number, cannot, ok in response.answers.values_list(
+        "question__code",
+        "item",
+        "text",
+        "number",
+        "cannot_estimate",
+        "warning_confirmed",
+    ):
+        answers[code, item] = Value(text=text, number=number, cannot_estimate=cannot)
+        if ok:
+            confirmed.add((code, item))
+    return answers, confirmed
+
+
 def answers_to_write(
     *,
     questions: list[Question],
@@ -153,7 +172,6 @@ def _lock(response: Response, version: int | None) -> Response:
     return locked
 
 
-@transaction.atomic
 def response_save_answers(
     *,
     response: Response,
@@ -164,6 +182,31 @@ def response_save_answers(
     allow_submitted: bool = False,
     confirmations: Mapping[Key, bool] | None = None,
 ) -> Response:
+    """Save answer cells (None clears a cell) and return the response, version raised:
+    response_save_answers_and_read() without the answers."""
+    saved, _answers = response_save_answers_and_read(
+        response=response,
+        values=values,
+        by=by,
+        version=version,
+        source=source,
+        allow_submitted=allow_submitted,
+        confirmations=confirmations,
+    )
+    return saved
+
+
+@transaction.atomic
+def response_save_answers_and_read(
+    *,
+    response: Response,
+    values: Mapping[Key, Value | None],
+    by: User | None,
+    version: int | None,
+    source: str = AnswerChange.Source.WEB,
+    allow_submitted: bool = False,
+    confirmations: Mapping[Key, bool] | None = None,
+) -> tuple[Response, dict[Key, Value]]:
     """Save answer cells (None clears a cell) and return the response, version raised.
 
     Refuses a save based on an older version (StaleResponseError), any change to a
@@ -173,6 +216,9 @@ def response_save_answers(
     change is written to the audit log; a save with source PAPER (the RSS entering a
     municipality's paper form) marks the response as a paper response. confirmations sets warning_confirmed of stored
     cells whose value is unchanged; a changed value is never confirmed.
+
+    Returns the response, version raised, and all of its answers as stored after the
+    save (answers_map() of it, without reading them again).
     """
     locked = _lock(response, version)
     is_open, reason = response_is_open(response=locked, by=by)
@@ -295,7 +341,7 @@ def response_save_answers(
     locked.updated_at = saved_at
     if paper:
         locked.source = Response.Source.PAPER
-    return locked
+    return locked, current
 
 
 def _stored_rows(

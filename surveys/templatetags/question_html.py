@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django import template
-from django.forms import BoundField, Form
+from django.forms import BoundField, Form, HiddenInput
 from django.template import Context, Engine
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
@@ -430,3 +430,50 @@ def _warnings(add, warnings: list[dict], code: str) -> None:
             "          </div>\n"
         )
     add("    </div>\n")
+
+
+@register.simple_tag
+def hidden_input(field: BoundField) -> SafeString:
+    """{{ field }} of a hidden field (the page's version): the markup of Django's
+    widget template (input.html with attrs.html), built without rendering it."""
+    widget = field.field.widget
+    if not isinstance(widget, HiddenInput):
+        return mark_safe(str(field))  # noqa: S308 (Django's own rendering)
+    attrs = {**widget.attrs, **field.build_widget_attrs({})}
+    if field.auto_id and "id" not in widget.attrs:
+        attrs.setdefault("id", field.auto_id)
+    value = widget.format_value(field.value())
+    out = f'<input type="{widget.input_type}" name="{_e(field.html_name)}"'
+    if value is not None:
+        out += f' value="{_e(value)}"'
+    for name, setting in attrs.items():
+        if setting is True:
+            out += f" {_e(name)}"
+        elif setting is not False:
+            out += f' {_e(name)}="{_e(setting)}"'
+    return mark_safe(out + ">")  # noqa: S308 (every value escaped above)
+
+
+@register.simple_tag
+def section_links(links: list[tuple[Any, str]], current: Any) -> SafeString:
+    """The items of the page's list of sections, each with its progress: the same
+    markup as the former template loop (a loop over every section cost about as much
+    as the rest of the page's own template)."""
+    answered = gettext("answered")
+    out: list[str] = []
+    for progress, url in links:
+        here = progress.section.pk == current.pk
+        active, white = (" active", " text-white") if here else ("", "")
+        current_page = ' aria-current="page"' if here else ""
+        badge = "text-bg-success" if progress.complete else "text-bg-secondary"
+        out.append(
+            '\n          <li class="list-group-item d-flex justify-content-between '
+            f'align-items-start{active}">\n'
+            f'            <a class="ms-2 me-auto{white}" href="{_e(url)}"{current_page}>'
+            f"{_e(progress.section.title)}</a>\n"
+            f'            <span class="badge {badge}">{_e(progress.answered)}/'
+            f'{_e(progress.total)}<span class="visually-hidden"> {answered}</span>'
+            "</span>\n"
+            "          </li>\n        "
+        )
+    return mark_safe("".join(out))  # noqa: S308 (every value escaped above)

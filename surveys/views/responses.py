@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -93,7 +94,11 @@ def _section_context(
     answers: dict,
     check_errors: dict | None = None,
     user: User | AnonymousUser | None = None,
+    confirmed_cells: set[tuple[str, str]] | None = None,
 ) -> dict:
+    """The section page's context. Without a form: the stored answers' form, their
+    warnings and the cells whose warning was confirmed (`confirmed_cells`, read with the
+    answers; else read here)."""
     structure = questionnaire_structure(response.questionnaire)
     sections, questions = structure.sections, structure.questions
     section = _section_at(structure, position)
@@ -113,7 +118,11 @@ def _section_context(
             references=references,
         )
         if warnings:
-            confirmed = _confirmed_cells(response)
+            confirmed = (
+                confirmed_cells
+                if confirmed_cells is not None
+                else _confirmed_cells(response)
+            )
         form = SectionForm(
             questions=section_questions,
             answers=answers,
@@ -160,12 +169,31 @@ def _section_context(
         ],
         "area_size": area_size,
         "progress": per_section,
+        # Each section with the link to it (the list beside the form).
+        "progress_links": list(
+            zip(per_section, _section_urls(response.pk, sections), strict=True)
+        ),
         "progress_done": done,
         "progress_total": total,
         "progress_percent": round(100 * done / total) if total else 100,
         "previous_position": position - 1 if position > 1 else None,
         "next_position": position + 1 if position < len(sections) else None,
     }
+
+
+# Stands for a section's position in the one URL reversed for all of them.
+_POSITION_MARK = 987654321
+
+
+def _section_urls(response_pk: int, sections: list[Section]) -> list[str]:
+    """The URL of each section of the response: reversed once, not once per section
+    (the page links every section; a reverse costs about as much as the rest of the
+    list)."""
+    mark = str(_POSITION_MARK)
+    head, _mark, tail = reverse(
+        "surveys:response-section", args=[response_pk, _POSITION_MARK]
+    ).rpartition(mark)
+    return [f"{head}{section.position}{tail}" for section in sections]
 
 
 def _section_at(structure: QuestionnaireStructure, position: int) -> Section:
@@ -251,6 +279,9 @@ def _block_warnings(
 
 
 AUTOSAVE_HEADER = "X-Autosave"
+# What a section page and a save use of the response's relations (not its cycle, RSS or
+# users: a lost update reads who saved with the locked row).
+SECTION_RELATED = ("questionnaire", "organisation")
 
 
 def _is_autosave(request: HttpRequest) -> bool:
@@ -262,6 +293,13 @@ def _autosave_refused(message: str, status: str, code: int) -> JsonResponse:
     return JsonResponse({"status": status, "message": message}, status=code)
 
 
+# Not in a request transaction (ATOMIC_REQUESTS): showing a section only reads, and on
+# SQLite a request transaction holds the write lock for the whole page, one page at a
+# time across the workers. A save is the service's own transaction. The response (its
+# version) is read before its answers, so the version the form carries is never newer
+# than the answers it shows: a save in between makes the page's next save stale, never
+# lost.
+@transaction.non_atomic_requests
 @login_required
 def response_section(
     request: AuthenticatedHttpRequest, pk: int, position: int
@@ -272,7 +310,7 @@ def response_section(
     the page with its error. The autosave of the page sends the same POST with the
     X-Autosave header and gets JSON: the new version and the time it was saved.
     """
-    response = get_response_for_user(request.user, pk)
+    response = get_response_for_user(request.user, pk, related=SECTION_RELATED)
     autosave = _is_autosave(request)
     if response.is_submitted:
         message = _("The questionnaire is submitted; this is what was sent.")
@@ -286,14 +324,21 @@ def response_section(
             return _autosave_refused(reason, "locked", 403)
         messages.info(request, reason)
         return redirect("surveys:response-summary", pk=response.pk)
-    answers = services.answers_map(response)
+    # After the response: see the comment above the view.
+    answers, confirmed = services.answers_and_confirmations(response)
     if request.method != "POST":
         check_errors = None
         if request.GET.get("check"):
             # After a refused submit: show the problems at their questions.
             check_errors = services.response_check(response=response, answers=answers)
         context = _section_context(
-            response, position, None, answers, check_errors, user=request.user
+            response,
+            position,
+            None,
+            answers,
+            check_errors,
+            user=request.user,
+            confirmed_cells=confirmed,
         )
         return render(request, "surveys/section.html", context)
 
@@ -320,11 +365,11 @@ def response_section(
     if (
         (valid and not autosave)
         or version != response.version
-        or _changes_anything(response, answers, values, confirmations)
+        or _changes_anything(answers, confirmed, values, confirmations)
     ):
         on_behalf = is_entering_on_behalf(request.user, response.organisation)
         try:
-            saved = services.response_save_answers(
+            saved, saved_answers = services.response_save_answers_and_read(
                 response=response,
                 values=values,
                 by=request.user,
@@ -345,7 +390,8 @@ def response_section(
                 return _autosave_refused(str(exc), "locked", 403)
             messages.error(request, str(exc))
             return redirect("surveys:response-summary", pk=response.pk)
-    saved_answers = services.answers_map(saved) if saved is not response else answers
+    if saved is response:
+        saved_answers = answers
     removed = _removed_follow_ups(structure, answers, saved_answers)
     if autosave:
         return _autosave_result(saved, form, removed, wrote=saved is not response)
@@ -412,15 +458,15 @@ def _savable(
 
 
 def _changes_anything(
-    response: Response,
     answers: dict,
+    confirmed: set[tuple[str, str]],
     values: dict[tuple[str, str], Value | None],
     confirmations: dict[tuple[str, str], bool],
 ) -> bool:
     if any(answers.get(key) != value for key, value in values.items()):
         return True
     ticked = {key for key, ok in confirmations.items() if ok and key in answers}
-    return ticked != (_confirmed_cells(response) & set(confirmations))
+    return ticked != (confirmed & set(confirmations))
 
 
 def _removed_follow_ups(
@@ -516,7 +562,7 @@ def _stale_page(
     exc: services.StaleResponseError,
 ) -> HttpResponse:
     """The section again after a lost update: the input kept, the colleague's answers shown."""
-    latest = get_response_for_user(request.user, pk)
+    latest = get_response_for_user(request.user, pk, related=SECTION_RELATED)
     latest_answers = services.answers_map(latest)
     data = request.POST.copy()
     data["version"] = str(latest.version)

@@ -22,11 +22,12 @@ from tests.surveys.helpers import (
 
 pytestmark = pytest.mark.django_db
 
-# A section page: session, user, membership, response, answers, sections, questions
-# (these two once per version of the questionnaire and process), organisation, the savepoint pair of ATOMIC_REQUESTS, and on an RSS page with
+# A section page: session, user, membership with its organisation, response, answers
+# with their confirmations, sections, questions (these two once per version of the
+# questionnaire and process; no request transaction), and on an RSS page with
 # count-per-option questions one count of the area's municipalities and one read of
 # the area's submissions for the compilation card.
-MAX_QUERIES = 12
+MAX_QUERIES = 9
 
 
 def section_url(response: Response, position: int) -> str:

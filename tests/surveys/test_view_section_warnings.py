@@ -25,9 +25,9 @@ pytestmark = pytest.mark.django_db
 THOUSANDS_TRAP = {("35", ""): Value(number=63), ("36", ""): Value(number=179)}
 PLAUSIBLE = {("35", ""): Value(number=63), ("36", ""): Value(number=178_290)}
 CONFIRM = "I confirm that the value is correct"
-# A region's section page (test_view_section.MAX_QUERIES) with warnings: the one query
-# for the confirmed cells takes the place an RSS page spends on counting its area.
-MAX_QUERIES = 11
+# A region's section page with warnings: no more than without (test_view_section's
+# MAX_QUERIES less the two of an RSS page), the confirmed cells read with the answers.
+MAX_QUERIES = 7
 
 
 @pytest.fixture
