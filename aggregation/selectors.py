@@ -61,7 +61,37 @@ def answers_frame(*, questionnaire: Questionnaire) -> pd.DataFrame:
     # anything above 2**53 is rounded.
     frame["number"] = pd.array([row[4] for row in rows], dtype="Int64")
     frame["cannot_estimate"] = frame["cannot_estimate"].astype(bool)
+    for column in TEXT_COLUMNS:
+        frame[column] = _compacted(frame[column])
     return frame
+
+
+# The text columns of answers_frame, each holding few distinct values.
+TEXT_COLUMNS = ("organisation_code", "question_code", "item", "text")
+
+
+def _compacted(column: pd.Series) -> pd.Series:
+    """The same texts, each distinct one held by one string object, the objects made
+    side by side.
+
+    The database driver makes a new string for every value of every row, spread over
+    the memory of millions of rows. Every later pass over a column (a join, a
+    grouping, a comparison) then reads a string from a different place for each row,
+    which made the rules' time grow faster than the number of answers (100 × the
+    national frame, docs/profile-aggregation.md). A column that is not text (only
+    missing values) is left as it is.
+    """
+    if not isinstance(column.dtype, pd.StringDtype):
+        return column
+    codes, uniques = pd.factorize(column, use_na_sentinel=True)
+    # A new object for each distinct text (encode and decode copy it).
+    fresh = pd.array(
+        [text.encode().decode() for text in uniques.tolist()], dtype=column.dtype
+    )
+    # A missing value (-1) stays missing.
+    return pd.Series(
+        fresh.take(codes, allow_fill=True), index=column.index, name=column.name
+    )
 
 
 def organisations_frame(*, kind: str) -> pd.DataFrame:

@@ -17,6 +17,7 @@ every submit does not pile up millions of rows.
 from __future__ import annotations
 
 import datetime
+import itertools
 import json
 import logging
 import time
@@ -475,31 +476,69 @@ def _result_rows(
     return StoredRows(model, ["run", *spec], list(zip(run_ids, *columns, strict=True)))
 
 
-def _packed(cells: list[tuple]) -> str:
-    # Plain lists of texts and numbers: no reference cycle to look for.
-    return json.dumps(
-        cells, ensure_ascii=False, separators=(",", ":"), check_circular=False
-    )
+def _json(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _json_texts(series: pd.Series) -> list[str]:
+    """Each value of a column as JSON, of the text _text_column gives it.
+
+    Each distinct value is encoded once (a column holds few: the organisations' names
+    and codes, the items, the formatted values).
+    """
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    if not all(type(value) is str for value in uniques):
+        # Values equal as keys but printed apart (1 and 1.0): one at a time.
+        return [_json(value) for value in _text_column(series)]
+    # A missing value (-1) takes the last entry: "".
+    encoded = np.array([*map(_json, uniques), _json("")], dtype=object)
+    return encoded[codes].tolist()
+
+
+def _json_ints(series: pd.Series) -> list[str]:
+    """Each value of a column as JSON, of the number _int_column gives it."""
+    return ["null" if value is None else str(value) for value in _int_column(series)]
+
+
+# How each stored cell field is written in the packed JSON.
+_CELL_ENCODERS = {"position": _json_ints}
 
 
 def _appendix_rows(run: AggregationRun, frame: pd.DataFrame) -> StoredRows:
     """One row per appendix table (question code, in first-seen order), its cells
-    packed as a JSON array of APPENDIX_CELL_FIELDS (models.StoredAppendixTable)."""
-    questions = _text_column(frame[APPENDIX_FIELDS["question_code"][0]])
+    packed as a JSON array of APPENDIX_CELL_FIELDS (models.StoredAppendixTable).
+
+    The JSON is what json.dumps(cells, ensure_ascii=False, separators=(",", ":"))
+    writes, put together from each value's encoding: encoding 1.8 million cells
+    (100 × the national frame) value by value took a third of the run's storing.
+    """
+    question_codes, question_names = pd.factorize(
+        frame[APPENDIX_FIELDS["question_code"][0]], use_na_sentinel=True
+    )
+    # A missing question code (-1) takes the last entry: "".
+    questions = [*(_text(name) for name in question_names), ""]
     columns = []
     for name in APPENDIX_CELL_FIELDS:
-        column, convert = APPENDIX_FIELDS[name]
-        columns.append(convert(frame[column]))
-    cells = list(zip(*columns, strict=True))
+        column = APPENDIX_FIELDS[name][0]
+        columns.append(_CELL_ENCODERS.get(name, _json_texts)(frame[column]))
+    pattern = "[" + ",".join(["{}"] * len(columns)) + "]"
+    cells = list(map(pattern.format, *columns))
     # A table's cells are consecutive rows; a code seen again (the grant table) adds to
     # its table.
-    tables: dict[str, list[tuple]] = {}
-    start = 0
-    for index in range(1, len(questions) + 1):
-        if index == len(questions) or questions[index] != questions[start]:
-            tables.setdefault(questions[start], []).extend(cells[start:index])
-            start = index
-    rows = [(run.pk, code, _packed(of_table)) for code, of_table in tables.items()]
+    bounds = [
+        0,
+        *(np.flatnonzero(question_codes[1:] != question_codes[:-1]) + 1).tolist(),
+        len(cells),
+    ]
+    tables: dict[str, list[str]] = {}
+    for start, end in itertools.pairwise(bounds):
+        if start < end:
+            code = questions[question_codes[start]]
+            tables.setdefault(code, []).extend(cells[start:end])
+    rows = [
+        (run.pk, code, "[" + ",".join(of_table) + "]")
+        for code, of_table in tables.items()
+    ]
     return StoredRows(StoredAppendixTable, ["run", "question_code", "cells"], rows)
 
 

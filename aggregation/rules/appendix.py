@@ -93,6 +93,37 @@ def table_items(question_type: str, items: Iterable[str]) -> list[str]:
     return [""]
 
 
+def numbered(values: pd.Series) -> tuple[np.ndarray, list[object]]:
+    """Each value's number among the distinct values (-1: missing), and those values."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    return np.asarray(codes, dtype="int64"), list(uniques)
+
+
+def cell_numbers(
+    question_codes: np.ndarray,
+    question_names: list[object],
+    items: pd.Series,
+    cells: pd.DataFrame,
+) -> np.ndarray:
+    """Per answer, the number of its (question, item) among the rows of cells (columns
+    question, item), -1 where it is none of them. The questions come numbered
+    (numbered); a missing question or item is no cell."""
+    item_codes, item_names = numbered(items)
+    number = {
+        (question, item): index
+        for index, (question, item) in enumerate(
+            zip(cells["question"].tolist(), cells["item"].tolist(), strict=True)
+        )
+    }
+    table = np.full((len(question_names) + 1, len(item_names) + 1), -1, dtype="int64")
+    for q_index, question in enumerate(question_names):
+        for i_index, item in enumerate(item_names):
+            table[q_index, i_index] = number.get((question, item), -1)
+    # A missing value (-1) takes the last row or column, which is no cell.
+    found: np.ndarray = table[question_codes, item_codes]
+    return found
+
+
 def _texts(series: pd.Series) -> np.ndarray:
     """A text column as str objects, "" for a missing value (as str(value) otherwise)."""
     if isinstance(series.dtype, pd.StringDtype):
@@ -132,33 +163,54 @@ def national_values(
 
     The question's answers are converted to arrays once, not once per item.
     """
-    # Vectorised over the question's rows: a mask per condition, no Python row loop.
-    organisations = answers["organisation_code"].to_numpy(dtype=object)
-    # As objects: a missing item (NA) matches no item, as with Series == item.
-    answer_items = answers["item"].to_numpy(dtype=object)
+    # Vectorised over the question's rows: organisations and items as whole numbers,
+    # a mask per condition, no Python row loop; an item's organisations are counted
+    # with bincount rather than gathered in a set.
+    # A missing organisation code counts as one organisation, as in a set.
+    organisations, names = pd.factorize(
+        answers["organisation_code"], use_na_sentinel=False
+    )
+    known = len(names)
+    # A missing item (-1) matches no item, as with Series == item.
+    answer_items, item_names = pd.factorize(answers["item"], use_na_sentinel=True)
+    item_number = {name: index for index, name in enumerate(item_names.tolist())}
     has_number = answers["number"].notna().to_numpy(dtype=bool)
     cannot_estimate = answers["cannot_estimate"].astype(bool).to_numpy(dtype=bool)
+
+    def of_item(item: str) -> np.ndarray:
+        chosen: np.ndarray = answer_items == item_number.get(item, -2)
+        return chosen
+
+    def how_many(chosen: np.ndarray) -> int:
+        return int(
+            np.count_nonzero(np.bincount(organisations[chosen], minlength=known))
+        )
+
     if rule == YES_COUNT:
         texts = _texts(answers["text"])
         given = (texts != "") | has_number | cannot_estimate
         values = []
+        if question_type == MULTIPLE_CHOICE:
+            ticked = texts == TICKED
+            # Every organisation that answered the question (an unticked one too).
+            answering = known if len(answers) else 0
+            for item in items:
+                yes = how_many(of_item(item) & ticked)
+                values.append(format_ratio(yes, answering) if answering else "")
+            return values
+        is_yes = texts == YES
         for item in items:
-            of_item = answer_items == item
-            if question_type == MULTIPLE_CHOICE:
-                answering = set(organisations.tolist())
-                yes = set(organisations[of_item & (texts == TICKED)].tolist())
-            else:
-                answered = of_item & given
-                answering = set(organisations[answered].tolist())
-                yes = set(organisations[answered & (texts == YES)].tolist())
-            values.append(format_ratio(len(yes), len(answering)) if answering else "")
+            answered = of_item(item) & given
+            answering = how_many(answered)
+            yes = how_many(answered & is_yes)
+            values.append(format_ratio(yes, answering) if answering else "")
         return values
     if rule not in (MEAN_PERCENT, SUM_COUNT):
         return ["" for _item in items]
     numbers = answers["number"]
     values = []
     for item in items:
-        chosen = (answer_items == item) & has_number & ~cannot_estimate
+        chosen = of_item(item) & has_number & ~cannot_estimate
         figures = [int(number) for number in numbers[chosen].tolist()]
         if rule == MEAN_PERCENT:
             mean = mean_half_up(figures)
@@ -228,6 +280,92 @@ def _formatted(
 
 
 def _organisation_values(
+    columns: pd.DataFrame, answers: pd.DataFrame, organisations: pd.DataFrame
+) -> pd.DataFrame:
+    """Every organisation's cell of every column (question, type, item), as printed.
+
+    Column by column (the organisations in their order within each): the columns
+    question, type, item, column, code, name, group, row and value. An alternative
+    missing from a multiple choice the organisation answered is unticked ("."); a cell
+    of a question it did not answer is "". The cells are formatted column-wise
+    (_formatted), as format_cell formats one.
+
+    No join and no text compared per cell: organisations, columns and questions are
+    numbered, each answer is placed in an array of shape (columns, organisations) by
+    its numbers, and the grid's cells are read from there.
+    """
+    members = pd.Index(organisations["code"])
+    keys = list(
+        zip(columns["question"].tolist(), columns["item"].tolist(), strict=True)
+    )
+    if not members.is_unique or len(set(keys)) < len(keys):
+        return _joined_organisation_values(columns, answers, organisations)
+    width, depth = len(columns), len(organisations)
+    org = members.get_indexer(answers["organisation_code"])
+    question_codes, question_names = numbered(answers["question_code"])
+    cell = cell_numbers(question_codes, question_names, answers["item"], columns)
+    placed = (cell >= 0) & (org >= 0)
+    where = cell[placed] * depth + org[placed]
+    if len(where) and np.bincount(where).max() > 1:
+        # Two answers to one cell (never from the database): a row per answer.
+        return _joined_organisation_values(columns, answers, organisations)
+    # The answer (its row in answers) of each cell of the grid; -1: none.
+    found = np.full(width * depth, -1, dtype="int64")
+    found[where] = np.flatnonzero(placed)
+    given_cannot = answers["cannot_estimate"]
+    matched = found >= 0
+    matched[matched] = given_cannot.notna().to_numpy(dtype=bool)[found[matched]]
+    cannot_estimate = np.zeros(width * depth, dtype=bool)
+    cannot_estimate[matched] = [
+        bool(c) for c in given_cannot.to_numpy(dtype=object)[found[matched]].tolist()
+    ]
+    texts = np.append(_texts(answers["text"]), "")[found]
+    numbers = pd.Series(answers["number"].array.take(found, allow_fill=True))
+    # The organisation answered the question (any item of it, in a column or not).
+    questions = {
+        name: index for index, name in enumerate(pd.unique(columns["question"]))
+    }
+    question_of = np.array(
+        [questions.get(name, -1) for name in question_names] + [-1], dtype="int64"
+    )[question_codes]
+    answered = np.zeros((len(questions) + 1, depth), dtype=bool)
+    known = (org >= 0) & (question_of >= 0)
+    answered[question_of[known], org[known]] = True
+    column_question = np.array(
+        [questions[name] for name in columns["question"].tolist()], dtype="int64"
+    )
+    is_answering = answered[column_question].ravel()
+    by_column = np.repeat(np.arange(width), depth)
+    by_organisation = np.tile(np.arange(depth), width)
+    types = columns["type"].to_numpy(dtype=object)[by_column]
+    values = _formatted(types, texts, numbers, cannot_estimate)
+    # The organisation answered the question but not this item.
+    values[~matched] = ""
+    values[~matched & (types == MULTIPLE_CHOICE)] = UNTICKED
+    values[~is_answering] = ""
+    grid = pd.DataFrame(
+        {
+            # As text objects, as the grid's keys were (an empty frame has no
+            # dtype to agree on).
+            "question": pd.Series(
+                columns["question"].to_numpy(dtype=object)[by_column], dtype=object
+            ),
+            "type": types,
+            "item": pd.Series(
+                columns["item"].to_numpy(dtype=object)[by_column], dtype=object
+            ),
+            "column": columns["column"].to_numpy()[by_column],
+        }
+    )
+    of_members = organisations[["code", "name", "group", "row"]].take(by_organisation)
+    for name in ("code", "name", "group", "row"):
+        grid[name] = of_members[name].reset_index(drop=True)
+    grid["code"] = grid["code"].astype(object)
+    grid["value"] = values.tolist()
+    return grid
+
+
+def _joined_organisation_values(
     columns: pd.DataFrame, answers: pd.DataFrame, organisations: pd.DataFrame
 ) -> pd.DataFrame:
     """Every organisation's cell of every column (question, type, item), as printed.

@@ -30,7 +30,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from aggregation.rules.appendix import question_rows, table_items
+from aggregation.rules.appendix import (
+    cell_numbers,
+    numbered,
+    question_rows,
+    table_items,
+)
 from aggregation.rules.formatting import (
     ANSWERED_OPTION,
     CLOSED_TYPES,
@@ -189,17 +194,103 @@ def answer_options(questions: pd.DataFrame) -> pd.DataFrame:
     return options
 
 
+def _text_numbers(texts: pd.Series) -> tuple[np.ndarray, dict[str, int]]:
+    """Texts as whole numbers: equal texts get equal numbers, "" and a missing text -1.
+
+    Each row's number, and the number of each text. Texts compare as
+    fillna("").astype(str) gives them (a value that is not a str as str(value)).
+    """
+    codes, uniques = numbered(texts)
+    numbers: dict[str, int] = {"": -1}
+    of_unique = [
+        numbers.setdefault(text, len(numbers) - 1)
+        for text in (value if type(value) is str else str(value) for value in uniques)
+    ]
+    # A missing text (code -1) takes the last entry: "".
+    return np.array([*of_unique, -1], dtype="int64")[codes], numbers
+
+
 def answer_tallies(questions: pd.DataFrame, answers: pd.DataFrame) -> pd.DataFrame:
     """Per organisation, 1 or 0 per option of each of its own closed questions.
 
     Yes/no, single choice and matrix: count 1 for the option chosen (per item), the
     denominator 1 when the item is answered. Multiple choice: option "Ja" per alternative,
     count 1 when ticked, the denominator 1 when the question is answered at all.
+    Rows in option order, then organisation code order.
     """
     options = answer_options(questions)
     organisations = sorted(set(answers["organisation_code"].unique().tolist()))
     if options.empty or not organisations:
         return _empty(TALLY_COLUMNS)
+    # Everything as whole numbers: organisations by their place in code order,
+    # questions, (question, item) cells and texts by their number. The grid of options
+    # × organisations is then arrays of shape (options, organisations), in the order
+    # the rows are returned, and an answer is found by its (organisation, cell) number.
+    cells = options[["question", "item"]].drop_duplicates(ignore_index=True)
+    question_ids = {
+        name: index for index, name in enumerate(pd.unique(options["question"]))
+    }
+    org = pd.Index(organisations).get_indexer(answers["organisation_code"])
+    question_codes, question_names = numbered(answers["question_code"])
+    cell = cell_numbers(question_codes, question_names, answers["item"], cells)
+    in_cells = cell >= 0
+    keys = org[in_cells] * len(cells) + cell[in_cells]
+    if len(keys) and np.bincount(keys).max() > 1:
+        # Two answers to one cell of one organisation (never from the database):
+        # the grid gets a row per answer, as a join gives.
+        return _joined_answer_tallies(options, organisations, answers)
+    texts, text_number = _text_numbers(answers["text"])
+    # The text answered in each (organisation, cell); -1: none or "".
+    in_grid = np.full(len(organisations) * len(cells), -1, dtype="int64")
+    in_grid[keys] = texts[in_cells]
+    option_cells = cell_numbers(*numbered(options["question"]), options["item"], cells)
+    text = in_grid.reshape(len(organisations), len(cells)).T[option_cells]
+    chosen = np.array(
+        [
+            text_number.get(option, -2) if type(option) is str else -2
+            for option in options["option"].tolist()
+        ],
+        dtype="int64",
+    )
+    count = text == chosen[:, np.newaxis]
+    # (organisation, question) answered at all, any item of it.
+    question_of = np.array(
+        [question_ids.get(name, -1) for name in question_names] + [-1],
+        dtype="int64",
+    )[question_codes]
+    answered = np.zeros((len(question_ids), len(organisations)), dtype=bool)
+    of_closed = question_of >= 0
+    answered[question_of[of_closed], org[of_closed]] = True
+    option_questions = np.array(
+        [question_ids[name] for name in options["question"].tolist()],
+        dtype="int64",
+    )
+    is_multiple = (options["type"] == MULTIPLE_CHOICE).to_numpy(dtype=bool)
+    denominator = np.where(
+        is_multiple[:, np.newaxis], answered[option_questions], text != -1
+    )
+    of_option = np.repeat(np.arange(len(options)), len(organisations))
+    of_organisation = np.tile(np.arange(len(organisations)), len(options))
+    labels = options.take(of_option).reset_index(drop=True)
+    return pd.DataFrame(
+        {
+            "organisation_code": pd.Series(organisations)
+            .take(of_organisation)
+            .reset_index(drop=True),
+            "question": labels["question"],
+            "item": labels["item"],
+            "option": labels["option"],
+            "count": count.ravel().astype("int64"),
+            "denominator": denominator.ravel().astype("int64"),
+            "order": labels["order"],
+        }
+    )
+
+
+def _joined_answer_tallies(
+    options: pd.DataFrame, organisations: list[str], answers: pd.DataFrame
+) -> pd.DataFrame:
+    """answer_tallies by joining the grid with the answers (one row per match)."""
     grid = pd.DataFrame({"organisation_code": organisations}).merge(
         options, how="cross"
     )
@@ -213,8 +304,8 @@ def answer_tallies(questions: pd.DataFrame, answers: pd.DataFrame) -> pd.DataFra
         columns={"question_code": "question"}
     )
     given = given.merge(cells, on=["question", "item"], how="left")
-    given["org"] = codes.get_indexer(given["organisation_code"])
-    grid["org"] = codes.get_indexer(grid["organisation_code"])
+    given["org"] = codes.get_indexer(pd.Index(given["organisation_code"]))
+    grid["org"] = codes.get_indexer(pd.Index(grid["organisation_code"]))
     grid = grid.merge(cells, on=["question", "item"], how="left")
     grid = grid.merge(
         given.loc[given["cell"].notna(), ["org", "cell", "text"]].astype(
@@ -273,6 +364,52 @@ def top_two_box_tallies(questions: pd.DataFrame, tallies: pd.DataFrame) -> pd.Da
     return combined.sort_values(["order", "organisation_code"], ignore_index=True)
 
 
+def _level_sums(
+    located: pd.DataFrame,
+    mapped: pd.DataFrame,
+    levels: tuple[str, ...],
+    unit_columns: dict[str, str],
+) -> list[pd.DataFrame]:
+    """Per level, the tallies' count and denominator summed per order and unit
+    (columns order, unit, count, denominator, level); `mapped` has one row per
+    organisation. Organisations, orders and units are numbered first, so that the sums
+    are grouped by one whole number rather than by texts; a tally without a unit at a
+    level (or without an order) is left out of it, as grouping by the texts would."""
+    org, org_names = pd.factorize(located["organisation_code"], use_na_sentinel=True)
+    per_org = pd.DataFrame({"organisation_code": org_names}).merge(
+        mapped, on="organisation_code", how="left"
+    )
+    order, order_values = pd.factorize(located["order"], use_na_sentinel=True)
+    sums = located[["count", "denominator"]]
+    parts = []
+    for level in levels:
+        column = unit_columns.get(level)
+        if column is None:
+            unit = np.zeros(len(located), dtype="int64")
+            unit_names = pd.Index([NATIONAL_UNIT], dtype=object)
+        else:
+            # A tally of an organisation not in `mapped` (-1) has no unit.
+            of_org, unit_names = pd.factorize(per_org[column], use_na_sentinel=True)
+            unit = np.append(of_org, -1)[org]
+        kept = (order >= 0) & (unit >= 0)
+        key = order[kept] * len(unit_names) + unit[kept]
+        summed = sums[kept].groupby(key, sort=False).sum()
+        keys = summed.index.to_numpy()
+        parts.append(
+            pd.DataFrame(
+                {
+                    "order": order_values.take(keys // len(unit_names)),
+                    "unit": np.asarray(unit_names, dtype=object)[
+                        keys % len(unit_names)
+                    ],
+                    "count": summed["count"].to_numpy(),
+                    "denominator": summed["denominator"].to_numpy(),
+                }
+            ).assign(level=level)
+        )
+    return parts
+
+
 def shares_by_level(
     tallies: pd.DataFrame,
     units: pd.DataFrame,
@@ -302,23 +439,27 @@ def shares_by_level(
     # A tally's order stands for its question, item and option: grouped by the number,
     # labelled afterwards (grouping by the texts took most of the time). Rows with a
     # missing label are left out, as grouping by it would.
-    located = tallies.dropna(subset=labels).merge(
-        mapped, on="organisation_code", how="left"
-    )
+    located = tallies.dropna(subset=labels)
     labelled = located[["order", *labels]].drop_duplicates("order")
-    parts = []
-    for level in levels:
-        column = unit_columns.get(level)
-        if column is None:
-            grouped = located.assign(unit=NATIONAL_UNIT)
-        else:
-            grouped = located.dropna(subset=[column]).assign(unit=located[column])
-        parts.append(
-            grouped.groupby(["order", "unit"], sort=False)[["count", "denominator"]]
-            .sum()
-            .reset_index()
-            .assign(level=level)
-        )
+    codes = mapped["organisation_code"]
+    if codes.is_unique and not codes.isna().any():
+        parts = _level_sums(located, mapped, levels, unit_columns)
+    else:
+        # An organisation mapped twice counts twice, as a join gives.
+        located = located.merge(mapped, on="organisation_code", how="left")
+        parts = []
+        for level in levels:
+            column = unit_columns.get(level)
+            if column is None:
+                grouped = located.assign(unit=NATIONAL_UNIT)
+            else:
+                grouped = located.dropna(subset=[column]).assign(unit=located[column])
+            parts.append(
+                grouped.groupby(["order", "unit"], sort=False)[["count", "denominator"]]
+                .sum()
+                .reset_index()
+                .assign(level=level)
+            )
     shares = pd.concat(parts, ignore_index=True).merge(labelled, on="order", how="left")
     shares["unit"] = shares["unit"].astype(str)
     shares["level_order"] = shares["level"].map(LEVEL_ORDER)

@@ -194,3 +194,19 @@ def test_the_results_do_not_depend_on_the_order_the_answers_are_read_in(
 
         pd.testing.assert_frame_equal(results.appendix, expected.appendix)
         pd.testing.assert_frame_equal(results.shares, expected.shares)
+
+
+def test_answer_texts_are_compacted_to_one_object_per_distinct_text():
+    # Texts as the database driver gives them: a new object for every row.
+    texts = ["".join(["J", "a"]) for _ in range(3)] + ["Nej", None]
+    column = pd.Series(texts, dtype="str")
+
+    compacted = selectors._compacted(column)
+
+    pd.testing.assert_series_equal(compacted, column)
+    kept = compacted.tolist()
+    assert len({id(value) for value in kept[:3]}) == 1
+    assert pd.isna(kept[4])
+    # A column without any text (all missing) is left as it is.
+    empty = pd.Series([None, None], dtype=object)
+    assert selectors._compacted(empty) is empty

@@ -490,3 +490,65 @@ def test_the_national_rows_are_riket_and_riket_of_an_earlier_year():
     assert NATIONAL_NAME == "Riket"
     assert is_national("Riket") and is_national("Riket 2023")
     assert not is_national("Stockholm") and not is_national("Riketsgränsen")
+
+
+def _organisation_grid_inputs():
+    asked = questions(
+        YES_NO,
+        question("3", "matrix", "yes_count", options=["Ja", "Nej"], items=["A", "B"]),
+        question("7", "multiple_choice", "yes_count", items=["A", "B"], position=3),
+        question("9", "percentage", "mean_percent", position=4),
+    )
+    given = answers(
+        choice("01", "2", "Ja"),
+        choice("03", "2", None),
+        choice("01", "3", "Nej", item="A"),
+        choice("04", "3", "Ja", item="B"),
+        choice("01", "7", "Ja", item="A"),
+        choice("03", "7", "Ja", item="C"),
+        choice("99", "7", "Ja", item="B"),
+        figure("01", "9", 59),
+        figure("04", "9", cannot_estimate=True),
+    )
+    columns = pd.DataFrame(
+        [
+            ("2", "yes_no", "", 0),
+            ("3", "matrix", "A", 1),
+            ("3", "matrix", "B", 2),
+            ("7", "multiple_choice", "A", 3),
+            ("7", "multiple_choice", "B", 4),
+            ("9", "percentage", "", 5),
+        ],
+        columns=["question", "type", "item", "column"],
+    )
+    members = REGIONS.sort_values(["county_code", "code"]).assign(group=1)
+    members["row"] = range(len(members))
+    return asked, given, columns, members
+
+
+def test_organisation_cells_equal_those_of_a_join_of_grid_and_answers():
+    from aggregation.rules.appendix import (
+        _joined_organisation_values,
+        _organisation_values,
+    )
+
+    _asked, given, columns, members = _organisation_grid_inputs()
+    wanted = ["question", "item", "code", "name", "value", "column", "group", "row"]
+
+    numbered = _organisation_values(columns, given, members)[wanted]
+    joined = _joined_organisation_values(columns, given, members)[wanted]
+
+    pd.testing.assert_frame_equal(numbered, joined)
+    assert set(numbered["value"]) >= {"Ja", "Nej", ".", "59 %", ""}
+
+
+def test_two_answers_to_one_cell_give_a_cell_row_each():
+    from aggregation.rules.appendix import _organisation_values
+
+    _asked, given, columns, members = _organisation_grid_inputs()
+    twice = pd.concat([given, given.iloc[:1]], ignore_index=True)
+
+    cells = _organisation_values(columns, twice, members)
+
+    of_cell = cells[(cells["column"] == 0) & (cells["code"] == "01")]
+    assert of_cell["value"].tolist() == ["Ja", "Ja"]

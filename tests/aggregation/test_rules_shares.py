@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 from pandas.testing import assert_frame_equal
 
+from aggregation.rules import shares as shares_rules
 from aggregation.rules.shares import (
     DIFFERENCE_COLUMNS,
     SHARE_COLUMNS,
@@ -613,3 +614,37 @@ def test_count_differences_are_empty_when_counts_match_the_answers():
         MUNICIPALITIES,
     )
     assert differences.empty
+
+
+def test_answer_tallies_equal_the_tallies_of_a_join_of_grid_and_answers():
+    # Numbered organisations, cells and texts give the rows, order and types the
+    # grid × answers join gives; also with a text that is missing or not an option.
+    given = municipal_answers()
+    given.loc[0, "text"] = None
+    given.loc[1, "text"] = "Vet ej"
+    tallies = answer_tallies(MUNICIPAL_QUESTIONS, given)
+    joined = shares_rules._joined_answer_tallies(
+        shares_rules.answer_options(MUNICIPAL_QUESTIONS),
+        sorted(set(given["organisation_code"])),
+        given,
+    )
+    assert_frame_equal(tallies, joined)
+    assert tallies["count"].sum() > 0
+
+
+def test_two_answers_to_one_cell_give_a_tally_row_each():
+    # Never from the database (one answer per response, question and item), but a
+    # rule takes any frame: each answer is counted, as a join counts it.
+    twice = pd.concat([municipal_answers().iloc[:1]] * 2, ignore_index=True)
+    tallies = answer_tallies(MUNICIPAL_QUESTIONS, twice)
+    chosen = tallies[(tallies["question"] == "K06") & (tallies["option"] == "Ja")]
+    assert chosen["count"].tolist() == [1, 1]
+
+
+def test_shares_by_level_counts_an_organisation_listed_twice_twice():
+    units = pd.concat([MUNICIPALITIES, MUNICIPALITIES.iloc[:1]], ignore_index=True)
+    tallies = answer_tallies(MUNICIPAL_QUESTIONS, municipal_answers())
+    once = shares_rules.shares_by_level(tallies, MUNICIPALITIES, counted="m")
+    twice = shares_rules.shares_by_level(tallies, units, counted="m")
+    assert share(once, "K06", "", "Ja", "riket", "SE") == (5, 8, 63)
+    assert share(twice, "K06", "", "Ja", "riket", "SE") == (6, 9, 67)

@@ -199,3 +199,37 @@ def test_deleting_a_run_deletes_its_appendix(cycle_2024):
 
     assert not StoredAppendixTable.objects.exists()
     assert not AppendixCell.objects.exists()
+
+
+def test_packed_cells_are_the_json_of_the_cells_each_value_encoded_alike():
+    import json
+
+    run = AggregationRun(pk=7)
+    appendix = pd.DataFrame(
+        {
+            "question": ["1", "1", "1", "2", "1"],
+            "item": ["", "Barn", None, "", ""],
+            "organisation": ["Riket", 'Region "Öst"', "Sörmland\\", "Riket", "Grant"],
+            "organisation_code": ["SE", "01", "04", "SE", 5],
+            "value": ["1 600 000", pd.NA, "–", "3/4", "12 %"],
+            "position": pd.array([0, 1, 2, 3, 4], dtype="int64"),
+        }
+    )
+
+    stored = services._appendix_rows(run, appendix)
+
+    expected = {
+        "1": [
+            ["", "Riket", "SE", "1 600 000", 0],
+            ["Barn", 'Region "Öst"', "01", "", 1],
+            ["", "Sörmland\\", "04", "–", 2],
+            # A code seen again adds to its table; a number is stored as its text.
+            ["", "Grant", "5", "12 %", 4],
+        ],
+        "2": [["", "Riket", "SE", "3/4", 3]],
+    }
+    assert [(row[0], row[1]) for row in stored.rows] == [(7, "1"), (7, "2")]
+    for _run, code, cells in stored.rows:
+        assert cells == json.dumps(
+            expected[code], ensure_ascii=False, separators=(",", ":")
+        )
