@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('aggregation', '0004_stored_appendix_tables'),
+        ('aggregation', '0005_appendix_cells_stored_uncompressed'),
         ('surveys', '0012_questionnaire_figures'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
