@@ -26,6 +26,7 @@ from types import SimpleNamespace
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from aggregation.services import published_upload_create
 from coding.services import (
     codebook_get_or_create,
     coding_change,
@@ -225,6 +226,7 @@ STAFF_PAGES = {
         Page("aggregation:runs"),
         Page("aggregation:quality-list", lambda d: {"questionnaire_pk": d.region.pk}),
         Page("aggregation:published-upload"),
+        Page("aggregation:published-preview", lambda d: {"pk": d.published_upload.pk}),
         Page("reports:index"),
         Page("reports:results", lambda d: {"questionnaire_pk": d.region.pk}),
         # One question: its charts are built into the page, not loaded afterwards.
@@ -587,6 +589,14 @@ def test_staff_pages_have_no_wcag_violations(
             file=b"organisation,question,item,answer\n01,36,,12345\n",
             file_name="svar.csv",
             draft=False,
+            by=staff,
+        ),
+        # A file of 2023 figures waiting for its confirmation (the preview page).
+        published_upload=published_upload_create(
+            questionnaire=cycle_2024["rss"],
+            year=2023,
+            file=b'question,item,option,level,unit,percent\nS02,,"Ja, alla kommuner",riket,SE,29\n',
+            file_name="rss-2023.csv",
             by=staff,
         ),
     )

@@ -10,6 +10,7 @@ wherever a process can be started.
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -30,6 +31,18 @@ pytestmark = [
 ]
 
 Status = ExportJob.Status
+# The tasks a worker sends itself when it starts (config.celery.requeue_on_worker_start)
+# and how its log says one of them ended.
+START_UP_REQUEUES = (
+    "aggregation.tasks.requeue",
+    "reports.tasks.exports_requeue",
+    "surveys.tasks.invitations_requeue",
+    "surveys.tasks.submission_confirmations_requeue",
+)
+_START_UP_NAMES = "|".join(re.escape(name) for name in START_UP_REQUEUES)
+START_UP_DONE = re.compile(
+    rf"Task (?:{_START_UP_NAMES})\[[^\]]+\] (?:succeeded|raised)"
+)
 
 WORKER = """
 import django
@@ -160,8 +173,17 @@ def test_a_paused_or_missing_worker_never_holds_up_a_request(
     page of the document waiting; once a worker runs again, it is built."""
     worker = start_worker() if fault == "paused" else None
     if worker is not None:
-        # Wait for the worker to be up, then pause it.
+        # Wait for the worker to be up and done with its start-up requeues, then pause
+        # it: paused inside one of them, it would hold SQLite's write lock.
         wait_for(lambda: "ready" in worker.log.read_text(), "the worker ready", worker)
+        wait_for(
+            lambda: (
+                len(START_UP_DONE.findall(worker.log.read_text()))
+                >= len(START_UP_REQUEUES)
+            ),
+            "the start-up requeues done",
+            worker,
+        )
         worker.send_signal(signal.SIGSTOP)
     client.force_login(municipality_respondent)
     url = reverse("reports:questionnaire-pdf", args=[cycle_2024["municipality"].pk])
