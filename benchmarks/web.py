@@ -48,6 +48,7 @@ def prepare(*, clients: int = CLIENTS) -> dict:
 
     from benchmarks.synthetic import OPEN_UNTIL, answer_set, region_questionnaire
     from regions.models import County, Organisation
+    from surveys.authentication import MEMBERSHIP_BACKEND
     from surveys.forms.responses import SectionForm
     from surveys.models import Membership, Questionnaire, QuestionType
     from surveys.services import answers_map, response_get_or_create
@@ -89,7 +90,7 @@ def prepare(*, clients: int = CLIENTS) -> dict:
             version=response.version,
         )
         client = Client()
-        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        client.force_login(user, backend=MEMBERSHIP_BACKEND)
         session = client.cookies[settings.SESSION_COOKIE_NAME].value
         csrf = get_random_string(32)
         answers = answers_map(response)

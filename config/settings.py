@@ -53,6 +53,8 @@ MIDDLEWARE = [
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Before authentication: sessions from before MembershipBackend stay logged in.
+    "surveys.authentication.FormerBackendSessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -114,7 +116,8 @@ LOGOUT_REDIRECT_URL = "login"
 # password is checked; web logins only (config/login_throttle.py).
 AUTHENTICATION_BACKENDS = [
     "config.login_throttle.LoginThrottleBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # ModelBackend reading the membership with the user (one query fewer per page).
+    "surveys.authentication.MembershipBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {

@@ -107,15 +107,20 @@ def progress(
     sections: list[Section],
     questions: list[Question],
     answers: dict[tuple[str, str], Value],
+    shown: list[Question] | None = None,
 ) -> list[SectionProgress]:
-    """Answered and shown questions per section, given the answers."""
-    shown = visible_questions(questions, answers)
-    result = []
-    for section in sections:
-        in_section = [q for q in shown if q.section_id == section.pk]
-        answered = sum(1 for q in in_section if not missing_items(q, answers))
-        result.append(SectionProgress(section, answered, len(in_section)))
-    return result
+    """Answered and shown questions per section, given the answers (`shown`: the
+    visible questions, if the caller has them already)."""
+    if shown is None:
+        shown = visible_questions(questions, answers)
+    counts = {section.pk: [0, 0] for section in sections}
+    for question in shown:
+        count = counts.get(question.section_id)
+        if count is not None:
+            count[1] += 1
+            if not missing_items(question, answers):
+                count[0] += 1
+    return [SectionProgress(section, *counts[section.pk]) for section in sections]
 
 
 def status_rows_for_questionnaire(questionnaire: Questionnaire) -> list[StatusRow]:

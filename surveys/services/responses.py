@@ -88,7 +88,7 @@ def answers_map(response: Response) -> dict[Key, Value]:
     """All stored answers of a response keyed by (question code, item)."""
     return {
         (code, item): Value(text=text, number=number, cannot_estimate=cannot)
-        for code, item, text, number, cannot in response.answers.values_list(
+        for code, item, text, number, cannot in response.answers.order_by().values_list(
             "question__code", "item", "text", "number", "cannot_estimate"
         )
     }
@@ -99,7 +99,7 @@ def answers_and_confirmations(response: Response) -> tuple[dict[Key, Value], set
     query (the section page needs both)."""
     answers: dict[Key, Value] = {}
     confirmed: set[Key] = set()
-    for code, item, text, number, cannot, ok in response.answers.values_list(
+    for code, item, text, number, cannot, ok in response.answers.order_by().values_list(
         "question__code",
         "item",
         "text",
@@ -356,7 +356,7 @@ def _stored_rows(
     if not wanted:
         return {}
     codes = {questions[code].pk: code for code, _item in wanted}
-    rows = response.answers.filter(question_id__in=codes)
+    rows = response.answers.filter(question_id__in=codes).order_by()
     found = {(codes[row.question_id], row.item): row for row in rows}
     return {key: row for key, row in found.items() if key in wanted}
 

@@ -9,6 +9,7 @@ or the answers is escaped; the translated texts are the same msgids as before.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Mapping
 from typing import Any
 
@@ -38,7 +39,13 @@ NOT_TICKED = ("False", "false", "0", "off")
 
 
 def _e(value: Any) -> str:
-    """A value as a template's {{ value }} writes it: None as "None", escaped."""
+    """A value as a template's {{ value }} writes it: None as "None", escaped.
+
+    conditional_escape() with a short way for plain text, the most frequent value here
+    (a page escapes some hundred names, ids and texts): the same characters escaped
+    (html.escape, as django.utils.html.escape), without its lazy-text wrapper."""
+    if type(value) is str:
+        return html.escape(value)
     return conditional_escape(value)
 
 

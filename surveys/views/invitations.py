@@ -12,6 +12,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from surveys import services
+from surveys.authentication import MEMBERSHIP_BACKEND
 from surveys.forms.invitations import InvitationAcceptForm
 
 
@@ -49,7 +50,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
                 {"reason": exc.messages[0]},
                 status=410,
             )
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend=MEMBERSHIP_BACKEND)
         messages.success(request, _("Welcome! Your account is ready."))
         return redirect("surveys:home")
     return render(

@@ -103,7 +103,8 @@ def _section_context(
     sections, questions = structure.sections, structure.questions
     section = _section_at(structure, position)
     section_questions = structure.by_section[section.pk]
-    shown = {q.code for q in visible_questions(questions, answers)}
+    visible = visible_questions(questions, answers)
+    shown = {q.code for q in visible}
     references = reference_figures(
         questionnaire=response.questionnaire, organisation=response.organisation
     )
@@ -136,7 +137,7 @@ def _section_context(
         else None
     )
     summaries = _summary_statuses(response, section_questions, user)
-    per_section = progress(sections, questions, answers)
+    per_section = progress(sections, questions, answers, shown=visible)
     total = sum(p.total for p in per_section)
     done = sum(p.answered for p in per_section)
     blocks: list[dict[str, Any]] = [

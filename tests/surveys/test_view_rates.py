@@ -166,7 +166,7 @@ def test_the_rates_page_takes_the_same_queries_for_few_or_many_responses(
 ):
     client.force_login(staff)
     client.get(rates_url(municipal))
-    with django_assert_num_queries(11) as few:
+    with django_assert_num_queries(10) as few:
         client.get(rates_url(municipal))
     for organisation in Organisation.objects.filter(
         kind="municipality", county__code="12"
