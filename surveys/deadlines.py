@@ -58,11 +58,15 @@ def response_deadline(
     *, questionnaire: Questionnaire, organisation_id: int
 ) -> datetime.date:
     """The organisation's last day to answer: its extended deadline, else the questionnaire's."""
+    # One row at most (unique per questionnaire and organisation): ordered by its key,
+    # not by Participation's default ordering, which joins the questionnaire's cycle
+    # and the organisation.
     extended = (
         Participation.objects.filter(
             questionnaire=questionnaire, organisation_id=organisation_id
         )
         .values_list("closes_on", flat=True)
+        .order_by("pk")
         .first()
     )
     return effective_deadline(questionnaire.closes_on, extended)

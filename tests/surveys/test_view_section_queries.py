@@ -164,3 +164,22 @@ def test_the_page_and_the_save_read_the_answers_without_their_default_ordering(
         assert "ORDER BY" not in sql, sql
         for table in ("surveys_response", "surveys_questionnaire", "surveys_cycle"):
             assert f'JOIN "{table}"' not in sql, sql
+
+
+def test_the_first_section_reads_the_deadline_without_joining_other_tables(
+    client, region_respondent, region_response
+):
+    """The introduction names the organisation's deadline: one read of its
+    participation, by key, not in Participation's default ordering (which joins the
+    questionnaire, its cycle and the organisation)."""
+    assert region_response.questionnaire.introduction
+    client.force_login(region_respondent)
+    page_queries(client, region_response, 1)
+    with CaptureQueriesContext(connection) as page:
+        page_queries(client, region_response, 1)
+    (read,) = [
+        q["sql"]
+        for q in page.captured_queries
+        if 'FROM "surveys_participation"' in q["sql"]
+    ]
+    assert "JOIN" not in read, read
