@@ -781,18 +781,15 @@ def published_upload_create(
     """Check an uploaded file of published figures and keep it for its preview;
     ValidationError listing every problem if it is bad (nothing is kept then).
 
-    Uploads left waiting longer than IMPORT_UPLOAD_KEEP_DAYS are discarded here.
+    Uploads left waiting longer than IMPORT_UPLOAD_KEEP_DAYS are discarded here too
+    (published_uploads_discard_stale()).
     """
     text = import_text(file)
     rows = published_rows(questionnaire=questionnaire, year=year, file=text)
     changes = selectors.published_changes(
         questionnaire=questionnaire, year=year, rows=rows
     )
-    PublishedUpload.objects.filter(
-        status=PublishedUpload.Status.PENDING,
-        created_at__lt=timezone.now()
-        - datetime.timedelta(days=settings.IMPORT_UPLOAD_KEEP_DAYS),
-    ).update(status=PublishedUpload.Status.DISCARDED, content="")
+    published_uploads_discard_stale()
     return PublishedUpload.objects.create(
         questionnaire=questionnaire,
         year=year,
@@ -801,6 +798,19 @@ def published_upload_create(
         content=text,
         stored=changes.stored,
     )
+
+
+def published_uploads_discard_stale(*, now: datetime.datetime | None = None) -> int:
+    """Discard the uploads left waiting for their confirmation longer than
+    IMPORT_UPLOAD_KEEP_DAYS: the file's content is emptied, the row stays as the record
+    of the upload. Every night (aggregation.tasks.housekeeping) and before each new
+    upload; safe to run again. Returns how many were discarded."""
+    cutoff = (now or timezone.now()) - datetime.timedelta(
+        days=settings.IMPORT_UPLOAD_KEEP_DAYS
+    )
+    return PublishedUpload.objects.filter(
+        status=PublishedUpload.Status.PENDING, created_at__lt=cutoff
+    ).update(status=PublishedUpload.Status.DISCARDED, content="")
 
 
 def published_upload_preview(*, upload: PublishedUpload) -> PublishedChanges:

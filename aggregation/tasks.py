@@ -10,6 +10,7 @@ from aggregation.services import (
     RUN_SOFT_TIME_LIMIT,
     RUN_TIME_LIMIT,
     AggregationBusy,
+    published_uploads_discard_stale,
 )
 
 logger = logging.getLogger(__name__)
@@ -72,3 +73,10 @@ def requeue(older_than_seconds: int | None = None) -> list[int]:
     if sent:
         logger.info("Aggregation runs sent again: %s", sent)
     return sent
+
+
+@shared_task(ignore_result=True)
+def housekeeping() -> dict[str, int]:
+    """Nightly: discard uploads of published figures left waiting for their
+    confirmation (aggregation.services.published_uploads_discard_stale)."""
+    return {"published_uploads_discarded": published_uploads_discard_stale()}

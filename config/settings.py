@@ -342,6 +342,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "surveys.tasks.housekeeping",
         "schedule": crontab(hour=3, minute=15),
     },
+    # Every night at 03:17: discard uploads of published figures left in their preview
+    # longer than IMPORT_UPLOAD_KEEP_DAYS (aggregation.services).
+    "aggregation-housekeeping": {
+        "task": "aggregation.tasks.housekeeping",
+        "schedule": crontab(hour=3, minute=17),
+    },
     # Every night at 03:20: delete the password reset requests older than a day (the
     # limits count the last hour; config.password_reset.password_reset_requests_prune).
     "password-reset-prune": {
