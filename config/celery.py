@@ -35,6 +35,15 @@ def task_folders_make() -> None:
             )
 
 
+# The requeues a worker sends itself when it starts: the work left behind by each app.
+START_UP_REQUEUES = (
+    "aggregation.tasks.requeue",
+    "reports.tasks.exports_requeue",
+    "surveys.tasks.invitations_requeue",
+    "surveys.tasks.submission_confirmations_requeue",
+)
+
+
 @worker_ready.connect
 def requeue_on_worker_start(sender=None, **kwargs) -> None:
     """A worker that starts sends the aggregation runs left behind to the queue.
@@ -43,13 +52,8 @@ def requeue_on_worker_start(sender=None, **kwargs) -> None:
     otherwise wait for beat's next requeue (aggregation.tasks.requeue). Sent as a task,
     so that the work runs in a pool process, not in the worker's main process.
     """
-    app.send_task("aggregation.tasks.requeue", kwargs={"older_than_seconds": 0})
-    app.send_task("reports.tasks.exports_requeue", kwargs={"older_than_seconds": 0})
-    app.send_task("surveys.tasks.invitations_requeue", kwargs={"older_than_seconds": 0})
-    app.send_task(
-        "surveys.tasks.submission_confirmations_requeue",
-        kwargs={"older_than_seconds": 0},
-    )
+    for name in START_UP_REQUEUES:
+        app.send_task(name, kwargs={"older_than_seconds": 0})
 
 
 @celeryd_init.connect

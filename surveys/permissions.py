@@ -118,26 +118,28 @@ def get_response_for_user(
     # get(), not first(): no ORDER BY to build for a lookup by primary key (every
     # response page reads it). The user's organisations as a condition on the joined
     # organisation, not a subquery (organisations_for_user).
-    own = None
-    condition = None
+    responses = Response.objects.all()
+    own = None  # the response's organisation, when already read
     if not is_staff(user):
         condition = _own_organisations(user, "organisation__")
         if condition is None:
             raise Http404("No such response")
-        membership = membership_of(user)
-        if membership is not None and not membership.is_coordinator:
-            # A respondent sees only their own organisation's responses: the
-            # organisation is the one read with the membership, not joined again.
-            own = membership.organisation
-    joined = [r for r in related if not (own is not None and r == "organisation")]
-    responses = Response.objects.select_related(*joined)
-    if condition is not None:
         responses = responses.filter(condition)
+        membership = membership_of(user)
+        if (
+            "organisation" in related
+            and membership is not None
+            and not membership.is_coordinator
+        ):
+            # A respondent sees only their own organisation's responses: the
+            # organisation read with the membership, not joined again.
+            own = membership.organisation
+            related = tuple(r for r in related if r != "organisation")
     try:
-        response = responses.get(pk=pk)
+        response = responses.select_related(*related).get(pk=pk)
     except Response.DoesNotExist:
         raise Http404("No such response") from None
-    if own is not None and "organisation" in related:
+    if own is not None:
         response.organisation = own
     return response
 

@@ -8,6 +8,7 @@ import factory
 from django.contrib.auth import get_user_model
 from factory.django import DjangoModelFactory
 
+from aggregation.services import published_upload_create
 from regions.models import County, Organisation
 from surveys.models import (
     Cycle,
@@ -18,6 +19,7 @@ from surveys.models import (
     Response,
     Section,
 )
+from surveys.services.imports import import_upload_create
 
 
 class CountyFactory(DjangoModelFactory):
@@ -142,3 +144,27 @@ class ResponseFactory(DjangoModelFactory):
 
     questionnaire = factory.SubFactory(QuestionnaireFactory)
     organisation = factory.SubFactory(RegionFactory)
+
+
+def waiting_import_upload(questionnaires, *, by):
+    """A file of answers waiting in the import preview: Region Stockholm's answer to
+    question 36 of the region questionnaire (a change to a submitted response, if it
+    is submitted)."""
+    return import_upload_create(
+        questionnaire=questionnaires["region"],
+        file=b"organisation,question,item,answer\n01,36,,12345\n",
+        file_name="svar.csv",
+        draft=False,
+        by=by,
+    )
+
+
+def waiting_published_upload(questionnaires, *, by):
+    """A file of the RSS questionnaire's 2023 figures waiting in its preview."""
+    return published_upload_create(
+        questionnaire=questionnaires["rss"],
+        year=2023,
+        file=b'question,item,option,level,unit,percent\nS02,,"Ja, alla kommuner",riket,SE,29\n',
+        file_name="rss-2023.csv",
+        by=by,
+    )

@@ -26,7 +26,6 @@ from types import SimpleNamespace
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from aggregation.services import published_upload_create
 from coding.services import (
     codebook_get_or_create,
     coding_change,
@@ -43,10 +42,13 @@ from surveys.services import (
     response_save_answers,
     response_submit,
 )
-from surveys.services.imports import import_upload_create
 from surveys.services.invitations import invitation_token
 from tests.conftest import FIELDWORK_DAY, PASSWORD
-from tests.factories import UserFactory
+from tests.factories import (
+    UserFactory,
+    waiting_import_upload,
+    waiting_published_upload,
+)
 from tests.surveys.helpers import fill_response
 
 AXE_JS = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
@@ -584,21 +586,8 @@ def test_staff_pages_have_no_wcag_violations(
             version="queued",
         ),
         # A file that changes a submitted response: the preview shows its warning.
-        import_upload=import_upload_create(
-            questionnaire=cycle_2024["region"],
-            file=b"organisation,question,item,answer\n01,36,,12345\n",
-            file_name="svar.csv",
-            draft=False,
-            by=staff,
-        ),
-        # A file of 2023 figures waiting for its confirmation (the preview page).
-        published_upload=published_upload_create(
-            questionnaire=cycle_2024["rss"],
-            year=2023,
-            file=b'question,item,option,level,unit,percent\nS02,,"Ja, alla kommuner",riket,SE,29\n',
-            file_name="rss-2023.csv",
-            by=staff,
-        ),
+        import_upload=waiting_import_upload(cycle_2024, by=staff),
+        published_upload=waiting_published_upload(cycle_2024, by=staff),
     )
     if group == "coding":
         _coded(data, staff)

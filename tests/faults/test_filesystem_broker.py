@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
+from config.celery import START_UP_REQUEUES
 from reports.models import ExportJob
 from reports.services import export_job_request
 from tests.faults.conftest import PROJECT, drop_broker_pools, wait_for
@@ -31,14 +32,7 @@ pytestmark = [
 ]
 
 Status = ExportJob.Status
-# The tasks a worker sends itself when it starts (config.celery.requeue_on_worker_start)
-# and how its log says one of them ended.
-START_UP_REQUEUES = (
-    "aggregation.tasks.requeue",
-    "reports.tasks.exports_requeue",
-    "surveys.tasks.invitations_requeue",
-    "surveys.tasks.submission_confirmations_requeue",
-)
+# How a worker's log says one of its start-up requeues ended.
 _START_UP_NAMES = "|".join(re.escape(name) for name in START_UP_REQUEUES)
 START_UP_DONE = re.compile(
     rf"Task (?:{_START_UP_NAMES})\[[^\]]+\] (?:succeeded|raised)"

@@ -8,7 +8,7 @@ import pytest
 from django.core.files.base import ContentFile
 
 from aggregation.models import AggregationRun, PublishedUpload
-from aggregation.services import aggregation_fresh_run, published_upload_create
+from aggregation.services import aggregation_fresh_run
 from coding.models import Codebook, Theme
 from coding.services import codebook_get_or_create, theme_create
 from regions.models import Organisation
@@ -16,8 +16,11 @@ from reports.models import ExportJob
 from reports.selectors import receipt_version
 from surveys.models import ContactPerson, ImportUpload, Questionnaire, Response
 from surveys.services import response_get_or_create
-from surveys.services.imports import import_upload_create
-from tests.factories import UserFactory
+from tests.factories import (
+    UserFactory,
+    waiting_import_upload,
+    waiting_published_upload,
+)
 from tests.reports.conftest import submit
 
 
@@ -122,20 +125,8 @@ def world(
         region_run=aggregation_fresh_run(questionnaire=cycle_2024["region"]),
         export_job=job,
         receipt_job=receipt,
-        import_upload=import_upload_create(
-            questionnaire=cycle_2024["region"],
-            file=b"organisation,question,item,answer\n01,36,,12345\n",
-            file_name="svar.csv",
-            draft=False,
-            by=staff,
-        ),
-        published_upload=published_upload_create(
-            questionnaire=cycle_2024["rss"],
-            year=2023,
-            file=b'question,item,option,level,unit,percent\nS02,,"Ja, alla kommuner",riket,SE,29\n',
-            file_name="rss-2023.csv",
-            by=staff,
-        ),
+        import_upload=waiting_import_upload(cycle_2024, by=staff),
+        published_upload=waiting_published_upload(cycle_2024, by=staff),
         codebook=codebook,
         theme=theme,
     )
